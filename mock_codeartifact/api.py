@@ -1,0 +1,75 @@
+"""The dispatch table: the one place that knows both the model's operation names and the backend's functions.
+
+Each operation ``CreateDomain`` is served by the function ``create_domain`` of one backend module; the table is
+derived from the model once, at import, and a test checks that all operations are covered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from botocore import xform_name
+
+from .backend import Backend, Call, domains, policies, repositories, tags, tokens
+from .errors import CodeArtifactError, InternalServerException, ValidationException
+from .wire import Codec, HttpRequest, HttpResponse
+from .wire.identity import account_of, region_of
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., dict[str, Any]]
+
+BACKEND_MODULES: tuple[ModuleType, ...] = (domains, repositories, policies, tokens, tags)
+
+
+def _handlers(codec: Codec) -> dict[str, Handler]:
+    table: dict[str, Handler] = {}
+    for name in codec.operations:
+        fn_name = xform_name(name)
+        for module in BACKEND_MODULES:
+            fn = getattr(module, fn_name, None)
+            if fn is not None:
+                table[name] = fn
+                break
+    return table
+
+
+class Dispatcher:
+    """Decode a request, call the backend, encode its answer (or its modeled error)."""
+
+    def __init__(self, backend: Backend, codec: Codec) -> None:
+        self.backend = backend
+        self.codec = codec
+        self.handlers = _handlers(codec)
+
+    def handle(self, request: HttpRequest, endpoint: str | None = None) -> HttpResponse:
+        try:
+            spec = self.codec.route(request)
+            params = self.codec.decode(spec, request)
+            handler = self.handlers.get(spec.name)
+            if handler is None:
+                raise ValidationException(
+                    f"The operation {spec.name} is not implemented by mock-codeartifact", reason="UNKNOWN_OPERATION"
+                )
+            names = spec.py_names
+            call = Call(self.backend, account_of(request), region_of(request), endpoint)
+            result = handler(call, **{names[k]: v for k, v in params.items()})
+            return spec.encode(result)
+        except CodeArtifactError as error:
+            return self.codec.encode_error(error)
+        except Exception:  # a bug in the mock: answer like AWS would, and leave a trace for the developer
+            log.exception("mock-codeartifact failed on %s %s", request.method, request.path)
+            return self.codec.encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
+
+
+_CODEC: Codec | None = None
+
+
+def codec() -> Codec:
+    global _CODEC
+    if _CODEC is None:
+        _CODEC = Codec()
+    return _CODEC

@@ -1,0 +1,403 @@
+"""Activation: ``mock_codeartifact`` as decorator, context manager, or ``start()``/``stop()``.
+
+How requests are caught:
+
+* At import, a handler for botocore's service-specific ``before-send.codeartifact`` event joins
+  ``botocore.handlers.BUILTIN_HANDLERS`` (registered first), so every session created afterwards carries it.
+  The specific event name makes it win over moto's catch-all ``before-send`` handler in either order.
+* Sessions and clients created before this module was imported do not carry it; while a mock is active,
+  ``URLLib3Session.send`` is wrapped as a fallback that answers requests to CodeArtifact hosts.
+* ``requests`` calls to CodeArtifact hosts are answered through a private ``responses`` mock, which passes
+  every other request on to whatever ``HTTPAdapter.send`` was in place when it started (a user's own
+  ``responses`` mock, moto's, or the network).
+
+Requests to a loopback endpoint (a ``ThreadedCodeArtifactServer``) are never intercepted, so server-mode
+tests run inside an active mock too.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import os
+import re
+import threading
+import unittest
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any, TypeVar
+
+import botocore.handlers
+import botocore.httpsession
+from botocore.awsrequest import AWSResponse
+
+from .api import Dispatcher, codec
+from .backend import Backend
+from .wire import Headers, HttpRequest, HttpResponse
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_backend = Backend()
+_dispatcher: Dispatcher | None = None
+_lock = threading.RLock()
+_depth = 0
+_env_set: dict[str, str] = {}
+_requests_mock: Any = None
+_real_urllib3_send = botocore.httpsession.URLLib3Session.send
+
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+_CODEARTIFACT_HOST = re.compile(r"^codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws|on\.aws)$")
+_LOOPBACK = ("127.", "localhost", "[::1]", "::1")
+
+
+def backend() -> Backend:
+    """The process-wide backend that in-process mocking answers from."""
+    return _backend
+
+
+def dispatcher() -> Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:
+        with _lock:
+            if _dispatcher is None:
+                _dispatcher = Dispatcher(_backend, codec())
+    return _dispatcher
+
+
+def reset() -> None:
+    """Clear all state (every account and region)."""
+    _backend.reset()
+
+
+def is_active() -> bool:
+    return _depth > 0
+
+
+# --------------------------------------------------------------------------- botocore hooks
+
+
+class _RawBody(io.BytesIO):
+    """What botocore reads a response body from: ``stream()`` for buffered bodies, ``read()`` for streams."""
+
+    def stream(self, amt: int = 65536, decode_content: bool | None = None) -> Iterator[bytes]:
+        while chunk := self.read(amt):
+            yield chunk
+
+
+def _host_of(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0]
+
+
+def _is_loopback(host: str) -> bool:
+    return host.startswith(_LOOPBACK)
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, bytearray | memoryview):
+        return bytes(body)
+    if hasattr(body, "read"):
+        start = body.tell() if hasattr(body, "tell") else None
+        data = body.read()
+        if start is not None and hasattr(body, "seek"):
+            body.seek(start)  # botocore may retry and re-read the same stream
+        return data if isinstance(data, bytes) else data.encode()
+    return b"".join(_body_bytes(part) for part in body)
+
+
+def _header_items(headers: Any) -> Iterator[tuple[str, str]]:
+    for key, value in headers.items():
+        yield key, value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _answer(method: str, url: str, headers: Any, body: Any) -> HttpResponse:
+    request = HttpRequest.from_url(method, url, Headers(_header_items(headers)), _body_bytes(body))
+    return dispatcher().handle(request)
+
+
+def _to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
+    headers = dict(response.headers)
+    headers["Content-Length"] = str(len(response.body))
+    return AWSResponse(url, response.status, headers, _RawBody(response.body))
+
+
+def _before_send(request: Any, **kwargs: Any) -> AWSResponse | None:
+    if not _depth or _is_loopback(_host_of(request.url)):
+        return None
+    return _to_aws_response(request.url, _answer(request.method, request.url, request.headers, request.body))
+
+
+def _fallback_send(self: Any, request: Any) -> Any:
+    # Only for clients whose session predates this module (they lack the before-send handler).
+    if _depth and _CODEARTIFACT_HOST.match(_host_of(request.url).split(":", 1)[0]):
+        return _to_aws_response(request.url, _answer(request.method, request.url, request.headers, request.body))
+    return _real_urllib3_send(self, request)
+
+
+_BUILTIN = ("before-send.codeartifact", _before_send, botocore.handlers.REGISTER_FIRST)
+if _BUILTIN not in botocore.handlers.BUILTIN_HANDLERS:
+    botocore.handlers.BUILTIN_HANDLERS.append(_BUILTIN)
+
+
+def _register_on_default_session() -> None:
+    """A boto3 default session created before import lacks the built-in handler: add it (once)."""
+    import boto3
+
+    session = boto3.DEFAULT_SESSION
+    if session is not None:
+        session.events.register_first(
+            "before-send.codeartifact", _before_send, unique_id="mock-codeartifact-before-send"
+        )
+
+
+# --------------------------------------------------------------------------- requests hook
+
+
+def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
+    response = _answer(request.method, request.url, request.headers, request.body)
+    return response.status, response.headers, response.body
+
+
+def _start_requests_mock() -> Any:
+    try:
+        import requests.adapters
+        import responses
+    except ImportError:  # pragma: no cover - responses is a dependency, requests comes with it
+        return None
+    mock = responses.RequestsMock(
+        assert_all_requests_are_fired=False, real_adapter_send=requests.adapters.HTTPAdapter.send
+    )
+    url = re.compile(r"https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws)(:\d+)?/.*")
+    for method in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"):
+        mock.add_callback(method, url, callback=_requests_callback)
+    mock.add_passthru(re.compile(r"^(?!https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com|api\.aws))"))
+    mock.start()
+    return mock
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def _credentials_configured() -> bool:
+    env = os.environ
+    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        return True
+    for var, default in (("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"), ("AWS_CONFIG_FILE", "~/.aws/config")):
+        path = os.path.expanduser(env.get(var, default))
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if "aws_access_key_id" in text or "credential_process" in text or "sso_" in text:
+            return True
+    return False
+
+
+def _provide_credentials() -> None:
+    if not _credentials_configured():
+        for key, value in FAKE_ENV.items():
+            if key not in os.environ:
+                os.environ[key] = value
+                _env_set[key] = value
+    if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
+        os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+        _env_set["AWS_DEFAULT_REGION"] = "us-east-1"
+
+
+def _restore_credentials() -> None:
+    for key, value in _env_set.items():
+        if os.environ.get(key) == value:
+            del os.environ[key]
+    _env_set.clear()
+
+
+# --------------------------------------------------------------------------- activation
+
+
+def _activate() -> None:
+    global _depth, _requests_mock
+    with _lock:
+        if _depth == 0:
+            _backend.reset()
+            _provide_credentials()
+            _register_on_default_session()
+            botocore.httpsession.URLLib3Session.send = _fallback_send  # type: ignore[method-assign]
+            _requests_mock = _start_requests_mock()
+        _depth += 1
+
+
+def _deactivate() -> None:
+    global _depth, _requests_mock
+    with _lock:
+        if _depth == 0:
+            raise RuntimeError("mock_codeartifact is not active")
+        _depth -= 1
+        if _depth == 0:
+            botocore.httpsession.URLLib3Session.send = _real_urllib3_send  # type: ignore[method-assign]
+            if _requests_mock is not None:
+                _requests_mock.stop(allow_assert=False)
+                _requests_mock = None
+            _restore_credentials()
+
+
+class MockCodeArtifact:
+    """One activation of the mock. Use as a context manager, a decorator, or with ``start()``/``stop()``.
+
+    While any instance is active, every CodeArtifact request made through botocore is answered in-process.
+    Nested activations share state; state is reset when the outermost one starts.
+    """
+
+    def __init__(self) -> None:
+        self._active = 0
+
+    def start(self) -> None:
+        """Activate the mock (resetting all state if no other mock is active)."""
+        _activate()
+        self._active += 1
+
+    def stop(self) -> None:
+        """Deactivate this mock; the hooks go away when the outermost mock stops."""
+        if not self._active:
+            raise RuntimeError("this mock_codeartifact was not started")
+        self._active -= 1
+        _deactivate()
+
+    def __enter__(self) -> MockCodeArtifact:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @staticmethod
+    def reset() -> None:
+        """Clear all state."""
+        reset()
+
+    @property
+    def backend(self) -> Backend:
+        """The backend answering requests (for seeding and inspection)."""
+        return _backend
+
+    def __call__(self, target: F) -> F:
+        return _decorate(target)
+
+
+def _wrap_function(func: F) -> F:
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with MockCodeArtifact():
+                return await func(*args, **kwargs)
+
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with MockCodeArtifact():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _decorate_testcase(cls: type) -> type:
+    original_setup = cls.setUp
+
+    @functools.wraps(original_setup)
+    def setUp(self: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+        mock = MockCodeArtifact()
+        mock.start()
+        # Cleanups run after tearDown, so setUp, the test and tearDown all run inside this activation.
+        self.addCleanup(mock.stop)
+        original_setup(self)
+
+    cls.setUp = setUp  # type: ignore[attr-defined]
+
+    if cls.setUpClass.__func__ is not unittest.TestCase.setUpClass.__func__:  # type: ignore[attr-defined]
+        # State made in a user's setUpClass stays visible to the class's tests (nested activations share it).
+        original_setup_class = cls.setUpClass.__func__  # type: ignore[attr-defined]
+        original_teardown_class = cls.tearDownClass.__func__  # type: ignore[attr-defined]
+
+        def setUpClass(klass: type) -> None:  # noqa: N802
+            mock = MockCodeArtifact()
+            mock.start()
+            klass._mock_codeartifact_class_mock = mock  # type: ignore[attr-defined]
+            try:
+                original_setup_class(klass)
+            except BaseException:
+                mock.stop()
+                raise
+
+        def tearDownClass(klass: type) -> None:  # noqa: N802
+            try:
+                original_teardown_class(klass)
+            finally:
+                klass.__dict__["_mock_codeartifact_class_mock"].stop()
+                del klass._mock_codeartifact_class_mock  # type: ignore[attr-defined]
+
+        cls.setUpClass = classmethod(setUpClass)  # type: ignore[assignment]
+        cls.tearDownClass = classmethod(tearDownClass)  # type: ignore[assignment]
+    return cls
+
+
+def _decorate_class(cls: type) -> type:
+    if isinstance(cls, type) and issubclass(cls, unittest.TestCase):
+        return _decorate_testcase(cls)
+    for name, attr in list(vars(cls).items()):
+        if name.startswith("test") and inspect.isfunction(attr):
+            setattr(cls, name, _wrap_function(attr))
+    setup = vars(cls).get("setup_method")
+    if inspect.isfunction(setup):
+        # pytest runs setup_method, the test and teardown_method separately: keep one activation across them.
+        teardown = getattr(cls, "teardown_method", None)
+
+        @functools.wraps(setup)
+        def setup_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            mock = MockCodeArtifact()
+            mock.start()
+            self._mock_codeartifact_method_mock = mock
+            return setup(self, *args, **kwargs)
+
+        def teardown_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                if teardown is not None:
+                    return teardown(self, *args, **kwargs)
+            finally:
+                mock = self.__dict__.pop("_mock_codeartifact_method_mock", None)
+                if mock is not None:
+                    mock.stop()
+
+        cls.setup_method = setup_method  # type: ignore[attr-defined]
+        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+    return cls
+
+
+def _decorate(target: F) -> F:
+    if isinstance(target, type):
+        return _decorate_class(target)  # type: ignore[return-value]
+    return _wrap_function(target)
+
+
+def mock_codeartifact(target: F | None = None) -> Any:
+    """Mock AWS CodeArtifact: ``@mock_codeartifact`` on a function or class, or ``with mock_codeartifact() as m``."""
+    if target is None:
+        return MockCodeArtifact()
+    return _decorate(target)
+
+
+mock_codeartifact.reset = reset  # type: ignore[attr-defined]

@@ -1,0 +1,318 @@
+"""The REST-JSON wire codec, derived once from botocore's ``codeartifact`` service model.
+
+It knows HTTP and the model, nothing about CodeArtifact's rules: it routes a request to an operation by method
+and ``requestUri``, decodes every input member from its location, enforces the model's constraints, and encodes
+a result dict (or a modeled error) into the response AWS would send.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+from botocore import xform_name
+
+from ..errors import CodeArtifactError, ValidationException
+from .http import HttpRequest, HttpResponse
+from .validate import Check, TypeMismatch, input_check, summarize
+
+Encoder = Callable[[Any], Any]
+
+
+def load_service_model() -> ServiceModel:
+    return botocore.session.get_session().get_service_model("codeartifact")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryMember:
+    name: str
+    kind: str  # shape type name
+    is_list: bool
+
+
+@dataclass(slots=True)
+class OperationSpec:
+    """Everything the codec needs about one operation, computed at import."""
+
+    name: str
+    method: str
+    path: str
+    query: dict[str, QueryMember]  # wire name -> member
+    headers: dict[str, str]  # lower-case header name -> member name
+    body_members: frozenset[str]
+    payload: str | None  # member bound to the raw body (a blob)
+    py_names: dict[str, str]  # member name -> keyword argument name
+    check: Check
+    encode: Callable[[dict[str, Any]], HttpResponse]
+    error_codes: frozenset[str]
+
+
+# --------------------------------------------------------------------------- encoding helpers
+
+
+def _epoch(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_dt.timezone.utc)
+        return round(value.timestamp(), 3)
+    return value
+
+
+def _needs_conversion(shape: Shape, seen: set[str]) -> bool:
+    if shape.type_name == "timestamp":
+        return True
+    if shape.name in seen:
+        return False
+    seen.add(shape.name)
+    if shape.type_name == "structure":
+        return any(_needs_conversion(m, seen) for m in shape.members.values())
+    if shape.type_name == "list":
+        return _needs_conversion(shape.member, seen)
+    if shape.type_name == "map":
+        return _needs_conversion(shape.value, seen)
+    return False
+
+
+def _encoder(shape: Shape) -> Encoder | None:
+    """A converter to JSON-ready values, or None when the backend's values are already JSON-ready."""
+    if not _needs_conversion(shape, set()):
+        return None
+    if shape.type_name == "timestamp":
+        return _epoch
+    if shape.type_name == "list":
+        inner = _encoder(shape.member)
+        assert inner is not None
+        return lambda items: [inner(v) for v in items]
+    if shape.type_name == "map":
+        inner = _encoder(shape.value)
+        assert inner is not None
+        return lambda mapping: {k: inner(v) for k, v in mapping.items()}
+    converters = {name: _encoder(member) for name, member in shape.members.items()}
+    converters = {k: v for k, v in converters.items() if v is not None}
+
+    def convert(struct: dict[str, Any]) -> dict[str, Any]:
+        out = dict(struct)
+        for key, conv in converters.items():
+            v = out.get(key)
+            if v is not None:
+                out[key] = conv(v)
+        return out
+
+    return convert
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpResponse]:
+    shape = op.output_shape
+    if shape is None or not shape.members:
+
+        def empty(_: dict[str, Any]) -> HttpResponse:
+            return HttpResponse(200, {"Content-Type": "application/json"}, b"")
+
+        return empty
+
+    headers = {n: m.serialization["name"] for n, m in shape.members.items() if m.serialization.get("location") == "header"}
+    payload = shape.serialization.get("payload")
+    body_encoder = _encoder(shape)
+
+    if payload is not None:
+        # Blob payload: the body is the raw bytes; everything else rides in headers.
+        def encode_payload(result: dict[str, Any]) -> HttpResponse:
+            out_headers = {"Content-Type": "application/octet-stream"}
+            for member, header in headers.items():
+                v = result.get(member)
+                if v is not None:
+                    out_headers[header] = str(v)
+            data = result.get(payload) or b""
+            return HttpResponse(200, out_headers, data if isinstance(data, bytes) else bytes(data))
+
+        return encode_payload
+
+    def encode(result: dict[str, Any]) -> HttpResponse:
+        out_headers = {"Content-Type": "application/json"}
+        if headers:
+            result = dict(result)
+            for member, header in headers.items():
+                v = result.pop(member, None)
+                if v is not None:
+                    out_headers[header] = str(v)
+        if body_encoder is not None:
+            result = body_encoder(result)
+        return HttpResponse(200, out_headers, _json_bytes(result))
+
+    return encode
+
+
+# --------------------------------------------------------------------------- the codec
+
+
+class Codec:
+    """Routes, decodes, validates and encodes for every operation of one service model."""
+
+    def __init__(self, model: ServiceModel | None = None) -> None:
+        self.model = model or load_service_model()
+        cache: dict[str, Check] = {}
+        self.operations: dict[str, OperationSpec] = {}
+        self.routes: dict[tuple[str, str], OperationSpec] = {}
+        for name in self.model.operation_names:
+            spec = self._spec(self.model.operation_model(name), cache)
+            key = (spec.method, spec.path)
+            if key in self.routes:  # pragma: no cover - the model test would catch a new clash
+                raise RuntimeError(f"{name} and {self.routes[key].name} share a route")
+            self.routes[key] = spec
+            self.operations[name] = spec
+        self._errors = self._error_table()
+
+    # ---- building
+
+    def _spec(self, op: OperationModel, cache: dict[str, Check]) -> OperationSpec:
+        shape = op.input_shape
+        query: dict[str, QueryMember] = {}
+        headers: dict[str, str] = {}
+        body: set[str] = set()
+        payload = None
+        py_names: dict[str, str] = {}
+        if shape is not None:
+            payload = shape.serialization.get("payload")
+            for name, member in shape.members.items():
+                py_names[name] = xform_name(name)
+                location = member.serialization.get("location")
+                if location == "querystring":
+                    is_list = member.type_name == "list"
+                    kind = member.member.type_name if is_list else member.type_name
+                    query[member.serialization["name"]] = QueryMember(name, kind, is_list)
+                elif location == "header":
+                    headers[member.serialization["name"].lower()] = name
+                elif location is None and name != payload:
+                    body.add(name)
+                elif location is not None:  # pragma: no cover - CodeArtifact binds nothing else
+                    raise RuntimeError(f"unsupported location {location} in {op.name}")
+        return OperationSpec(
+            name=op.name,
+            method=op.http["method"],
+            path=op.http["requestUri"],
+            query=query,
+            headers=headers,
+            body_members=frozenset(body),
+            payload=payload,
+            py_names=py_names,
+            check=input_check(shape, cache),
+            encode=_output_encoder(op),
+            error_codes=frozenset(s.name for s in op.error_shapes),
+        )
+
+    def _error_table(self) -> dict[str, tuple[int, dict[str, tuple[str, str | None]]]]:
+        table: dict[str, tuple[int, dict[str, tuple[str, str | None]]]] = {}
+        for spec in self.operations.values():
+            for shape in self.model.operation_model(spec.name).error_shapes:
+                if shape.name in table:
+                    continue
+                status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
+                members = {
+                    xform_name(n): (n, m.serialization.get("name") if m.serialization.get("location") == "header" else None)
+                    for n, m in shape.members.items()
+                    if n != "message"
+                }
+                table[shape.name] = (status, members)
+        return table
+
+    # ---- requests
+
+    def route(self, request: HttpRequest) -> OperationSpec:
+        spec = self.routes.get((request.method, request.path.rstrip("/") or "/"))
+        if spec is None:
+            raise ValidationException(
+                f"No operation matches {request.method} {request.path}", reason="UNKNOWN_OPERATION"
+            )
+        return spec
+
+    def decode(self, spec: OperationSpec, request: HttpRequest) -> dict[str, Any]:
+        """Input members by model name, converted to Python values and validated against the model."""
+        params: dict[str, Any] = {}
+        if spec.query and request.query:
+            for wire, raw in request.query_pairs():
+                member = spec.query.get(wire)
+                if member is None:
+                    continue
+                value = _from_text(member.kind, raw, member.name)
+                if member.is_list:
+                    params.setdefault(member.name, []).append(value)
+                elif member.name not in params:
+                    params[member.name] = value
+        for header, name in spec.headers.items():
+            value = request.headers.get(header)
+            if value is not None:
+                params[name] = value
+        if spec.payload is not None:
+            params[spec.payload] = request.body
+        elif spec.body_members and request.body:
+            try:
+                doc = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                raise ValidationException("Could not parse the request body as JSON", reason="CANNOT_PARSE") from None
+            if not isinstance(doc, dict):
+                raise ValidationException("The request body must be a JSON object", reason="CANNOT_PARSE")
+            for name in spec.body_members:
+                if name in doc:
+                    params[name] = doc[name]
+        errors: list[str] = []
+        try:
+            spec.check(params, "", errors)
+        except TypeMismatch as exc:
+            raise ValidationException(str(exc), reason="CANNOT_PARSE") from None
+        if errors:
+            raise ValidationException(summarize(errors))
+        return params
+
+    # ---- responses
+
+    def encode_error(self, error: CodeArtifactError, operation: str | None = None) -> HttpResponse:
+        code = error.code
+        status, members = self._errors.get(code, (500, {}))
+        body: dict[str, Any] = {"message": error.message}
+        headers = {
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": code,
+            "x-amzn-RequestId": str(uuid.uuid4()),
+        }
+        for py_name, value in error.fields.items():
+            wire = members.get(py_name)
+            if wire is None:
+                continue
+            name, header = wire
+            if header:
+                headers[header] = str(value)
+            else:
+                body[name] = value
+        return HttpResponse(status, headers, _json_bytes(body))
+
+
+def _from_text(kind: str, raw: str, name: str) -> Any:
+    if kind in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValidationException(
+                f"1 validation error detected: Value '{raw}' at '{name}' failed to satisfy constraint: "
+                "Member must be a number",
+                reason="CANNOT_PARSE",
+            ) from None
+    if kind == "boolean":
+        lowered = raw.lower()
+        if lowered not in ("true", "false"):
+            raise ValidationException(
+                f"1 validation error detected: Value '{raw}' at '{name}' failed to satisfy constraint: "
+                "Member must be a boolean",
+                reason="CANNOT_PARSE",
+            )
+        return lowered == "true"
+    return raw

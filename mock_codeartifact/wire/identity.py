@@ -1,0 +1,38 @@
+"""Who is calling and where: the region from the SigV4 credential scope (or the host), the account."""
+
+from __future__ import annotations
+
+import os
+
+from .http import HttpRequest
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
+ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
+DEFAULT_REGION = "us-east-1"
+
+
+def region_of(request: HttpRequest) -> str:
+    """``Credential=AKID/20240101/us-west-2/codeartifact/aws4_request`` names the region the client signed for."""
+    auth = request.headers.get("authorization")
+    if auth:
+        start = auth.find("Credential=")
+        if start >= 0:
+            scope = auth[start + 11 :].split(",", 1)[0].split("/")
+            if len(scope) >= 5 and scope[2]:
+                return scope[2]
+    host = request.host.split(":", 1)[0]
+    # codeartifact.us-west-2.amazonaws.com, codeartifact-fips.us-west-2.amazonaws.com, ....api.aws
+    parts = host.split(".")
+    if len(parts) >= 3 and parts[0].startswith("codeartifact"):
+        return parts[1]
+    return DEFAULT_REGION
+
+
+def account_of(request: HttpRequest | None = None) -> str:
+    """The caller's account: a per-request header (server mode), then the environment, then the default."""
+    if request is not None:
+        header = request.headers.get(ACCOUNT_HEADER)
+        if header:
+            return header
+    return os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID

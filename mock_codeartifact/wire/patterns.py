@@ -1,0 +1,77 @@
+"""Turn the model's (Java-flavoured) ``pattern`` constraints into Python predicates.
+
+AWS matches the whole value against the pattern. Python's ``re`` has no Unicode property classes, so a
+pattern made of a single character class with ``\\p{..}``/``\\P{..}`` items and a ``*``/``+`` quantifier
+(the only shape of such patterns in the CodeArtifact model) becomes a per-character predicate; every other
+pattern is compiled with ``re`` and matched with ``fullmatch``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+Predicate = Callable[[str], bool]
+
+_PROPERTY = re.compile(r"\\([pP])\{(\w+)\}|\\s")
+
+
+def _is_other(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "C"
+
+
+def _property_test(kind: str, name: str) -> Callable[[str], bool]:
+    if name == "C":
+        test = _is_other
+    elif name == "IsWhitespace":
+        test = str.isspace
+    else:  # pragma: no cover - guarded by the model test
+        raise ValueError(f"unsupported Unicode property {name!r}")
+    if kind == "P":
+        return lambda ch: not test(ch)
+    return test
+
+
+def _class_predicate(body: str) -> Callable[[str], bool] | None:
+    """A predicate for the inside of ``[...]`` or a lone property, or None if it is not that simple."""
+    negate = body.startswith("^")
+    if negate:
+        body = body[1:]
+    tests: list[Callable[[str], bool]] = []
+    pos = 0
+    for m in _PROPERTY.finditer(body):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        tests.append(str.isspace if m.group(0) == "\\s" else _property_test(m.group(1), m.group(2)))
+    if pos != len(body) or not tests:
+        return None
+    if negate:
+        return lambda ch: not any(t(ch) for t in tests)
+    if len(tests) == 1:
+        return tests[0]
+    return lambda ch: any(t(ch) for t in tests)
+
+
+@lru_cache(maxsize=None)
+def compile_pattern(pattern: str) -> Predicate:
+    """Return ``test(value) -> bool`` that is true when ``value`` matches the whole ``pattern``."""
+    if "\\p{" in pattern or "\\P{" in pattern:
+        quant = pattern[-1]
+        atom = pattern[:-1]
+        if quant not in "*+":
+            raise ValueError(f"unsupported pattern {pattern!r}")
+        body = atom[1:-1] if atom.startswith("[") and atom.endswith("]") else atom
+        char_ok = _class_predicate(body)
+        if char_ok is None:
+            raise ValueError(f"unsupported pattern {pattern!r}")
+        minimum = 1 if quant == "+" else 0
+
+        def test(value: str) -> bool:
+            return len(value) >= minimum and all(char_ok(ch) for ch in value)
+
+        return test
+    regex = re.compile(pattern, re.DOTALL)
+    return lambda value: regex.fullmatch(value) is not None
