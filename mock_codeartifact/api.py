@@ -52,7 +52,8 @@ class Dispatcher:
             handler = self.handlers.get(spec.name)
             if handler is None:
                 raise ValidationException(
-                    f"The operation {spec.name} is not implemented by mock-codeartifact", reason="UNKNOWN_OPERATION"
+                    f"The operation {spec.name} is not implemented by mock-codeartifact",
+                    reason="UNKNOWN_OPERATION",
                 )
             names = spec.py_names
             call = Call(self.backend, account_of(request), region_of(request), endpoint)
@@ -62,7 +63,9 @@ class Dispatcher:
             return self.codec.encode_error(error)
         except Exception:  # a bug in the mock: answer like AWS would, and leave a trace for the developer
             log.exception("mock-codeartifact failed on %s %s", request.method, request.path)
-            return self.codec.encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
+            return self.codec.encode_error(
+                InternalServerException("An internal error occurred in mock-codeartifact")
+            )
 
 
 _CODEC: Codec | None = None

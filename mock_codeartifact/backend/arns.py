@@ -26,7 +26,9 @@ def repository_arn(region: str, owner: str, domain: str, repository: str) -> str
     return f"{_base(region, owner)}repository/{domain}/{repository}"
 
 
-def package_arn(region: str, owner: str, domain: str, repository: str, fmt: str, namespace: str | None, name: str) -> str:
+def package_arn(
+    region: str, owner: str, domain: str, repository: str, fmt: str, namespace: str | None, name: str
+) -> str:
     return f"{_base(region, owner)}package/{domain}/{repository}/{fmt}/{namespace or ''}/{name}"
 
 

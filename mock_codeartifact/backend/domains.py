@@ -120,9 +120,7 @@ def create_domain(
 ) -> dict[str, Any]:
     with call.locked() as st:
         if domain in st.domains:
-            raise conflict(
-                f"Domain '{domain}' already exists in account '{call.account}'", "domain", domain
-            )
+            raise conflict(f"Domain '{domain}' already exists in account '{call.account}'", "domain", domain)
         if len(st.domains) >= MAX_DOMAINS_PER_ACCOUNT:
             raise ServiceQuotaExceededException(
                 f"Maximum number of domains ({MAX_DOMAINS_PER_ACCOUNT}) exceeded for account '{call.account}'",
@@ -130,7 +128,9 @@ def create_domain(
                 resource_id=domain,
             )
         tag_set = TagSet.from_request(tags, resource_type="domain", resource_id=domain)
-        d = Domain(domain, call.account, call.region, _resolve_key(call, encryption_key), call.now, tags=tag_set)
+        d = Domain(
+            domain, call.account, call.region, _resolve_key(call, encryption_key), call.now, tags=tag_set
+        )
         st.domains[domain] = d
         return {"domain": d.describe()}
 
@@ -154,7 +154,9 @@ def delete_domain(call: Call, *, domain: str, domain_owner: str | None = None) -
         return {"domain": d.describe()}
 
 
-def list_domains(call: Call, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
+def list_domains(
+    call: Call, *, max_results: int | None = None, next_token: str | None = None
+) -> dict[str, Any]:
     with call.locked() as st:
         domains = sorted(st.domains.values(), key=lambda d: d.name)
         page, token = paginate(domains, lambda d: d.name, max_results, next_token, ["ListDomains"])

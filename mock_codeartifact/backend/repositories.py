@@ -136,7 +136,9 @@ def create_repository(
         return {"repository": repo.describe()}
 
 
-def describe_repository(call: Call, *, domain: str, repository: str, domain_owner: str | None = None) -> dict[str, Any]:
+def describe_repository(
+    call: Call, *, domain: str, repository: str, domain_owner: str | None = None
+) -> dict[str, Any]:
     with call.repository(domain, domain_owner, repository) as repo:
         return {"repository": repo.describe()}
 
@@ -167,7 +169,9 @@ def update_repository(
         return {"repository": repo.describe()}
 
 
-def delete_repository(call: Call, *, domain: str, repository: str, domain_owner: str | None = None) -> dict[str, Any]:
+def delete_repository(
+    call: Call, *, domain: str, repository: str, domain_owner: str | None = None
+) -> dict[str, Any]:
     # A missing repository answers ResourceNotFoundException, as the model declares (AWS's CloudFormation
     # handler suggests 200; the declared error is the more useful and the more likely today).
     # Downstream repositories keep their (now dangling) upstream entry, as AWS does.
@@ -236,11 +240,15 @@ def associate_external_connection(
     with call.repository(domain, domain_owner, repository) as repo:
         if external_connection not in EXTERNAL_CONNECTIONS:
             # Undocumented for unknown names; the name is a bad parameter value.
-            raise invalid(f"External connection '{external_connection}' is not a supported external connection")
+            raise invalid(
+                f"External connection '{external_connection}' is not a supported external connection"
+            )
         if repo.external_connections:
             raise invalid("ExternalConnections for repositories are currently limited to 1", "OTHER")
         if repo.upstreams:
-            raise invalid("A repository with upstream repositories cannot have an external connection", "OTHER")
+            raise invalid(
+                "A repository with upstream repositories cannot have an external connection", "OTHER"
+            )
         repo.external_connections = [external_connection]
         return {"repository": repo.describe()}
 
@@ -277,6 +285,7 @@ def get_repository_endpoint(
             # The dual-stack host has no ".d." label (medium confidence: AWS does not spell it out).
             url = f"https://{domain}-{owner}.codeartifact.{call.region}.on.aws/{format}/{repository}/"
         else:
-            url = f"https://{domain}-{owner}.d.codeartifact.{call.region}.amazonaws.com/{format}/{repository}/"
+            url = (
+                f"https://{domain}-{owner}.d.codeartifact.{call.region}.amazonaws.com/{format}/{repository}/"
+            )
         return {"repositoryEndpoint": url}
-

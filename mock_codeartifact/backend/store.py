@@ -101,7 +101,9 @@ def find_domain(st: RegionState, name: str) -> Domain:
     d = st.domains.get(name)
     if d is None:
         raise not_found(
-            f"Domain not found. Domain '{name}' owned by account '{st.account}' does not exist", "domain", name
+            f"Domain not found. Domain '{name}' owned by account '{st.account}' does not exist",
+            "domain",
+            name,
         )
     return d
 

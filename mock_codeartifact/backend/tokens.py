@@ -33,7 +33,13 @@ class AuthToken:
 
 def _new_token(domain: str) -> str:
     # Real tokens are base64 JSON starting with '{"ver":1,' ("eyJ2ZXIiOjEs..."); the content is opaque.
-    header = {"ver": 1, "isu": secrets.randbelow(10**10), "enc": "A128GCM", "tag": secrets.token_hex(8), "aud": domain}
+    header = {
+        "ver": 1,
+        "isu": secrets.randbelow(10**10),
+        "enc": "A128GCM",
+        "tag": secrets.token_hex(8),
+        "aud": domain,
+    }
     head = base64.urlsafe_b64encode(json.dumps(header, separators=(",", ":")).encode()).decode().rstrip("=")
     return f"{head}.{secrets.token_urlsafe(32)}"
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
-from botocore.model import OperationModel, ServiceModel, Shape
 from botocore import xform_name
+from botocore.model import OperationModel, ServiceModel, Shape
 
 from ..errors import CodeArtifactError, ValidationException
 from .http import HttpRequest, HttpResponse
@@ -120,7 +120,11 @@ def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpRespon
 
         return empty
 
-    headers = {n: m.serialization["name"] for n, m in shape.members.items() if m.serialization.get("location") == "header"}
+    headers = {
+        n: m.serialization["name"]
+        for n, m in shape.members.items()
+        if m.serialization.get("location") == "header"
+    }
     payload = shape.serialization.get("payload")
     body_encoder = _encoder(shape)
 
@@ -218,7 +222,10 @@ class Codec:
                     continue
                 status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
                 members = {
-                    xform_name(n): (n, m.serialization.get("name") if m.serialization.get("location") == "header" else None)
+                    xform_name(n): (
+                        n,
+                        m.serialization.get("name") if m.serialization.get("location") == "header" else None,
+                    )
                     for n, m in shape.members.items()
                     if n != "message"
                 }
@@ -258,7 +265,9 @@ class Codec:
             try:
                 doc = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):
-                raise ValidationException("Could not parse the request body as JSON", reason="CANNOT_PARSE") from None
+                raise ValidationException(
+                    "Could not parse the request body as JSON", reason="CANNOT_PARSE"
+                ) from None
             if not isinstance(doc, dict):
                 raise ValidationException("The request body must be a JSON object", reason="CANNOT_PARSE")
             for name in spec.body_members:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 Predicate = Callable[[str], bool]
 
@@ -55,7 +55,7 @@ def _class_predicate(body: str) -> Callable[[str], bool] | None:
     return lambda ch: any(t(ch) for t in tests)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_pattern(pattern: str) -> Predicate:
     """Return ``test(value) -> bool`` that is true when ``value`` matches the whole ``pattern``."""
     if "\\p{" in pattern or "\\P{" in pattern:

@@ -1,0 +1,64 @@
+"""The WSGI application: the same codec, dispatcher and backend as in-process mocking, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from ..api import Dispatcher, codec
+from ..backend import Backend
+from ..wire import Headers, HttpRequest
+
+# A data-plane handler gets the request and returns a response, or None when the path is not its own.
+DataPlane = Callable[[Request, "CodeArtifactApp"], Response | None]
+
+
+class CodeArtifactApp:
+    """A WSGI app serving the CodeArtifact API (``/v1/...``), ``/_mock/...`` and repository endpoints."""
+
+    def __init__(self, backend: Backend | None = None, data_plane: DataPlane | None = None) -> None:
+        self.backend = backend or Backend()
+        self.dispatcher = Dispatcher(self.backend, codec())
+        self.data_plane = data_plane
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.handle(request)
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/_mock/"):
+            return self._mock_api(request)
+        if path.startswith("/v1/"):
+            base = request.host_url.rstrip("/")
+            http_request = HttpRequest(
+                request.method,
+                path,
+                request.query_string.decode("latin-1"),
+                Headers(request.headers.items()),
+                request.get_data(),
+                request.host,
+            )
+            answer = self.dispatcher.handle(http_request, endpoint=base)
+            return Response(answer.body, status=answer.status, headers=answer.headers)
+        if self.data_plane is not None:
+            response = self.data_plane(request, self)
+            if response is not None:
+                return response
+        return _json(404, {"message": f"No route for {request.method} {path}"})
+
+    def _mock_api(self, request: Request) -> Response:
+        if request.path == "/_mock/health" and request.method in ("GET", "HEAD"):
+            return _json(200, {"status": "ok"})
+        if request.path == "/_mock/reset" and request.method == "POST":
+            self.backend.reset()
+            return _json(200, {"status": "reset"})
+        return _json(404, {"message": f"No route for {request.method} {request.path}"})
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json")

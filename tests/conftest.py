@@ -1,0 +1,49 @@
+"""One suite, two modes: every test that takes ``client`` runs in-process and against a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from mock_codeartifact import mock_codeartifact
+from mock_codeartifact.server import ThreadedCodeArtifactServer
+
+ClientFactory = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def shared_server() -> Iterator[ThreadedCodeArtifactServer]:
+    with ThreadedCodeArtifactServer(port=0) as server:
+        yield server
+
+
+@pytest.fixture(params=["inprocess", "server"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_client(
+    mode: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ClientFactory]:
+    """``make_client(region="us-east-1")`` -> a boto3 CodeArtifact client in the current mode, fresh state."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
+    if mode == "inprocess":
+        with mock_codeartifact():
+            yield lambda region="us-east-1": boto3.client("codeartifact", region_name=region)
+    else:
+        server: ThreadedCodeArtifactServer = request.getfixturevalue("shared_server")
+        server.reset()
+        yield lambda region="us-east-1": boto3.client(
+            "codeartifact", region_name=region, endpoint_url=server.endpoint_url
+        )
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> Any:
+    return make_client()
