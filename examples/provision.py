@@ -12,9 +12,7 @@ from typing import Any
 def provision_team(client: Any, domain: str, team: str) -> str:
     client.create_domain(domain=domain)
     client.create_repository(domain=domain, repository="pypi-store", description="Cache of public PyPI")
-    client.associate_external_connection(
-        domain=domain, repository="pypi-store", externalConnection="public:pypi"
-    )
+    client.associate_external_connection(domain=domain, repository="pypi-store", externalConnection="public:pypi")
     client.create_repository(
         domain=domain,
         repository=team,
@@ -22,9 +20,7 @@ def provision_team(client: Any, domain: str, team: str) -> str:
         upstreams=[{"repositoryName": "pypi-store"}],
         tags=[{"key": "team", "value": team}],
     )
-    endpoint = client.get_repository_endpoint(domain=domain, repository=team, format="pypi")[
-        "repositoryEndpoint"
-    ]
+    endpoint = client.get_repository_endpoint(domain=domain, repository=team, format="pypi")["repositoryEndpoint"]
     return endpoint + "simple/"
 
 
@@ -36,6 +32,4 @@ if __name__ == "__main__":
     with mock_codeartifact():
         codeartifact = boto3.client("codeartifact", region_name="us-east-1")
         print(provision_team(codeartifact, "acme", "data-team"))
-        print(
-            codeartifact.describe_repository(domain="acme", repository="data-team")["repository"]["upstreams"]
-        )
+        print(codeartifact.describe_repository(domain="acme", repository="data-team")["repository"]["upstreams"])

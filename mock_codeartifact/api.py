@@ -63,9 +63,7 @@ class Dispatcher:
             return self.codec.encode_error(error)
         except Exception:  # a bug in the mock: answer like AWS would, and leave a trace for the developer
             log.exception("mock-codeartifact failed on %s %s", request.method, request.path)
-            return self.codec.encode_error(
-                InternalServerException("An internal error occurred in mock-codeartifact")
-            )
+            return self.codec.encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
 
 
 _CODEC: Codec | None = None

@@ -60,9 +60,7 @@ def not_found(message: str, resource_type: str, resource_id: str) -> ResourceNot
     return ResourceNotFoundException(message, resource_id=resource_id, resource_type=resource_type)
 
 
-def conflict(
-    message: str, resource_type: str | None = None, resource_id: str | None = None
-) -> ConflictException:
+def conflict(message: str, resource_type: str | None = None, resource_id: str | None = None) -> ConflictException:
     return ConflictException(message, resource_id=resource_id, resource_type=resource_type)
 
 

@@ -51,9 +51,7 @@ FAKE_ENV = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
-_CODEARTIFACT_HOST = re.compile(
-    r"^codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws|on\.aws)$"
-)
+_CODEARTIFACT_HOST = re.compile(r"^codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws|on\.aws)$")
 _LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 
 
@@ -143,9 +141,7 @@ def _before_send(request: Any, **kwargs: Any) -> AWSResponse | None:
 def _fallback_send(self: Any, request: Any) -> Any:
     # Only for clients whose session predates this module (they lack the before-send handler).
     if _depth and _CODEARTIFACT_HOST.match(_host_of(request.url).split(":", 1)[0]):
-        return _to_aws_response(
-            request.url, _answer(request.method, request.url, request.headers, request.body)
-        )
+        return _to_aws_response(request.url, _answer(request.method, request.url, request.headers, request.body))
     return _real_urllib3_send(self, request)
 
 
@@ -185,9 +181,7 @@ def _start_requests_mock() -> Any:
     url = re.compile(r"https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws)(:\d+)?/.*")
     for method in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"):
         mock.add_callback(method, url, callback=_requests_callback)
-    mock.add_passthru(
-        re.compile(r"^(?!https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com|api\.aws))")
-    )
+    mock.add_passthru(re.compile(r"^(?!https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com|api\.aws))"))
     mock.start()
     return mock
 

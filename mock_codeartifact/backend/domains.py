@@ -128,9 +128,7 @@ def create_domain(
                 resource_id=domain,
             )
         tag_set = TagSet.from_request(tags, resource_type="domain", resource_id=domain)
-        d = Domain(
-            domain, call.account, call.region, _resolve_key(call, encryption_key), call.now, tags=tag_set
-        )
+        d = Domain(domain, call.account, call.region, _resolve_key(call, encryption_key), call.now, tags=tag_set)
         st.domains[domain] = d
         return {"domain": d.describe()}
 
@@ -154,9 +152,7 @@ def delete_domain(call: Call, *, domain: str, domain_owner: str | None = None) -
         return {"domain": d.describe()}
 
 
-def list_domains(
-    call: Call, *, max_results: int | None = None, next_token: str | None = None
-) -> dict[str, Any]:
+def list_domains(call: Call, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
     with call.locked() as st:
         domains = sorted(st.domains.values(), key=lambda d: d.name)
         page, token = paginate(domains, lambda d: d.name, max_results, next_token, ["ListDomains"])

@@ -33,9 +33,7 @@ def read_token(token: str, filters: Any) -> Any:
         doc = json.loads(base64.urlsafe_b64decode(token.encode()))
         key, digest = doc["k"], doc["f"]
     except Exception:
-        raise ValidationException(
-            "The pagination token is invalid.", reason="FIELD_VALIDATION_FAILED"
-        ) from None
+        raise ValidationException("The pagination token is invalid.", reason="FIELD_VALIDATION_FAILED") from None
     if digest != _digest(filters):
         raise ValidationException(
             "The pagination token was issued for a request with different parameters.",

@@ -64,15 +64,11 @@ def _put(
 
 def _get(resource: HasPolicy, resource_type: str, resource_id: str) -> Policy:
     if resource.policy is None:
-        raise not_found(
-            f"No resource policy is set on {resource_type} '{resource_id}'", resource_type, resource_id
-        )
+        raise not_found(f"No resource policy is set on {resource_type} '{resource_id}'", resource_type, resource_id)
     return resource.policy
 
 
-def _delete(
-    resource: HasPolicy, revision: str | None, resource_type: str, resource_id: str
-) -> dict[str, Any]:
+def _delete(resource: HasPolicy, revision: str | None, resource_type: str, resource_id: str) -> dict[str, Any]:
     policy = _get(resource, resource_type, resource_id)
     _check_revision(resource, revision, resource_type, resource_id)
     resource.policy = None
@@ -91,9 +87,7 @@ def put_domain_permissions_policy(
         return _put(d, policy_document, policy_revision, "domain", domain)
 
 
-def get_domain_permissions_policy(
-    call: Call, *, domain: str, domain_owner: str | None = None
-) -> dict[str, Any]:
+def get_domain_permissions_policy(call: Call, *, domain: str, domain_owner: str | None = None) -> dict[str, Any]:
     with call.domain(domain, domain_owner) as d:
         return {"policy": _get(d, "domain", domain).describe()}
 

@@ -120,9 +120,7 @@ def create_repository(
 ) -> dict[str, Any]:
     with call.domain(domain, domain_owner) as d:
         if repository in d.repositories:
-            raise conflict(
-                f"Repository '{repository}' already exists in domain '{domain}'", "repository", repository
-            )
+            raise conflict(f"Repository '{repository}' already exists in domain '{domain}'", "repository", repository)
         if len(d.repositories) >= MAX_REPOSITORIES_PER_DOMAIN:
             raise ServiceQuotaExceededException(
                 f"Maximum number of repositories ({MAX_REPOSITORIES_PER_DOMAIN}) exceeded for domain '{domain}'",
@@ -136,9 +134,7 @@ def create_repository(
         return {"repository": repo.describe()}
 
 
-def describe_repository(
-    call: Call, *, domain: str, repository: str, domain_owner: str | None = None
-) -> dict[str, Any]:
+def describe_repository(call: Call, *, domain: str, repository: str, domain_owner: str | None = None) -> dict[str, Any]:
     with call.repository(domain, domain_owner, repository) as repo:
         return {"repository": repo.describe()}
 
@@ -158,9 +154,7 @@ def update_repository(
         if upstreams is not None:
             # AWS rejects any upstream list, even an empty one, on a repository with an external connection.
             if repo.external_connections:
-                raise invalid(
-                    "A repository with an external connection cannot have upstream repositories", "OTHER"
-                )
+                raise invalid("A repository with an external connection cannot have upstream repositories", "OTHER")
             names = _check_upstreams(d, repository, upstreams)
         if names is not None:
             repo.upstreams = names
@@ -169,9 +163,7 @@ def update_repository(
         return {"repository": repo.describe()}
 
 
-def delete_repository(
-    call: Call, *, domain: str, repository: str, domain_owner: str | None = None
-) -> dict[str, Any]:
+def delete_repository(call: Call, *, domain: str, repository: str, domain_owner: str | None = None) -> dict[str, Any]:
     # A missing repository answers ResourceNotFoundException, as the model declares (AWS's CloudFormation
     # handler suggests 200; the declared error is the more useful and the more likely today).
     # Downstream repositories keep their (now dangling) upstream entry, as AWS does.
@@ -240,15 +232,11 @@ def associate_external_connection(
     with call.repository(domain, domain_owner, repository) as repo:
         if external_connection not in EXTERNAL_CONNECTIONS:
             # Undocumented for unknown names; the name is a bad parameter value.
-            raise invalid(
-                f"External connection '{external_connection}' is not a supported external connection"
-            )
+            raise invalid(f"External connection '{external_connection}' is not a supported external connection")
         if repo.external_connections:
             raise invalid("ExternalConnections for repositories are currently limited to 1", "OTHER")
         if repo.upstreams:
-            raise invalid(
-                "A repository with upstream repositories cannot have an external connection", "OTHER"
-            )
+            raise invalid("A repository with upstream repositories cannot have an external connection", "OTHER")
         repo.external_connections = [external_connection]
         return {"repository": repo.describe()}
 
@@ -285,7 +273,5 @@ def get_repository_endpoint(
             # The dual-stack host has no ".d." label (medium confidence: AWS does not spell it out).
             url = f"https://{domain}-{owner}.codeartifact.{call.region}.on.aws/{format}/{repository}/"
         else:
-            url = (
-                f"https://{domain}-{owner}.d.codeartifact.{call.region}.amazonaws.com/{format}/{repository}/"
-            )
+            url = f"https://{domain}-{owner}.d.codeartifact.{call.region}.amazonaws.com/{format}/{repository}/"
         return {"repositoryEndpoint": url}

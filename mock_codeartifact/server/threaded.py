@@ -46,13 +46,9 @@ class ThreadedCodeArtifactServer:
     def start(self) -> None:
         if self._server is not None:
             return
-        self._server = make_server(
-            self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler
-        )
+        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="mock-codeartifact-server", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mock-codeartifact-server", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -121,9 +121,7 @@ def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpRespon
         return empty
 
     headers = {
-        n: m.serialization["name"]
-        for n, m in shape.members.items()
-        if m.serialization.get("location") == "header"
+        n: m.serialization["name"] for n, m in shape.members.items() if m.serialization.get("location") == "header"
     }
     payload = shape.serialization.get("payload")
     body_encoder = _encoder(shape)
@@ -265,9 +263,7 @@ class Codec:
             try:
                 doc = json.loads(request.body)
             except (ValueError, UnicodeDecodeError):
-                raise ValidationException(
-                    "Could not parse the request body as JSON", reason="CANNOT_PARSE"
-                ) from None
+                raise ValidationException("Could not parse the request body as JSON", reason="CANNOT_PARSE") from None
             if not isinstance(doc, dict):
                 raise ValidationException("The request body must be a JSON object", reason="CANNOT_PARSE")
             for name in spec.body_members:

@@ -134,9 +134,7 @@ def structure_check(shape: Shape, cache: dict[str, Check]) -> Check:
         prefix = f"{path}." if path else ""
         for name in required:
             if value.get(name) is None:
-                errors.append(
-                    f"Value null at '{prefix}{name}' failed to satisfy constraint: Member must not be null"
-                )
+                errors.append(f"Value null at '{prefix}{name}' failed to satisfy constraint: Member must not be null")
         for name, member_check in members:
             v = value.get(name)
             if v is not None:
