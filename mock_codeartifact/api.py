@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from .backend import Backend, Call, domains, policies, repositories, tags, tokens
+from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import CodeArtifactError, InternalServerException, ValidationException
 from .wire import Codec, HttpRequest, HttpResponse
 from .wire.identity import account_of, region_of
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., dict[str, Any]]
 
-BACKEND_MODULES: tuple[ModuleType, ...] = (domains, repositories, policies, tokens, tags)
+BACKEND_MODULES: tuple[ModuleType, ...] = (domains, repositories, policies, tokens, tags, packages, package_groups)
 
 
 def _handlers(codec: Codec) -> dict[str, Handler]:

@@ -55,6 +55,8 @@ class Domain:
     tags: TagSet = field(default_factory=TagSet)
     asset_size_bytes: int = 0
     status: str = "Active"
+    # Package groups by pattern; owned by package_groups.py.
+    package_groups: dict[str, Any] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:

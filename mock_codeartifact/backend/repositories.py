@@ -45,6 +45,8 @@ class Repository:
     external_connections: list[str] = field(default_factory=list)
     policy: Policy | None = None
     tags: TagSet = field(default_factory=TagSet)
+    # Packages of this repository; owned by packages.py.
+    packages: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:

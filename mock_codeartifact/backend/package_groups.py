@@ -1,0 +1,1 @@
+"""Package groups (see the package-groups issue)."""

@@ -1,0 +1,1 @@
+"""Packages and package versions (see the packages issue)."""
