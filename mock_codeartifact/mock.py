@@ -116,13 +116,8 @@ def _body_bytes(body: Any) -> bytes:
     return b"".join(_body_bytes(part) for part in body)
 
 
-def _header_items(headers: Any) -> Iterator[tuple[str, str]]:
-    for key, value in headers.items():
-        yield key, value.decode() if isinstance(value, bytes) else str(value)
-
-
 def _answer(method: str, url: str, headers: Any, body: Any) -> HttpResponse:
-    request = HttpRequest.from_url(method, url, Headers(_header_items(headers)), _body_bytes(body))
+    request = HttpRequest.from_url(method, url, Headers(headers), _body_bytes(body))
     return dispatcher().handle(request)
 
 

@@ -39,7 +39,7 @@ class CodeArtifactApp:
                 request.method,
                 path,
                 request.query_string.decode("latin-1"),
-                Headers(request.headers.items()),
+                Headers(request.headers),
                 request.get_data(),
                 request.host,
             )

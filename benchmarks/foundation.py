@@ -1,0 +1,97 @@
+"""Cost of an in-process mocked call against botocore's own floor, and of entering/leaving the mock.
+
+The floor is the same ``describe_repository`` call answered by a ``before-send`` hook that returns a canned
+response: everything botocore does (serialize, sign, parse) and nothing else. The ratio says how much the mock
+adds on top. Run: ``python benchmarks/foundation.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from typing import Any
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+from mock_codeartifact import mock_codeartifact
+from mock_codeartifact.mock import _before_send, _RawBody
+
+CALLS = 2000
+ROUNDS = 7
+
+
+def _cost(fn: Any, calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def _interleaved(a: Any, b: Any, calls: int = CALLS, rounds: int = ROUNDS) -> tuple[float, float, float]:
+    """Median costs (us) of ``a`` and ``b`` and the median of their per-round ratio.
+
+    Rounds alternate between the two so that load from other processes hits both alike.
+    """
+    for _ in range(100):
+        a()
+        b()
+    costs_a, costs_b, ratios = [], [], []
+    for _ in range(rounds):
+        ca, cb = _cost(a, calls), _cost(b, calls)
+        costs_a.append(ca)
+        costs_b.append(cb)
+        ratios.append(ca / cb)
+    return statistics.median(costs_a), statistics.median(costs_b), statistics.median(ratios)
+
+
+def main() -> list[tuple[str, float, str]]:
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_codeartifact():
+        client = boto3.client("codeartifact", region_name="us-east-1")
+        client.create_domain(domain="bench")
+        client.create_repository(domain="bench", repository="repo", description="benchmark")
+        raw = client.describe_repository(domain="bench", repository="repo")
+        canned_body = (
+            b'{"repository":{"name":"repo","administratorAccount":"123456789012","domainName":"bench",'
+            b'"domainOwner":"123456789012","arn":"arn:aws:codeartifact:us-east-1:123456789012:repository/bench/repo",'
+            b'"description":"benchmark","upstreams":[],"externalConnections":[],"createdTime":1700000000.123}}'
+        )
+        assert raw["repository"]["name"] == "repo"
+
+        floor_client = boto3.client("codeartifact", region_name="us-east-1")
+
+        def canned(request: Any, **kwargs: Any) -> AWSResponse:
+            headers = {"Content-Type": "application/json", "Content-Length": str(len(canned_body))}
+            return AWSResponse(request.url, 200, headers, _RawBody(canned_body))
+
+        # The floor client carries the canned handler instead of the mock's.
+        floor_client.meta.events.unregister("before-send.codeartifact", _before_send)
+        floor_client.meta.events.register_first("before-send.codeartifact", canned)
+        canned_answer = floor_client.describe_repository(domain="bench", repository="repo")
+        assert canned_answer["repository"]["createdTime"].year == 2023, "the floor must not reach the mock"
+        mocked, floor, ratio = _interleaved(
+            lambda: client.describe_repository(domain="bench", repository="repo"),
+            lambda: floor_client.describe_repository(domain="bench", repository="repo"),
+        )
+
+    def enter_leave() -> None:
+        with mock_codeartifact():
+            pass
+
+    toggle = statistics.median(_cost(enter_leave, 500) for _ in range(ROUNDS))
+    rows = [
+        ("describe_repository in-process (us/call)", mocked, "us"),
+        ("describe_repository botocore floor (us/call)", floor, "us"),
+        ("mock / floor ratio (median of interleaved rounds)", ratio, "target <= 1.5"),
+        ("enter + leave mock_codeartifact() (ms)", toggle / 1000, "target <= 0.5 ms"),
+    ]
+    for name, value, unit in rows:
+        print(f"{name:50s} {value:10.3f}  {unit}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
