@@ -151,9 +151,16 @@ def _register_on_default_session() -> None:
 
     session = boto3.DEFAULT_SESSION
     if session is not None:
-        session.events.register_first(
-            "before-send.codeartifact", _before_send, unique_id="mock-codeartifact-before-send"
-        )
+        # botocore runs *every* before-send handler (the first answer wins), so a session made after import,
+        # which already carries the built-in registration, must not get a second one: each call would be
+        # applied twice. Drop whatever is there and leave exactly one registration.
+        events = session.events
+        events.unregister("before-send.codeartifact", _before_send, unique_id=_DEFAULT_SESSION_ID)
+        events.unregister("before-send.codeartifact", _before_send)
+        events.register_first("before-send.codeartifact", _before_send, unique_id=_DEFAULT_SESSION_ID)
+
+
+_DEFAULT_SESSION_ID = "mock-codeartifact-before-send"
 
 
 # --------------------------------------------------------------------------- requests hook
