@@ -98,3 +98,15 @@ def all_pages(fn: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> tup
         if not token:
             return items, pages
         assert pages < 10_000
+
+
+def unvalidated(client: Any) -> Any:
+    """A client like ``client`` (same mode, endpoint and region) with botocore's own validation turned off."""
+    import boto3
+
+    return boto3.client(
+        "codeartifact",
+        region_name=client.meta.region_name,
+        endpoint_url=client.meta.endpoint_url,
+        config=NO_VALIDATION,
+    )
