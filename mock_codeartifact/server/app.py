@@ -22,6 +22,10 @@ class CodeArtifactApp:
     def __init__(self, backend: Backend | None = None, data_plane: DataPlane | None = None) -> None:
         self.backend = backend or Backend()
         self.dispatcher = Dispatcher(self.backend, codec())
+        if data_plane is None:  # the repository endpoints of real package managers (mock_codeartifact.protocols)
+            from ..protocols.router import DataPlaneRouter
+
+            data_plane = DataPlaneRouter()
         self.data_plane = data_plane
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

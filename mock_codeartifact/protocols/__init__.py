@@ -1,0 +1,44 @@
+"""Repository endpoints for real package managers (server mode only).
+
+``GetRepositoryEndpoint`` answered by a server returns ``{server}/{region}/{domain}/{owner}/{format}/{repository}/``;
+``router.DataPlaneRouter`` (the ``data_plane`` of ``server.app.CodeArtifactApp``) serves that prefix:
+
+1. parses the path (each segment percent-decoded on its own, so ``@scope%2Fname`` stays one segment);
+2. authenticates the CodeArtifact token (``auth.py``: Basic ``aws:<token>``, ``Bearer <token>`` or a bare token;
+   otherwise 401 with ``WWW-Authenticate: Basic realm=...``);
+3. checks that domain and repository exist (404);
+4. calls the module registered for the format with a ``base.RepoRequest``.
+
+Format-module interface (one small module per format; register it in ``PROTOCOL_MODULES``)::
+
+    FORMAT = "cargo"                                   # the format segment of the URL
+
+    def handle(req: RepoRequest) -> werkzeug.Response:  # req.segments: the path after the repository
+        ...
+
+    def render_error(status: int, message: str, headers: dict[str, str]) -> Response:   # optional
+        ...  # the protocol's own error body (default: JSON {"error", "message"})
+
+Inside ``handle``:
+
+- raise ``base.ProtocolError(status, message)`` for the protocol's own refusals (rendered by ``render_error``);
+  errors from the backend (``mock_codeartifact.errors``, e.g. ConflictException from origin controls) become
+  the AWS-style error response; any other exception is logged and answered as InternalServerException;
+- read bodies only through ``req.body()`` / ``req.form()`` / ``req.json_body()`` (size limit
+  ``MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES``, default 256 MiB, then 413); nothing is ever written to disk;
+- store and read only through ``storage.py``: ``publish`` (the ingestion path of the seeding API, origin
+  INTERNAL), ``listable_versions`` (own + upstream + external stand-in versions, Published only),
+  ``fetch_asset`` (upstream resolution with retention and external ingestion; Archived/Disposed: 404),
+  ``dist_tags``/``set_dist_tag``;
+- validate every name with ``base.safe_name`` or stricter format rules before using it.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import npm, pypi
+
+PROTOCOL_MODULES: tuple[ModuleType, ...] = (pypi, npm)
+
+__all__ = ["PROTOCOL_MODULES"]

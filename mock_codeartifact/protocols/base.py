@@ -1,0 +1,136 @@
+"""What every format module gets from the router: the authenticated request and a few response helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from ..backend.store import Call, RegionState, find_domain
+from ..backend.tokens import AuthToken
+
+if TYPE_CHECKING:
+    from ..backend.domains import Domain
+    from ..backend.repositories import Repository
+    from ..server.app import CodeArtifactApp
+
+# AWS allows 5 GB per asset; the mock keeps assets in memory, so it refuses bodies above this by default.
+DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+MAX_UPLOAD_ENV = "MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES"
+
+
+def max_upload_bytes() -> int:
+    """The largest request body a repository endpoint reads (env ``MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES``)."""
+    raw = os.environ.get(MAX_UPLOAD_ENV)
+    if raw:
+        try:
+            return max(0, int(raw))
+        except ValueError:
+            pass
+    return DEFAULT_MAX_UPLOAD_BYTES
+
+
+class ProtocolError(Exception):
+    """A refusal in the protocol's own terms: HTTP ``status`` and a message the client may show."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass
+class RepoRequest:
+    """One authenticated request to ``/{region}/{domain}/{owner}/{format}/{repository}/{path...}``.
+
+    ``segments`` are the percent-decoded path segments after the repository (``a%2Fb`` stays one segment
+    ``a/b``); a trailing slash gives a trailing empty segment. ``base_url`` is the repository endpoint as the
+    client addressed it (scheme and Host of the request), ending with ``/``.
+    """
+
+    request: Request
+    app: CodeArtifactApp
+    region: str
+    owner: str
+    domain: str
+    repository: str
+    format: str
+    segments: list[str]
+    base_url: str
+    token: AuthToken
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    @property
+    def state(self) -> RegionState:
+        return self.app.backend.state(self.owner, self.region)
+
+    def call(self) -> Call:
+        """A backend ``Call`` as the domain owner, for code shared with the control plane."""
+        return Call(self.app.backend, self.owner, self.region, None, self.now)
+
+    @contextmanager
+    def locked(self) -> Iterator[tuple[Domain, Repository]]:
+        """Hold the owner's state lock; yield the domain and repository (404 if either is gone)."""
+        st = self.state
+        with st.lock:
+            domain = st.domains.get(self.domain)
+            repo = domain.repositories.get(self.repository) if domain is not None else None
+            if domain is None or repo is None:
+                raise ProtocolError(404, f"Repository '{self.repository}' in domain '{self.domain}' does not exist")
+            yield domain, repo
+
+    def domain_object(self) -> Domain:
+        return find_domain(self.state, self.domain)
+
+    def body(self) -> bytes:
+        """The request body, at most ``max_upload_bytes()`` (413 above)."""
+        self.request.max_content_length = max_upload_bytes()
+        try:
+            return self.request.get_data(cache=True)
+        except HTTPException as exc:
+            raise ProtocolError(exc.code or 400, exc.description or "bad request") from None
+
+    def form(self) -> tuple[Any, Any]:
+        """``(form, files)`` of a multipart body, at most ``max_upload_bytes()`` (413 above)."""
+        req = self.request
+        req.max_content_length = max_upload_bytes()
+        req.max_form_memory_size = 16 * 1024 * 1024
+        try:
+            return req.form, req.files
+        except HTTPException as exc:
+            raise ProtocolError(exc.code or 400, exc.description or "bad request") from None
+
+    def json_body(self) -> Any:
+        data = self.body()
+        try:
+            return json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            raise ProtocolError(400, "The request body is not valid JSON") from None
+
+
+def json_response(
+    status: int, body: Any, headers: dict[str, str] | None = None, content_type: str | None = None
+) -> Response:
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status=status,
+        headers=headers,
+        content_type=content_type or "application/json",
+    )
+
+
+def text_response(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(text, status=status, headers=headers, content_type="text/plain; charset=utf-8")
+
+
+def safe_name(value: str) -> bool:
+    """A name or file name that is one plain path component (no traversal, separators or control characters)."""
+    return bool(value) and value not in (".", "..") and not any(c in value for c in "/\\\x00") and value.isprintable()

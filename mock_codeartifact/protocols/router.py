@@ -1,0 +1,113 @@
+"""The repository-endpoint router: ``/{region}/{domain}/{owner}/{format}/{repository}/...`` to one format module.
+
+It parses the path, authenticates the token (401 with a Basic challenge otherwise), checks that domain and
+repository exist, and hands a ``RepoRequest`` to the module registered for the format. Errors become the
+format's own error response (``ProtocolError``) or, for errors raised by the backend, the AWS-style error the
+control plane would answer; nothing escapes as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from werkzeug.wrappers import Request, Response
+
+from ..api import codec
+from ..backend.store import utcnow
+from ..errors import CodeArtifactError, InternalServerException
+from .auth import authenticate, challenge
+from .base import ProtocolError, RepoRequest, json_response
+
+if TYPE_CHECKING:
+    from ..server.app import CodeArtifactApp
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[RepoRequest], Response]
+ErrorRenderer = Callable[[int, str, dict[str, str]], Response]
+
+# Every format CodeArtifact knows; a format without a module answers a clean 404.
+KNOWN_FORMATS = ("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo")
+
+
+def default_error(status: int, message: str, headers: dict[str, str]) -> Response:
+    return json_response(status, {"error": message, "message": message}, headers)
+
+
+class DataPlaneRouter:
+    """The ``data_plane`` of ``CodeArtifactApp``: one instance serves every registered format module."""
+
+    def __init__(self, modules: Iterable[ModuleType] | None = None) -> None:
+        if modules is None:
+            from . import PROTOCOL_MODULES
+
+            modules = PROTOCOL_MODULES
+        self.handlers: dict[str, Handler] = {}
+        self.errors: dict[str, ErrorRenderer] = {}
+        for module in modules:
+            self.register(module)
+
+    def register(self, module: ModuleType) -> None:
+        """Plug in a format module (``FORMAT``, ``handle``, optional ``render_error``)."""
+        fmt: str = module.FORMAT
+        self.handlers[fmt] = module.handle
+        self.errors[fmt] = getattr(module, "render_error", default_error)
+
+    def __call__(self, request: Request, app: CodeArtifactApp) -> Response | None:
+        segments = _segments(request)
+        if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
+            return None
+        region, domain, owner, fmt, repository = segments[:5]
+        rest = segments[5:]
+        render = self.errors.get(fmt, default_error)
+        handler = self.handlers.get(fmt)
+        if handler is None:
+            return render(404, f"The {fmt} format has no repository endpoint in mock-codeartifact", {})
+        if not rest:
+            # ".../{format}/{repository}" without the trailing slash: the endpoint always ends with "/".
+            rest = [""]
+        st = app.backend.state(owner, region)
+        now = utcnow()
+        token = authenticate(st, request.headers.get("Authorization"), domain, owner, now)
+        if token is None:
+            return render(
+                401,
+                "Unauthorized: a valid CodeArtifact authorization token is required",
+                challenge(domain, owner, region),
+            )
+        with st.lock:
+            d = st.domains.get(domain)
+            if d is None or repository not in d.repositories:
+                return render(
+                    404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {}
+                )
+        base = f"{request.host_url}{region}/{domain}/{owner}/{fmt}/{repository}/"
+        req = RepoRequest(request, app, region, owner, domain, repository, fmt, rest, base, token, now)
+        try:
+            return handler(req)
+        except ProtocolError as error:
+            return render(error.status, error.message, error.headers)
+        except CodeArtifactError as error:
+            answer = codec().encode_error(error)
+            return Response(answer.body, status=answer.status, headers=answer.headers)
+        except Exception:
+            log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
+            answer = codec().encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
+            return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+def _segments(request: Request) -> list[str]:
+    """Path segments, each percent-decoded on its own, so ``@scope%2Fname`` stays one segment."""
+    environ = request.environ
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        path = raw.split("?", 1)[0]
+        if "://" in path:  # an absolute-form request target
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
+        parts = path.split("/")[1:]
+        return [unquote(p, errors="replace") for p in parts]
+    return request.path.split("/")[1:]
