@@ -1,0 +1,445 @@
+"""Activation: decorator (functions, async functions, classes, unittest.TestCase), context manager,
+start/stop, nesting and reset, credentials, old clients, other services, moto and ``responses`` coexistence.
+
+Whether a call was answered by the mock is observed without any network: a client carries its own
+``before-send`` handler that returns a canned answer; the mock's handler runs first, so the canned answer shows
+only when the mock did not answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+
+import mock_codeartifact as package
+from mock_codeartifact import MockCodeArtifact, mock_codeartifact
+
+NOT_MOCKED = "not-mocked"
+
+
+class _Raw(io.BytesIO):
+    def stream(self, amt: int = 65536, decode_content: bool | None = None):
+        while chunk := self.read(amt):
+            yield chunk
+
+
+def _canned(body: bytes, content_type: str):
+    def handler(request: Any, **kwargs: Any) -> AWSResponse:
+        return AWSResponse(
+            request.url, 200, {"Content-Type": content_type, "Content-Length": str(len(body))}, _Raw(body)
+        )
+
+    return handler
+
+
+def probe(client: Any) -> Any:
+    """Give a CodeArtifact client a fallback answer for ListDomains that only shows when the mock is off."""
+    client.meta.events.register(
+        "before-send.codeartifact", _canned(b'{"domains": [{"name": "%s"}]}' % NOT_MOCKED.encode(), "application/json")
+    )
+    return client
+
+
+def new_probe() -> Any:
+    return probe(boto3.client("codeartifact", region_name="us-east-1"))
+
+
+def mocked(client: Any) -> bool:
+    names = [d["name"] for d in client.list_domains()["domains"]]
+    return NOT_MOCKED not in names
+
+
+@pytest.fixture(autouse=True)
+def fake_env(monkeypatch, tmp_path):
+    """No real credentials or config can leak in; each test decides what is configured."""
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+@pytest.fixture
+def creds(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "user-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "user-secret")
+
+
+# --------------------------------------------------------------------------- decorator forms
+
+
+def test_decorated_function(creds):
+    @mock_codeartifact
+    def provision(name: str) -> str:
+        client = new_probe()
+        assert mocked(client)
+        return client.create_domain(domain=name)["domain"]["name"]
+
+    assert provision.__name__ == "provision"
+    assert provision("my-domain") == "my-domain"
+    assert not mocked(new_probe())
+
+
+def test_decorated_function_that_raises_stops_the_mock(creds):
+    @mock_codeartifact
+    def boom() -> None:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        boom()
+    assert not mocked(new_probe())
+
+
+def test_decorated_async_function(creds):
+    @mock_codeartifact
+    async def provision() -> list[str]:
+        await asyncio.sleep(0)  # the body runs after the decorator returned the coroutine
+        client = new_probe()
+        client.create_domain(domain="async-domain")
+        await asyncio.sleep(0)
+        return [d["name"] for d in client.list_domains()["domains"]]
+
+    assert asyncio.iscoroutinefunction(provision)
+    assert asyncio.run(provision()) == ["async-domain"]
+    assert not mocked(new_probe())
+
+
+def test_decorated_plain_class(creds):
+    @mock_codeartifact
+    class Suite:
+        def setup_method(self, method: Any = None) -> None:
+            self.client = new_probe()
+            self.client.create_domain(domain="from-setup")
+
+        def teardown_method(self, method: Any = None) -> None:
+            self.torn_down = mocked(self.client)
+
+        def test_one(self) -> list[str]:
+            return [d["name"] for d in self.client.list_domains()["domains"]]
+
+        def helper(self) -> bool:
+            return mocked(new_probe())
+
+    suite = Suite()
+    suite.setup_method()
+    assert suite.test_one() == ["from-setup"]  # setup_method and the test share one activation
+    suite.teardown_method()
+    assert suite.torn_down is True
+    assert not mocked(new_probe())
+    assert suite.helper() is False  # only test methods (and setup/teardown) are wrapped
+
+
+def _run(case: type[unittest.TestCase]) -> unittest.TestResult:
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(case).run(result)
+    assert not result.errors and not result.failures, result.errors + result.failures
+    return result
+
+
+def test_decorated_testcase_with_setup(creds):
+    seen: list[Any] = []
+
+    @mock_codeartifact
+    class Case(unittest.TestCase):
+        def setUp(self) -> None:
+            self.client = new_probe()
+            self.client.create_domain(domain="from-setup")
+
+        def tearDown(self) -> None:
+            seen.append(("teardown", mocked(self.client)))
+
+        def test_a(self) -> None:
+            seen.append([d["name"] for d in self.client.list_domains()["domains"]])
+            self.client.create_domain(domain="from-test-a")
+
+        def test_b(self) -> None:
+            # State is fresh for every test.
+            seen.append([d["name"] for d in self.client.list_domains()["domains"]])
+
+    result = _run(Case)
+    assert result.testsRun == 2
+    assert seen == [["from-setup"], ("teardown", True), ["from-setup"], ("teardown", True)]
+    assert not mocked(new_probe())
+
+
+def test_decorated_testcase_with_setupclass(creds):
+    seen: list[Any] = []
+
+    @mock_codeartifact
+    class Case(unittest.TestCase):
+        @classmethod
+        def setUpClass(cls) -> None:
+            cls.client = new_probe()
+            cls.client.create_domain(domain="from-setupclass")
+
+        @classmethod
+        def tearDownClass(cls) -> None:
+            seen.append(("teardownclass", mocked(cls.client)))
+
+        def test_a(self) -> None:
+            seen.append([d["name"] for d in self.client.list_domains()["domains"]])
+            self.client.create_domain(domain="from-a")
+
+        def test_b(self) -> None:
+            seen.append(sorted(d["name"] for d in self.client.list_domains()["domains"]))
+
+    _run(Case)
+    # setUpClass state is visible to the tests; nested activations share state and do not reset it.
+    assert seen[0] == ["from-setupclass"]
+    assert "from-setupclass" in seen[1]
+    assert seen[2] == ("teardownclass", True)
+    assert not mocked(new_probe())
+
+
+def test_decorated_testcase_without_setup(creds):
+    @mock_codeartifact
+    class Case(unittest.TestCase):
+        def test_a(self) -> None:
+            self.assertTrue(mocked(new_probe()))
+
+    _run(Case)
+
+
+# --------------------------------------------------------------------------- context manager, start/stop
+
+
+def test_context_manager_returns_the_mock(creds):
+    with mock_codeartifact() as m:
+        assert isinstance(m, MockCodeArtifact)
+        client = new_probe()
+        client.create_domain(domain="my-domain")
+        assert mocked(client)
+    assert not mocked(client)
+
+
+def test_start_stop(creds):
+    client = new_probe()
+    m = mock_codeartifact()
+    m.start()
+    try:
+        assert mocked(client)
+    finally:
+        m.stop()
+    assert not mocked(client)
+    with pytest.raises(RuntimeError):
+        m.stop()
+
+
+def test_client_created_before_the_mock_started_is_mocked(creds):
+    client = new_probe()
+    session_client = probe(boto3.Session(region_name="us-east-1").client("codeartifact"))
+    with mock_codeartifact():
+        client.create_domain(domain="early")
+        assert [d["name"] for d in client.list_domains()["domains"]] == ["early"]
+        assert [d["name"] for d in session_client.list_domains()["domains"]] == ["early"]
+
+
+def test_nesting_shares_state_and_resets_only_at_the_outermost_start(creds):
+    client = new_probe()
+    with mock_codeartifact():
+        client.create_domain(domain="outer")
+        with mock_codeartifact():
+            assert [d["name"] for d in client.list_domains()["domains"]] == ["outer"]
+            client.create_domain(domain="inner")
+        # The inner exit neither stops the mock nor clears state.
+        assert [d["name"] for d in client.list_domains()["domains"]] == ["inner", "outer"]
+
+        @mock_codeartifact
+        def nested() -> list[str]:
+            return [d["name"] for d in client.list_domains()["domains"]]
+
+        assert nested() == ["inner", "outer"]
+    with mock_codeartifact():
+        assert client.list_domains()["domains"] == []
+
+
+def test_reset(creds):
+    client = new_probe()
+    with mock_codeartifact() as m:
+        client.create_domain(domain="one")
+        mock_codeartifact.reset()
+        assert client.list_domains()["domains"] == []
+        client.create_domain(domain="two")
+        package.reset()
+        assert client.list_domains()["domains"] == []
+        client.create_domain(domain="three")
+        m.reset()
+        assert client.list_domains()["domains"] == []
+
+
+def test_every_call_is_applied_once_across_activations(creds):
+    # Regression: a boto3 default session made after import got the handler twice, so every call ran twice
+    # (a second put silently replaced the policy revision the caller was given).
+    for _ in range(3):
+        with mock_codeartifact():
+            client = boto3.client("codeartifact", region_name="us-east-1")
+            client.create_domain(domain="my-domain")
+            put = client.put_domain_permissions_policy(domain="my-domain", policyDocument="{}")["policy"]
+            assert client.get_domain_permissions_policy(domain="my-domain")["policy"] == put
+
+
+def test_calls_from_other_threads_are_mocked(creds):
+    with mock_codeartifact():
+        client = new_probe()
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda i: client.create_domain(domain=f"thread-{i}"), range(8)))
+        assert len(client.list_domains()["domains"]) == 8
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def test_fake_credentials_only_while_active_when_none_are_configured():
+    before = dict(os.environ)
+    with mock_codeartifact():
+        assert os.environ["AWS_ACCESS_KEY_ID"] and os.environ["AWS_SECRET_ACCESS_KEY"]
+        boto3.client("codeartifact").create_domain(domain="no-creds-needed")
+    assert dict(os.environ) == before
+
+
+def test_configured_credentials_are_left_alone(creds):
+    before = dict(os.environ)
+    with mock_codeartifact():
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "user-key"
+        assert "AWS_SESSION_TOKEN" not in os.environ
+    assert dict(os.environ) == before
+
+
+def test_credentials_file_counts_as_configured(monkeypatch, tmp_path):
+    path = tmp_path / "credentials"
+    path.write_text("[default]\naws_access_key_id = file-key\naws_secret_access_key = file-secret\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(path))
+    before = dict(os.environ)
+    with mock_codeartifact():
+        assert "AWS_ACCESS_KEY_ID" not in os.environ
+        assert boto3.client("codeartifact").list_domains()["domains"] == []
+    assert dict(os.environ) == before
+
+
+def test_reentering_the_same_instance_restores_credentials_exactly():
+    # moto leaks AWS_ACCESS_KEY_ID after re-entering one instance; this must not.
+    before = dict(os.environ)
+    m = mock_codeartifact()
+    with m:
+        with m:
+            assert os.environ["AWS_ACCESS_KEY_ID"]
+        assert os.environ["AWS_ACCESS_KEY_ID"]
+    assert dict(os.environ) == before
+    m.start()
+    m.start()
+    m.stop()
+    m.stop()
+    assert dict(os.environ) == before
+
+
+def test_credentials_the_user_sets_inside_survive():
+    with mock_codeartifact():
+        os.environ["AWS_ACCESS_KEY_ID"] = "set-inside"
+    try:
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "set-inside"
+    finally:
+        del os.environ["AWS_ACCESS_KEY_ID"]
+
+
+# --------------------------------------------------------------------------- other services, moto, requests
+
+
+def test_other_services_are_untouched(creds):
+    s3 = boto3.client("s3", region_name="us-east-1")
+    xml = b"<ListAllMyBucketsResult><Buckets><Bucket><Name>from-the-user-hook</Name></Bucket></Buckets></ListAllMyBucketsResult>"
+    s3.meta.events.register("before-send.s3", _canned(xml, "application/xml"))
+    with mock_codeartifact():
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["from-the-user-hook"]
+
+
+@pytest.mark.parametrize("order", ["moto-first", "codeartifact-first"])
+def test_moto_coexistence(creds, order):
+    from moto import mock_aws
+
+    first, second = (mock_aws(), mock_codeartifact()) if order == "moto-first" else (mock_codeartifact(), mock_aws())
+    with first, second:
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="my-bucket")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["my-bucket"]  # served by moto
+        ca = boto3.client("codeartifact", region_name="us-east-1")
+        domain = ca.create_domain(domain="my-domain")["domain"]  # served by this library
+        assert domain["s3BucketArn"] == "arn:aws:s3:::assets-193858265520-us-east-1"
+        assert [d["name"] for d in ca.list_domains()["domains"]] == ["my-domain"]
+    assert not mocked(new_probe())
+
+
+def test_requests_calls_are_answered_and_user_responses_mocks_keep_working(creds):
+    import requests
+    import responses
+
+    with responses.RequestsMock() as user_mock:
+        user_mock.add(responses.GET, "https://example.com/ping", json={"pong": True})
+        with mock_codeartifact():
+            created = requests.post(
+                "https://codeartifact.us-east-1.amazonaws.com/v1/domain", params={"domain": "via-requests"}, json={}
+            )
+            assert created.status_code == 200
+            assert created.json()["domain"]["name"] == "via-requests"
+            listed = requests.post("https://codeartifact.us-east-1.amazonaws.com/v1/domains", json={})
+            assert [d["name"] for d in listed.json()["domains"]] == ["via-requests"]
+            missing = requests.get(
+                "https://codeartifact.eu-west-1.amazonaws.com/v1/domain", params={"domain": "via-requests"}
+            )
+            assert missing.status_code == 404  # another region (from the host)
+            assert missing.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+            assert requests.get("https://example.com/ping").json() == {"pong": True}
+            # ... and boto3 sees the same state.
+            assert [d["name"] for d in boto3.client("codeartifact").list_domains()["domains"]] == ["via-requests"]
+        assert requests.get("https://example.com/ping").json() == {"pong": True}
+
+
+def test_clients_and_sessions_created_before_import_are_mocked(tmp_path):
+    # In a fresh interpreter: boto3 clients made before mock_codeartifact is even imported. Any request that
+    # escaped would hit a dead local proxy, never the network.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "early.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import boto3
+            default_client = boto3.client("codeartifact", region_name="us-east-1")
+            session_client = boto3.Session(region_name="eu-west-1").client("codeartifact")
+            from mock_codeartifact import mock_codeartifact
+            with mock_codeartifact():
+                default_client.create_domain(domain="early")
+                session_client.create_domain(domain="early-eu")
+                fresh = boto3.client("codeartifact", region_name="us-east-1")
+                print(",".join(d["name"] for d in fresh.list_domains()["domains"]))
+                print(",".join(d["name"] for d in session_client.list_domains()["domains"]))
+            """
+        )
+    )
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "k",
+        "AWS_SECRET_ACCESS_KEY": "s",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "AWS_MAX_ATTEMPTS": "1",
+    }
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["early", "early-eu"]
