@@ -6,6 +6,9 @@ Cases marked "doc" are the user guide's own examples.
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import pytest
 from foundation_helpers import raises
 
@@ -229,3 +232,88 @@ def test_get_associated_package_group_coordinate_errors(client, domain):
         client.get_associated_package_group(domain=domain, format="conda", package="numpy")
     with raises("ResourceNotFoundException", 404):
         client.get_associated_package_group(domain="no-such-domain", format="npm", package="lodash")
+
+
+# --- randomized cross-check against a brute-force reference -------------------------------------------------------
+
+WORDS = ("a", "b", "ab")
+# Names made of up to three words joined by single dashes: the variation of each is unique, so weak and strong
+# association coincide and the reference below only needs the strong rule.
+STRINGS = ["-".join(p) for n in (1, 2, 3) for p in itertools.product(WORDS, repeat=n)]
+SHORT = [s for s in STRINGS if s.count("-") <= 1]
+UNIVERSE = [("npm", ns, name) for ns in ["", *STRINGS] for name in STRINGS] + [
+    ("maven", ns, name) for ns in STRINGS for name in STRINGS
+]
+
+
+def _word_prefix(value: str, prefix: str) -> bool:
+    return value == prefix or value.startswith(prefix + "-")
+
+
+def reference_match(pattern: str, coordinate: tuple[str, str, str]) -> bool:
+    """The documented rule, read literally, for patterns over WORDS."""
+    if pattern == "/*":
+        return True
+    fmt, ns, name = coordinate
+    parts = pattern[1:].split("/")
+    if parts[0] != fmt:
+        return False
+    if pattern.endswith("/*"):
+        return len(parts) == 2 or parts[1] == ns
+    if len(parts) == 2:  # namespace prefix
+        return _word_prefix(ns, parts[1][:-1])
+    if parts[1] != ns:
+        return False
+    return name == parts[2][:-1] if pattern.endswith("$") else _word_prefix(name, parts[2][:-1])
+
+
+def random_pattern(rng) -> str:
+    fmt = rng.choice(("npm", "maven"))
+    ns = rng.choice(SHORT)
+    shape = rng.randrange(6)
+    if shape == 0:
+        return f"/{fmt}/*"
+    if shape == 1:
+        return f"/{fmt}/{ns}~"
+    if shape == 2:
+        return f"/{fmt}/{ns}/*"
+    if fmt == "npm" and rng.random() < 0.3:
+        ns = ""
+    if shape == 3:
+        return f"/{fmt}/{ns}/{rng.choice(SHORT)}~"
+    return f"/{fmt}/{ns}/{rng.choice(SHORT)}$"
+
+
+def test_hierarchy_and_lookups_agree_with_brute_force(client, domain):
+    rng = random.Random(20240325)
+    live: set[str] = {"/*"}
+
+    def churn(creates: int, deletes: int) -> None:
+        for _ in range(creates):
+            p = random_pattern(rng)
+            if p not in live:
+                client.create_package_group(domain=domain, packageGroup=p)
+                live.add(p)
+        for p in rng.sample(sorted(live - {"/*"}), deletes):
+            client.delete_package_group(domain=domain, packageGroup=p)
+            live.remove(p)
+
+    churn(45, 12)
+    churn(15, 3)
+    space = {p: frozenset(c for c in UNIVERSE if reference_match(p, c)) for p in live}
+    for p in live:
+        containing = [q for q in live if q != p and space[q] > space[p]]
+        expected_parent = min(containing, key=lambda q: len(space[q])) if containing else None
+        described = client.describe_package_group(domain=domain, packageGroup=p)["packageGroup"]
+        assert described.get("parent", {}).get("pattern") == expected_parent, p
+        expected_children = sorted(
+            c for c in live if c != p and space[c] < space[p] and not any(space[c] < space[m] < space[p] for m in live)
+        )
+        children = client.list_sub_package_groups(domain=domain, packageGroup=p, maxResults=1000)["packageGroups"]
+        assert [g["pattern"] for g in children] == expected_children, p
+    for fmt, ns, name in rng.sample(UNIVERSE, 150):
+        matching = [p for p in live if (fmt, ns, name) in space[p]]
+        expected = min(matching, key=lambda p: len(space[p]))
+        kwargs = {"namespace": ns} if ns else {}
+        got = client.get_associated_package_group(domain=domain, format=fmt, package=name, **kwargs)
+        assert (got["packageGroup"]["pattern"], got["associationType"]) == (expected, "STRONG"), (fmt, ns, name)

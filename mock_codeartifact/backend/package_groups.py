@@ -174,12 +174,12 @@ class GroupRegistry(dict[str, PackageGroup]):
         group.children = {}
 
     def with_prefix(self, prefix: str) -> list[str]:
-        start = bisect_left(self._sorted, prefix)
+        texts = self._sorted
+        i = bisect_left(texts, prefix)
         out = []
-        for text in self._sorted[start:]:
-            if not text.startswith(prefix):
-                break
-            out.append(text)
+        while i < len(texts) and texts[i].startswith(prefix):
+            out.append(texts[i])
+            i += 1
         return out
 
     def find(self, text: str) -> PackageGroup:
