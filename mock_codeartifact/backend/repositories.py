@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ServiceQuotaExceededException, conflict, invalid, not_found
 from . import arns
+from .ingest import free_repository
 from .pagination import paginate
 from .policies import Policy
 from .store import Call, RegionState, drop_none
@@ -172,6 +173,7 @@ def delete_repository(call: Call, *, domain: str, repository: str, domain_owner:
     with call.domain(domain, domain_owner) as d:
         repo = d.find_repository(repository)
         del d.repositories[repository]
+        free_repository(call.backend, repo)  # its asset bytes, and the domain's assetSizeBytes
         return {"repository": repo.describe()}
 
 

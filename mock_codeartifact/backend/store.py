@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import not_found
+from .assets import AssetStore
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -38,6 +39,10 @@ class Backend:
     def __init__(self) -> None:
         self._states: dict[tuple[str, str], RegionState] = {}
         self._lock = threading.Lock()
+        self.assets = AssetStore()  # asset bytes, content-addressed (backend/assets.py)
+        # State other modules attach to the backend (e.g. mock_codeartifact.external's stand-in registries);
+        # cleared by reset.
+        self.extensions: dict[str, Any] = {}
 
     def state(self, account: str, region: str) -> RegionState:
         key = (account, region)
@@ -58,6 +63,8 @@ class Backend:
     def reset(self) -> None:
         with self._lock:
             self._states = {}
+            self.assets.clear()
+            self.extensions.clear()
 
 
 def utcnow() -> dt.datetime:
