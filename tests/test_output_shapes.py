@@ -305,3 +305,91 @@ def test_every_implemented_operation_has_a_scenario():
 def test_every_operation_of_the_model_has_a_backend_handler():
     assert len(MODEL.operation_names) == 48
     assert MISSING_HANDLERS == []
+
+
+# --------------------------------------------------------------------------- package groups
+
+
+@scenario("CreatePackageGroup")
+def _(c: Any) -> dict[str, Any]:
+    return c.create_package_group(
+        domain=D, packageGroup="/npm/created/*", contactInfo="c", description="d", tags=[{"key": "a", "value": "b"}]
+    )
+
+
+@scenario("DescribePackageGroup")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/npm/described/*")
+    return c.describe_package_group(domain=D, packageGroup="/npm/described/*")
+
+
+@scenario("UpdatePackageGroup")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/npm/updated/*")
+    return c.update_package_group(domain=D, packageGroup="/npm/updated/*", contactInfo="c", description="d")
+
+
+@scenario("UpdatePackageGroupOriginConfiguration")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/npm/origin/*")
+    return c.update_package_group_origin_configuration(
+        domain=D,
+        packageGroup="/npm/origin/*",
+        restrictions={"PUBLISH": "ALLOW_SPECIFIC_REPOSITORIES", "EXTERNAL_UPSTREAM": "BLOCK"},
+        addAllowedRepositories=[{"originRestrictionType": "PUBLISH", "repositoryName": "base"}],
+        removeAllowedRepositories=[{"originRestrictionType": "INTERNAL_UPSTREAM", "repositoryName": "team"}],
+    )
+
+
+@scenario("DeletePackageGroup")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/npm/deleted/*", description="bye")
+    return c.delete_package_group(domain=D, packageGroup="/npm/deleted/*")
+
+
+@scenario("ListPackageGroups")
+def _(c: Any) -> dict[str, Any]:
+    return c.list_package_groups(domain=D, maxResults=2, prefix="/")
+
+
+@scenario("ListSubPackageGroups")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/pypi/*")
+    c.create_package_group(domain=D, packageGroup="/pypi//sub$")
+    return c.list_sub_package_groups(domain=D, packageGroup="/pypi/*", maxResults=1)
+
+
+@scenario("GetAssociatedPackageGroup")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/npm/assoc/lib~")
+    return c.get_associated_package_group(domain=D, format="npm", namespace="assoc", package="Lib-Core")
+
+
+@scenario("ListAllowedRepositoriesForGroup")
+def _(c: Any) -> dict[str, Any]:
+    c.create_package_group(domain=D, packageGroup="/maven/allowed~")
+    c.update_package_group_origin_configuration(
+        domain=D,
+        packageGroup="/maven/allowed~",
+        addAllowedRepositories=[
+            {"originRestrictionType": "INTERNAL_UPSTREAM", "repositoryName": n} for n in ("base", "team")
+        ],
+    )
+    return c.list_allowed_repositories_for_group(
+        domain=D, packageGroup="/maven/allowed~", originRestrictionType="INTERNAL_UPSTREAM", maxResults=1
+    )
+
+
+@scenario("ListAssociatedPackages")
+def _(c: Any) -> dict[str, Any]:
+    for ns, name in (("assoc", "lib-a"), (None, "unscoped")):
+        kwargs = {"namespace": ns} if ns else {}
+        c.put_package_origin_configuration(
+            domain=D,
+            repository="base",
+            format="npm",
+            package=name,
+            restrictions={"publish": "ALLOW", "upstream": "ALLOW"},
+            **kwargs,
+        )
+    return c.list_associated_packages(domain=D, packageGroup="/npm/*", preview=True, maxResults=1)
