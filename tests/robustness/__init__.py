@@ -1,0 +1,1 @@
+"""Robustness suites: model-driven fuzzing, atomicity, concurrency, isolation and no-network checks."""
