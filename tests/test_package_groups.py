@@ -512,3 +512,12 @@ def test_too_many_tags_on_create_creates_nothing(client, domain):
         client.create_package_group(domain=domain, packageGroup="/npm/*", tags=tags)
     with raises("ResourceNotFoundException", 404):
         client.describe_package_group(domain=domain, packageGroup="/npm/*")
+
+
+@pytest.mark.parametrize("pattern", ["/npm//a+b$", "/generic/my%ns/*", "/npm/scope/café~", "/maven/a&b=c/x?y#z$"])
+def test_patterns_with_special_characters_round_trip(client, domain, pattern):
+    created = client.create_package_group(domain=domain, packageGroup=pattern)["packageGroup"]
+    assert describe(client, pattern) == created
+    assert client.list_package_groups(domain=domain, prefix=pattern)["packageGroups"] == [created]
+    assert client.list_tags_for_resource(resourceArn=created["arn"])["tags"] == []
+    assert client.delete_package_group(domain=domain, packageGroup=pattern)["packageGroup"]["pattern"] == pattern
