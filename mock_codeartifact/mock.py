@@ -195,6 +195,10 @@ def _credentials_configured() -> bool:
     env = os.environ
     if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
         return True
+    # Web identity (OIDC in CI, EKS) and container credentials: fake keys in the environment would take
+    # precedence over them for every other AWS call made while the mock is active.
+    if any(env.get(var) for var in _CREDENTIAL_SOURCE_VARS):
+        return True
     for var, default in (
         ("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
         ("AWS_CONFIG_FILE", "~/.aws/config"),
@@ -205,9 +209,24 @@ def _credentials_configured() -> bool:
                 text = f.read()
         except OSError:
             continue
-        if "aws_access_key_id" in text or "credential_process" in text or "sso_" in text:
+        if any(marker in text for marker in _CREDENTIAL_FILE_MARKERS):
             return True
     return False
+
+
+_CREDENTIAL_SOURCE_VARS = (
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+)
+_CREDENTIAL_FILE_MARKERS = (
+    "aws_access_key_id",
+    "credential_process",
+    "sso_",
+    "role_arn",
+    "credential_source",
+    "web_identity_token_file",
+)
 
 
 def _provide_credentials() -> None:

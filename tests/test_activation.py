@@ -443,3 +443,72 @@ def test_clients_and_sessions_created_before_import_are_mocked(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["early", "early-eu"]
+
+
+def test_decorator_with_parentheses(creds):
+    @mock_codeartifact()
+    def provision() -> bool:
+        return mocked(new_probe())
+
+    assert provision() is True
+
+
+@mock_codeartifact
+def test_decorated_pytest_test_keeps_its_fixtures(tmp_path, request):
+    # pytest still sees the fixtures a decorated test asks for.
+    assert tmp_path.exists() and request.node.name == "test_decorated_pytest_test_keeps_its_fixtures"
+    client = new_probe()
+    client.create_domain(domain="with-fixtures")
+    assert mocked(client)
+
+
+def test_decorated_isolated_asyncio_testcase(creds):
+    seen: list[Any] = []
+
+    @mock_codeartifact
+    class Case(unittest.IsolatedAsyncioTestCase):
+        async def asyncSetUp(self) -> None:
+            self.client = new_probe()
+            self.client.create_domain(domain="async-setup")
+
+        async def test_a(self) -> None:
+            await asyncio.sleep(0)
+            seen.append([d["name"] for d in self.client.list_domains()["domains"]])
+
+    _run(Case)
+    assert seen == [["async-setup"]]
+
+
+def test_fake_region_only_when_none_is_configured(monkeypatch):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    before = dict(os.environ)
+    with mock_codeartifact():
+        assert boto3.client("codeartifact").meta.region_name == "us-east-1"
+    assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize(
+    "var, value",
+    [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/token"),
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials"),
+    ],
+)
+def test_other_credential_sources_count_as_configured(monkeypatch, var, value):
+    # Web identity (CI with OIDC, EKS) and container credentials are configured credentials too: fake keys in the
+    # environment would take precedence over them for every other AWS call made while the mock is active.
+    monkeypatch.setenv(var, value)
+    before = dict(os.environ)
+    with mock_codeartifact():
+        assert "AWS_ACCESS_KEY_ID" not in os.environ
+    assert dict(os.environ) == before
+
+
+def test_role_profile_in_config_counts_as_configured(monkeypatch, tmp_path):
+    config = tmp_path / "config"
+    config.write_text("[default]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Environment\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    with mock_codeartifact():
+        assert "AWS_ACCESS_KEY_ID" not in os.environ

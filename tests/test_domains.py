@@ -207,3 +207,17 @@ def test_list_domains_only_lists_the_callers_domains(client, monkeypatch):
 def test_domain_name_edges_are_accepted(client):
     for name in ("ab", "a" * 50, "a-b-c-1", "x0"):
         assert client.create_domain(domain=name)["domain"]["name"] == name
+
+
+def test_every_answer_carries_a_request_id(client):
+    ids = set()
+    for response in (
+        client.create_domain(domain="my-domain"),
+        client.list_domains(),
+        client.tag_resource(resourceArn=client.describe_domain(domain="my-domain")["domain"]["arn"], tags=[]),
+    ):
+        ids.add(response["ResponseMetadata"]["RequestId"])
+    with raises("ResourceNotFoundException", 404) as info:
+        client.describe_domain(domain="nope")
+    ids.add(info.value.response["ResponseMetadata"]["RequestId"])
+    assert len(ids) == 4 and all(ids)

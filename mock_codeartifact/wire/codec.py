@@ -111,12 +111,17 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
+def _request_id() -> str:
+    # AWS answers every request, successful or not, with an id (boto3: ResponseMetadata["RequestId"]).
+    return str(uuid.uuid4())
+
+
 def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpResponse]:
     shape = op.output_shape
     if shape is None or not shape.members:
 
         def empty(_: dict[str, Any]) -> HttpResponse:
-            return HttpResponse(200, {"Content-Type": "application/json"}, b"")
+            return HttpResponse(200, {"Content-Type": "application/json", "x-amzn-RequestId": _request_id()}, b"")
 
         return empty
 
@@ -129,7 +134,7 @@ def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpRespon
     if payload is not None:
         # Blob payload: the body is the raw bytes; everything else rides in headers.
         def encode_payload(result: dict[str, Any]) -> HttpResponse:
-            out_headers = {"Content-Type": "application/octet-stream"}
+            out_headers = {"Content-Type": "application/octet-stream", "x-amzn-RequestId": _request_id()}
             for member, header in headers.items():
                 v = result.get(member)
                 if v is not None:
@@ -140,7 +145,7 @@ def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpRespon
         return encode_payload
 
     def encode(result: dict[str, Any]) -> HttpResponse:
-        out_headers = {"Content-Type": "application/json"}
+        out_headers = {"Content-Type": "application/json", "x-amzn-RequestId": _request_id()}
         if headers:
             result = dict(result)
             for member, header in headers.items():
