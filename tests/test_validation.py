@@ -410,6 +410,10 @@ def test_unparsable_input_over_raw_http(http):
         "ValidationException",
         400,
     )
+    doc = _error(
+        http("POST", "/v1/tag", params={"resourceArn": ARN}, json={"tags": [None]}), "ValidationException", 400
+    )
+    assert "Value null at 'tags.1.member' failed to satisfy constraint: Member must not be null" in doc["message"]
     # Nothing was created by any of these.
     assert http("POST", "/v1/domains", json={}).json()["domains"] == []
 

@@ -94,7 +94,12 @@ def _build(shape: Shape, cache: dict[str, Check]) -> Check:
 
         def items(value: list[Any], path: str, errors: list[str]) -> None:
             for i, v in enumerate(value, 1):
-                item(v, f"{path}.{i}.member", errors)
+                if v is None:  # a JSON null inside a list reaches no backend
+                    errors.append(
+                        f"Value null at '{path}.{i}.member' failed to satisfy constraint: Member must not be null"
+                    )
+                else:
+                    item(v, f"{path}.{i}.member", errors)
 
         parts.append(items)
     elif kind == "map":
