@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from functools import lru_cache
 
 from ..backend.store import RegionState
 from ..backend.tokens import AuthToken, find_token
@@ -21,6 +22,11 @@ def token_from_header(header: str | None) -> str | None:
     """The token carried by an ``Authorization`` header value, or None when it carries none."""
     if not header:
         return None
+    return _parse(header)
+
+
+@lru_cache(maxsize=1024)
+def _parse(header: str) -> str | None:
     value = header.strip()
     scheme, _, rest = value.partition(" ")
     lowered = scheme.lower()

@@ -9,6 +9,7 @@ control plane would answer; nothing escapes as a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -85,7 +86,7 @@ class DataPlaneRouter:
                 return render(
                     404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {}
                 )
-        base = f"{request.host_url}{region}/{domain}/{owner}/{fmt}/{repository}/"
+        base = f"{_host_url(request)}{region}/{domain}/{owner}/{fmt}/{repository}/"
         req = RepoRequest(request, app, region, owner, domain, repository, fmt, rest, base, token, now)
         try:
             return handler(req)
@@ -98,6 +99,18 @@ class DataPlaneRouter:
             log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
             answer = codec().encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
             return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+_HOST = re.compile(r"[A-Za-z0-9.\-\[\]:]+")
+
+
+def _host_url(request: Request) -> str:
+    """``scheme://host/`` as the client addressed the server (werkzeug's ``host_url`` costs a full URL rebuild)."""
+    environ = request.environ
+    host = environ.get("HTTP_HOST", "")
+    if not _HOST.fullmatch(host):
+        host = f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}/"
 
 
 def _segments(request: Request) -> list[str]:
