@@ -251,7 +251,7 @@ def _download(req: RepoRequest, name: str, version: str) -> Response:
     filename = f"{name}-{version}.crate"
     asset = storage.fetch_asset(req, None, name, version, filename)
     return Response(
-        asset.content if req.request.method == "GET" else b"",
+        asset.content,
         status=200,
         headers={"Content-Length": str(asset.size), "ETag": f'"{asset.sha256}"'},
         content_type="application/x-tar",

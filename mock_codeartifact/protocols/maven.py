@@ -95,7 +95,7 @@ def _get(req: RepoRequest, path: MavenPath) -> Response:
 
 
 def _bytes(req: RepoRequest, data: bytes, ctype: str) -> Response:
-    body = data if req.request.method == "GET" else b""
+    body = data
     return Response(body, status=200, headers={"Content-Length": str(len(data))}, content_type=ctype)
 
 

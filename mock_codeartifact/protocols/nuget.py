@@ -246,7 +246,7 @@ def _flat_file(req: RepoRequest, pid: str, version: str, filename: str) -> Respo
     if filename.lower() == asset_name:
         asset = storage.fetch_asset(req, None, lower_id, _stored_version(req, lower_id, norm), asset_name)
         return Response(
-            asset.content if req.request.method == "GET" else b"",
+            asset.content,
             status=200,
             headers={"Content-Length": str(asset.size)},
             content_type="application/octet-stream",

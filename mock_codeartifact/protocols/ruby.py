@@ -366,7 +366,7 @@ def _download(req: RepoRequest, filename: str) -> Response:
         raise ProtocolError(404, "Not Found")
     asset, _spec = _find(req, filename[: -len(".gem")])
     return Response(
-        asset.content if req.request.method == "GET" else b"",
+        asset.content,
         status=200,
         headers={"Content-Length": str(asset.size), "Content-Disposition": f"attachment; filename={quote(asset.name)}"},
         content_type="application/octet-stream",

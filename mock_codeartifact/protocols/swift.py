@@ -170,7 +170,7 @@ def _archive(req: RepoRequest, scope: str, name: str, version: str) -> Response:
         "Accept-Ranges": "bytes",
     }
     return Response(
-        asset.content if req.request.method == "GET" else b"",
+        asset.content,
         status=200,
         headers=headers,
         content_type="application/zip",
@@ -210,7 +210,7 @@ def _manifest(req: RepoRequest, scope: str, name: str, version: str) -> Response
             links.append(f'<{url}>; rel="alternate"; filename="{n}"; swift-tools-version="{tools}"')
         headers["Link"] = ", ".join(links)
     return Response(
-        text if req.request.method == "GET" else b"", status=200, headers=headers, content_type="text/x-swift"
+        text, status=200, headers=headers, content_type="text/x-swift"
     )
 
 
