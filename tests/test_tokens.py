@@ -67,3 +67,8 @@ def test_token_for_another_owners_domain(client, domain, monkeypatch):
     monkeypatch.setenv("MOCK_CODEARTIFACT_ACCOUNT_ID", "111122223333")
     got = client.get_authorization_token(domain=domain, domainOwner="123456789012", durationSeconds=900)
     assert 870 <= _expires_in(got) <= 901
+
+
+def test_duration_is_checked_before_the_domain(client):
+    with raises("ValidationException", 400):
+        client.get_authorization_token(domain="ghost", durationSeconds=5)
