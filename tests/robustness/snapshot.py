@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import hashlib
 import threading
+import weakref
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import fields, is_dataclass
@@ -63,6 +64,9 @@ class _Walker:
             return data if len(data) <= _BIG_BYTES else ("bytes", len(data), hashlib.sha256(data).hexdigest())
         if isinstance(obj, _LOCK_TYPES):
             return "<lock>"
+        if isinstance(obj, weakref.ref):
+            target = obj()
+            return ("weakref", type(target).__name__, getattr(target, "name", None))
         if callable(obj) and not is_dataclass(obj) and not hasattr(obj, "__dict__"):
             return ("callable", getattr(obj, "__qualname__", repr(obj)))
         ident = id(obj)
