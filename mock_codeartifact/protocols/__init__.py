@@ -37,8 +37,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import npm, pypi
+from . import cargo, maven, npm, nuget, pypi, ruby, swift
 
-PROTOCOL_MODULES: tuple[ModuleType, ...] = (pypi, npm)
+PROTOCOL_MODULES: tuple[ModuleType, ...] = (pypi, npm, maven, cargo, ruby, nuget, swift)
 
 __all__ = ["PROTOCOL_MODULES"]

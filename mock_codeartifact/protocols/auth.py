@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime as dt
 from functools import lru_cache
+from urllib.parse import quote
 
 from ..backend.store import RegionState
 from ..backend.tokens import AuthToken, find_token
@@ -61,4 +62,6 @@ def authenticate(state: RegionState, header: str | None, domain: str, owner: str
 
 def challenge(domain: str, owner: str, region: str) -> dict[str, str]:
     """The ``WWW-Authenticate`` header of a 401: the realm names the repository host AWS would have used."""
-    return {"WWW-Authenticate": f'Basic realm="{domain}-{owner}.d.codeartifact.{region}.amazonaws.com"'}
+    # The parts come from the request path: percent-encode anything a latin-1 header value cannot carry.
+    host = quote(f"{domain}-{owner}.d.codeartifact.{region}.amazonaws.com", safe=".-_~:")
+    return {"WWW-Authenticate": f'Basic realm="{host}"'}

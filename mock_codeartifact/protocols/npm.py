@@ -285,10 +285,8 @@ def _packument(req: RepoRequest, pkg: PackageName) -> Response:
     if "latest" not in tags:
         # Without a "latest" tag npm cannot pick a default; CodeArtifact's defaultDisplayVersion falls back to
         # the most recently published version, and so does the packument.
-        newest = max(
-            versions,
-            key=lambda v: (v.published is not None, v.published or 0, v.seq) if v.version in docs else (False, 0, -1),
-        )
+        candidates = [v for v in versions if v.version in docs]
+        newest = max(candidates, key=lambda v: (v.published.timestamp() if v.published else 0.0, v.seq))
         tags["latest"] = newest.version
     modified = _iso(latest_time) if latest_time is not None else None
     accept = req.request.headers.get("Accept", "")

@@ -164,3 +164,12 @@ def test_login_npm_configuration_publishes_and_installs(repo, client_env, tmp_pa
     (app / "package.json").write_text(json.dumps({"name": "app", "version": "1.0.0", "private": True}))
     assert_ok(run(["npm", "install", "via-login"], client_env, cwd=app))
     assert json.loads((app / "node_modules/via-login/package.json").read_text())["version"] == "3.0.0"
+
+
+@pytest.mark.parametrize("domain", ["%E6%97%A5%E6%9C%AC", "a%22b", "a%0d%0aX-Evil:%201", "%2e%2e"])
+def test_odd_domain_names_in_the_url_get_a_clean_401(repo, domain):
+    url = f"{repo.server.endpoint_url}/us-east-1/{domain}/123456789012/pypi/repo/simple/x/"
+    r = requests.get(url, timeout=30)
+    assert r.status_code == 401
+    assert re.fullmatch(r'Basic realm="[\x21-\x7e]+"', r.headers["WWW-Authenticate"])
+    assert "X-Evil" not in r.headers
