@@ -334,7 +334,7 @@ def _tarball(req: RepoRequest, pkg: PackageName, filename: str) -> Response:
         raise ProtocolError(404, f"Not found: {filename}")
     asset = storage.fetch_asset(req, pkg.scope, pkg.name, version, TARBALL_ASSET)
     return Response(
-        asset.content if req.request.method == "GET" else b"",
+        asset.content,  # werkzeug leaves the body out of a HEAD answer and keeps Content-Length
         status=200,
         headers={"Content-Length": str(asset.size), "ETag": f'"{asset.sha256}"'},
         content_type="application/octet-stream",

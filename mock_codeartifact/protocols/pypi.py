@@ -161,7 +161,7 @@ def _download(req: RepoRequest, project: str, version: str, filename: str) -> Re
         raise ProtocolError(404, "Not Found")
     asset = storage.fetch_asset(req, None, canonicalize_name(project), version, filename)
     return Response(
-        asset.content if req.request.method == "GET" else b"",
+        asset.content,  # werkzeug leaves the body out of a HEAD answer and keeps Content-Length
         status=200,
         headers={"Content-Length": str(asset.size), "ETag": f'"{asset.sha256}"'},
         content_type=_file_type(filename),

@@ -106,6 +106,8 @@ def test_simple_index_html_and_json_with_sha256_links(repo):
     assert f["requires-python"] == ">=3.8"
     download = repo.get(requests.compat.urljoin(page, f["url"]))
     assert download.status_code == 200 and download.content == built[1]
+    head = requests.head(requests.compat.urljoin(page, f["url"]), headers=repo.auth(), timeout=30)
+    assert head.status_code == 200 and head.headers["Content-Length"] == str(len(built[1])) and head.content == b""
 
     assert repo.get(page, headers={"Accept": "application/xml"}).status_code == 406
     # Other spellings are redirected to the normalized project URL (PEP 503).
