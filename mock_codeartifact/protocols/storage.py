@@ -54,7 +54,7 @@ class StoredAsset:
     def sha256(self) -> str:
         if self.blob is not None:
             return self.blob.sha256
-        return _hashes(self.content)["SHA-256"]
+        return hashlib.sha256(self.content).hexdigest()
 
     @property
     def hashes(self) -> dict[str, str]:

@@ -60,6 +60,10 @@ def test_twine_upload_then_pip_install_from_a_clean_client(repo, client_env, tmp
     assert_ok(pip_install(repo, client_env, target, "Tiny.Pkg==1.2.0"))  # any spelling; dependency resolved too
     assert (target / "tiny_pkg" / "__init__.py").read_text() == "VERSION = '1.2.0'\n"
     assert (target / "tiny_dep" / "__init__.py").exists()
+    downloads = tmp_path / "downloads"
+    cmd = [python(), "-m", "pip", "download", "--no-cache-dir", "--no-deps", "--only-binary", ":all:"]
+    assert_ok(run(cmd + ["-d", str(downloads), "--index-url", index_url(repo), "tiny_pkg"], client_env))
+    assert (downloads / main_whl.name).read_bytes() == main_whl.read_bytes()
 
     # The control plane sees exactly what was published, under the PEP 503 name.
     versions = repo.versions("pypi", "tiny-pkg")
