@@ -76,7 +76,7 @@ def _wheel() -> tuple[str, bytes]:
     return "bench_pkg-1.0-py3-none-any.whl", buf.getvalue()
 
 
-def main() -> None:
+def main() -> list[tuple[str, float, str]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -146,6 +146,18 @@ def main() -> None:
     print(f"{'call':<56} {'requests':>9} {'req/s':>9}")
     for name, n, t in results:
         print(f"{name:<56} {n:>9} {n / t:>9.0f}")
+    # Rows for benchmarks/run_all.py (see benchmarks/README.md).
+    rows = [(f"{' '.join(name.split())} (req/s)", n / t, "req/s") for name, n, t in results]
+    if len(results) == 3:
+        mock_rate, moto_rate = results[0][1] / results[0][2], results[2][1] / results[2][2]
+        rows.append(
+            (
+                "mock describe_repository / moto describe_cluster throughput ratio",
+                mock_rate / moto_rate,
+                "ratio, higher is better",
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":
