@@ -48,7 +48,9 @@ class CodeArtifactApp:
                 request.host,
             )
             answer = self.dispatcher.handle(http_request, endpoint=base)
-            return Response(answer.body, status=answer.status, headers=answer.headers)
+            # Header values outside latin-1 (a non-ASCII X-AssetName) go on the wire as their UTF-8 bytes.
+            headers = {k: v if v.isascii() else v.encode().decode("latin-1") for k, v in answer.headers.items()}
+            return Response(answer.body, status=answer.status, headers=headers)
         if self.data_plane is not None:
             response = self.data_plane(request, self)
             if response is not None:
