@@ -9,6 +9,7 @@ Routes under ``.../npm/{repository}/`` (``{pkg}`` is ``name``, ``@scope%2Fname``
 - ``PUT {pkg}`` — ``npm publish``: one version with its base64 ``_attachments``. README, description,
   license, homepage, repository and the four dependency kinds come from the tarball's own ``package.json``
   (and README file); the body's ``dist-tags`` are applied (``latest`` feeds ``defaultDisplayVersion``).
+- ``PUT {pkg}`` without attachments — ``npm deprecate`` (unpublish is not supported, as in CodeArtifact).
 - ``GET /-/package/{pkg}/dist-tags``, ``PUT|DELETE /-/package/{pkg}/dist-tags/{tag}`` — ``npm dist-tag``.
 - ``GET /-/ping`` — ``npm ping``; ``GET /-/whoami`` — ``npm whoami`` (user ``aws``).
 """
@@ -255,6 +256,9 @@ def _version_document(req: RepoRequest, pkg: PackageName, v: storage.StoredVersi
         "integrity": "sha512-" + base64.b64encode(bytes.fromhex(asset.hashes["SHA-512"])).decode(),
     }
     doc.pop("readme", None)
+    doc.pop("deprecated", None)
+    if v.deprecated:
+        doc["deprecated"] = v.deprecated
     return doc
 
 
@@ -357,9 +361,9 @@ def _publish(req: RepoRequest, pkg: PackageName) -> Response:
     attachments = body.get("_attachments")
     versions = body.get("versions")
     if not attachments:
-        # Deprecate, undeprecate and unpublish rewrite the packument without attachments. CodeArtifact does not
-        # support them (user guide, npm-commands).
-        raise ProtocolError(400, "CodeArtifact supports only publishing new versions through this endpoint")
+        # Without attachments the body is the whole packument rewritten: npm deprecate (supported by CodeArtifact,
+        # user guide "npm-commands") or unpublish (not supported).
+        return _deprecate(req, pkg, versions)
     if (
         not isinstance(attachments, dict)
         or not isinstance(versions, dict)
@@ -429,6 +433,24 @@ def _publish(req: RepoRequest, pkg: PackageName) -> Response:
         dist_tags={t: v for t, v in tags.items() if v == version},
     )
     return json_response(200, {"ok": True, "id": pkg.full, "rev": version, "success": True})
+
+
+def _deprecate(req: RepoRequest, pkg: PackageName, versions: Any) -> Response:
+    if not isinstance(versions, dict) or not versions:
+        raise ProtocolError(400, "CodeArtifact does not support unpublishing; a packument update needs its versions")
+    messages: dict[str, str] = {}
+    for version, doc in versions.items():
+        if not isinstance(doc, dict):
+            raise ProtocolError(400, f"Malformed version {version!r}")
+        message = doc.get("deprecated", "")
+        if not isinstance(message, str):
+            raise ProtocolError(400, f"'deprecated' of {version!r} must be a string")
+        messages[version] = message
+    current = {v.version for v in storage.listable_versions(req, pkg.scope, pkg.name)}
+    if not current:
+        raise ProtocolError(404, f"Not found: {pkg.full}")
+    storage.set_deprecations(req, pkg.scope, pkg.name, messages)
+    return json_response(200, {"ok": True, "id": pkg.full})
 
 
 # ---------------------------------------------------------------- dist-tags

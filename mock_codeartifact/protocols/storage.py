@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backend import ingest
 from ..backend.assets import Blob
-from ..backend.catalog import DISPOSED, PUBLISHED, UNLISTED, Meta, table
+from ..backend.catalog import DISPOSED, PUBLISHED, UNLISTED, Meta, new_revision, table
 from ..backend.coordinates import Coordinate
 from ..backend.repositories import EXTERNAL_CONNECTIONS
 from ..external import ExternalVersion, find_registry
@@ -82,9 +82,14 @@ class StoredVersion:
     # Protocol data that CodeArtifact's metadata has no field for (e.g. cargo's index entry), as given to
     # ``publish(extra=...)``; keyed by the content of the version's assets, so copies and retained versions keep it.
     extra: dict[str, Any] = field(default_factory=dict)
+    revision: str | None = None
+    deprecated: str | None = None  # npm deprecation message
 
 
 _EXTRA_KEY = "protocol-extra"
+# npm deprecation messages by package version revision: deprecating makes a new revision in that repository,
+# so the message follows the version into copies made later and never outlives a deleted version.
+_DEPRECATED_KEY = "npm-deprecated"
 
 
 def _extras(req: RepoRequest) -> dict[tuple[str, str], dict[str, Any]]:
@@ -145,6 +150,7 @@ def listable_versions(req: RepoRequest, namespace: str | None, name: str) -> lis
     coord = _coord(req, namespace, name)
     with req.locked() as (_domain, repo):
         out: dict[str, StoredVersion] = {}
+        deprecations = req.app.backend.extensions.get(_DEPRECATED_KEY)
         for _where, pv in ingest.visible_versions(repo, coord):
             if pv.version in out:
                 continue
@@ -154,7 +160,15 @@ def listable_versions(req: RepoRequest, namespace: str | None, name: str) -> lis
                 continue
             assets = [StoredAsset(n, blob=b) for n, b in pv.assets.items()]
             out[pv.version] = StoredVersion(
-                pv.version, pv.status, pv.published, pv.seq, pv.meta, assets, extra=_extra_of(req, assets)
+                pv.version,
+                pv.status,
+                pv.published,
+                pv.seq,
+                pv.meta,
+                assets,
+                extra=_extra_of(req, assets),
+                revision=pv.revision,
+                deprecated=deprecations.get(pv.revision) if deprecations else None,
             )
         for _holder, _conn, offered in _stand_in(req, repo, coord):
             for ev in offered.values():
@@ -288,3 +302,27 @@ def set_dist_tag(req: RepoRequest, namespace: str | None, name: str, tag: str, v
         if pv is None or pv.status == DISPOSED:
             raise ProtocolError(404, f"Not found: version {version} of {name} is not in this repository")
         pkg.dist_tags[tag] = version
+
+
+def set_deprecations(req: RepoRequest, namespace: str | None, name: str, messages: dict[str, str]) -> int:
+    """npm deprecate: ``version -> message`` ("" undeprecates) for versions the repository itself holds; versions
+    only visible through upstreams are left alone. Each change makes a new revision. Returns how many changed."""
+    coord = _coord(req, namespace, name)
+    with req.locked() as (_domain, repo):
+        pkg = ingest.find_package(repo, coord)
+        if pkg is None:
+            raise ProtocolError(404, f"Not found: package {name} is not in this repository")
+        table_ = req.app.backend.extensions.setdefault(_DEPRECATED_KEY, {})
+        changes = []
+        for version, message in messages.items():
+            pv = pkg.versions.get(version)
+            if pv is None or pv.status == DISPOSED:
+                continue
+            if (table_.get(pv.revision) or "") != message:
+                changes.append((pv, message))
+        for pv, message in changes:
+            table_.pop(pv.revision, None)
+            pv.revision = new_revision()
+            if message:
+                table_[pv.revision] = message
+        return len(changes)

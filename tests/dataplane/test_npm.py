@@ -190,7 +190,7 @@ def _good(name: str = "victim", version: str = "1.0.0") -> dict:
         ("wrong-content-type", 415),
         ("not-an-object", 400),
         ("name-mismatch", 400),
-        ("no-attachments", 400),
+        ("no-attachments", 404),  # a packument update (deprecate) of a package that does not exist
         ("bad-base64", 400),
         ("not-a-tarball", 400),
         ("tarball-without-package-json", 400),
@@ -273,3 +273,27 @@ def test_oversized_publish_gets_413(repo, monkeypatch):
     r = publish_raw(repo, "big", body)
     assert r.status_code == 413
     assert repo.client.list_packages(domain=DOMAIN, repository="repo")["packages"] == []
+
+
+def test_npm_deprecate_and_undeprecate(repo, client_env, tmp_path, assert_ok):
+    configure(repo, client_env)
+    pkg = make_package(tmp_path / "p", {"name": "oldie", "version": "1.0.0"})
+    assert_ok(run(["npm", "publish"], client_env, cwd=pkg))
+    revision = repo.versions("npm", "oldie")["1.0.0"]["revision"]
+    assert_ok(run(["npm", "deprecate", "oldie@1.0.0", "use something else"], client_env, cwd=tmp_path))
+    doc = requests.get(repo.endpoint("npm") + "oldie", headers=repo.bearer(), timeout=30).json()
+    assert doc["versions"]["1.0.0"]["deprecated"] == "use something else"
+    assert repo.versions("npm", "oldie")["1.0.0"]["revision"] != revision
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "package.json").write_text(json.dumps({"name": "app", "version": "1.0.0", "private": True}))
+    installed = assert_ok(run(["npm", "install", "oldie"], client_env, cwd=app))
+    assert "use something else" in installed.stderr
+
+    assert_ok(run(["npm", "deprecate", "oldie@1.0.0", ""], client_env, cwd=tmp_path))
+    doc = requests.get(repo.endpoint("npm") + "oldie", headers=repo.bearer(), timeout=30).json()
+    assert "deprecated" not in doc["versions"]["1.0.0"]
+    # Unpublishing is not supported by CodeArtifact.
+    assert run(["npm", "unpublish", "oldie@1.0.0", "--force"], client_env, cwd=tmp_path).returncode != 0
+    assert "1.0.0" in repo.versions("npm", "oldie")
