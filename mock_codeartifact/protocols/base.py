@@ -92,11 +92,17 @@ class RepoRequest:
 
     def body(self) -> bytes:
         """The request body, at most ``max_upload_bytes()`` (413 above)."""
-        self.request.max_content_length = max_upload_bytes()
+        limit = max_upload_bytes()
+        # One byte more than allowed: a chunked body (no Content-Length) is cut at the limit without an error, so
+        # reading limit + 1 bytes is how an oversized one shows.
+        self.request.max_content_length = limit + 1
         try:
-            return self.request.get_data(cache=True)
+            data = self.request.get_data(cache=True)
         except HTTPException as exc:
             raise ProtocolError(exc.code or 400, exc.description or "bad request") from None
+        if len(data) > limit:
+            raise ProtocolError(413, f"The request body exceeds {limit} bytes")
+        return data
 
     def form(self) -> tuple[Any, Any]:
         """``(form, files)`` of a multipart body, at most ``max_upload_bytes()`` (413 above)."""

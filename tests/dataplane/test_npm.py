@@ -272,6 +272,12 @@ def test_oversized_publish_gets_413(repo, monkeypatch):
     )
     r = publish_raw(repo, "big", body)
     assert r.status_code == 413
+    # Chunked, without Content-Length: refused all the same, not cut short.
+    data = json.dumps(body).encode()
+    chunks = (data[i : i + 512] for i in range(0, len(data), 512))
+    headers = {**repo.bearer(), "Content-Type": "application/json"}
+    r = requests.put(repo.endpoint("npm") + "big", data=chunks, headers=headers, timeout=30)
+    assert r.status_code == 413, r.text
     assert repo.client.list_packages(domain=DOMAIN, repository="repo")["packages"] == []
 
 
