@@ -159,7 +159,7 @@ def _release(req: RepoRequest, scope: str, name: str, version: str) -> Response:
 def _archive(req: RepoRequest, scope: str, name: str, version: str) -> Response:
     if not SEMVER.fullmatch(version):
         raise ProtocolError(404, "Not Found")
-    _find(req, scope, name, version)
+    # Unlisted releases stay downloadable (user guide, package version statuses): no listing check here.
     asset = storage.fetch_asset(req, scope, name, version, _asset_name(name, version))
     digest = base64.b64encode(bytes.fromhex(asset.sha256)).decode()
     headers = {
@@ -180,7 +180,6 @@ def _archive(req: RepoRequest, scope: str, name: str, version: str) -> Response:
 def _manifest(req: RepoRequest, scope: str, name: str, version: str) -> Response:
     if not SEMVER.fullmatch(version):
         raise ProtocolError(404, "Not Found")
-    _find(req, scope, name, version)
     asset = storage.fetch_asset(req, scope, name, version, _asset_name(name, version))
     manifests = archive_manifests(asset.content)
     swift_version = req.request.args.get("swift-version")
@@ -209,9 +208,7 @@ def _manifest(req: RepoRequest, scope: str, name: str, version: str) -> Response
             url = f"{req.base_url}{quote(scope)}/{quote(name)}/{quote(version)}/Package.swift?swift-version={tools}"
             links.append(f'<{url}>; rel="alternate"; filename="{n}"; swift-tools-version="{tools}"')
         headers["Link"] = ", ".join(links)
-    return Response(
-        text, status=200, headers=headers, content_type="text/x-swift"
-    )
+    return Response(text, status=200, headers=headers, content_type="text/x-swift")
 
 
 def archive_manifests(content: bytes) -> dict[str, bytes]:
