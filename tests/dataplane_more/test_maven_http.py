@@ -180,3 +180,30 @@ def test_origin_controls_block_a_deploy(repo: Repo) -> None:
     assert resp.status_code == 409
     with pytest.raises(ClientError):
         repo.describe("maven", "lib", "1.1", namespace="com.example")
+
+
+def test_external_connection_stand_in_is_ingested_on_download(repo: Repo) -> None:
+    from mock_codeartifact.external import external_registry
+
+    repo.client.associate_external_connection(
+        domain=DOMAIN, repository=repo.name, externalConnection="public:maven-central"
+    )
+    external_registry(repo.server).add_package_version(
+        "public:maven-central",
+        namespace="org.public",
+        package="lib",
+        version="3.1",
+        assets={"lib-3.1.jar": b"public-jar", "lib-3.1.pom": POM},
+    )
+    ep = repo.endpoint("maven")
+    assert b"<version>3.1</version>" in repo.get(f"{ep}org/public/lib/maven-metadata.xml").content
+    assert repo.get(f"{ep}org/public/lib/3.1/lib-3.1.jar.sha1").text == hashlib.sha1(b"public-jar").hexdigest()
+    assert repo.get(f"{ep}org/public/lib/3.1/lib-3.1.jar").content == b"public-jar"
+    (version,) = repo.client.list_package_versions(
+        domain=DOMAIN, repository=repo.name, format="maven", namespace="org.public", package="lib"
+    )["versions"]
+    assert version["origin"] == {
+        "originType": "EXTERNAL",
+        "domainEntryPoint": {"externalConnectionName": "public:maven-central"},
+    }
+    assert repo.get(f"{ep}org/public/other/maven-metadata.xml").status_code == 404
