@@ -420,3 +420,35 @@ def test_seeding_works_with_a_backend_and_other_accounts(ca: Any, monkeypatch: p
     }
     with pytest.raises(TypeError):
         add_package_version(object(), domain=DOMAIN, repository=REPO, format="ruby", package="r", version="4")
+
+
+def test_only_generic_and_maven_versions_can_be_unfinished(ca: Any) -> None:
+    with pytest.raises(ValidationException):
+        ca.seed(format="npm", package="x", version="1.0.0", status="Unfinished")
+    out = ca.seed(
+        format="maven", namespace="g", package="a", version="1.0", status="Unfinished", assets={"a.jar": b"j"}
+    )
+    assert out["status"] == "Unfinished"
+    # Maven: more assets, then the version is finished (what maven-metadata.xml does).
+    out = ca.seed(format="maven", namespace="g", package="a", version="1.0", assets={"a.pom": b"p"})
+    assert out["status"] == "Published"
+    assert [a["name"] for a in out["assets"]] == ["a.jar", "a.pom"]
+
+
+def test_publishing_a_version_an_upstream_has_is_a_conflict_when_upstream_is_allowed(ca: Any) -> None:
+    ca.c.update_repository(domain=DOMAIN, repository=REPO, upstreams=[{"repositoryName": "other"}])
+    ca.seed(repository="other", format="npm", package="lib", version="1.0.0")
+    ca.seed(format="npm", package="lib", version="0.9.0")  # publish ALLOW, upstream BLOCK: no upstream check
+    ca.seed(format="npm", package="lib", version="1.0.0")
+    ca.call(
+        "put_package_origin_configuration",
+        format="npm",
+        package="lib",
+        restrictions={"publish": "ALLOW", "upstream": "ALLOW"},
+    )
+    ca.seed(repository="other", format="npm", package="lib", version="2.0.0")
+    with pytest.raises(ConflictException):
+        ca.seed(format="npm", package="lib", version="2.0.0")
+    ca.seed(format="npm", package="lib", version="3.0.0")
+    versions = [v["version"] for v in ca.call("list_package_versions", format="npm", package="lib")["versions"]]
+    assert versions == ["0.9.0", "1.0.0", "3.0.0"]

@@ -163,6 +163,9 @@ def ingest_version(
     check_text(version, "version")
     if status not in INGEST_STATUSES:
         raise invalid(f"Invalid status '{status}' for a new package version: use one of {', '.join(INGEST_STATUSES)}")
+    if status == UNFINISHED and format not in ("generic", "maven"):
+        # "Currently only generic and Maven package versions can have a status of Unfinished."
+        raise invalid(f"Package versions of format '{format}' cannot be Unfinished (only generic and maven)")
     if origin_type not in ORIGIN_TYPES:
         raise invalid(f"Invalid origin type '{origin_type}'")
     items = list(assets.items()) if isinstance(assets, Mapping) else list(assets)
