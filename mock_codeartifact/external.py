@@ -37,7 +37,7 @@ from typing import Any
 
 from .backend import Backend
 from .backend.catalog import Meta
-from .backend.coordinates import storage_coordinates
+from .backend.coordinates import check_text, storage_coordinates
 from .backend.repositories import EXTERNAL_CONNECTIONS
 from .backend.store import utcnow
 from .errors import invalid
@@ -93,6 +93,25 @@ class ExternalRegistry:
         ``namespace`` is the npm scope without ``@`` (or the Maven groupId). ``dist_tags`` (npm) point those
         tags at this version; an npm package whose stand-in has no ``latest`` tag gets it on its first version.
         """
+        _check_types(
+            package=package, version=version, namespace=namespace, readme=readme, summary=summary,
+            home_page=home_page, source_code_repository=source_code_repository, display_name=display_name,
+        )  # fmt: skip
+        for what, items_ in (("dependencies", dependencies), ("licenses", licenses)):
+            if items_ is not None and not (
+                isinstance(items_, list)
+                and all(isinstance(d, dict) and all(isinstance(v, str) for v in d.values()) for d in items_)
+            ):
+                raise invalid(f"{what} must be a list of objects with string values")
+        if dependencies is not None and not all(isinstance(d.get("package"), str) for d in dependencies):
+            raise invalid("every dependency needs a 'package'")
+        tags = list(dist_tags or ())
+        if not all(isinstance(t, str) and t for t in tags):
+            raise invalid("dist_tags must be a list of tag names")
+        check_text(package, "package")
+        check_text(version, "version")
+        if namespace is not None:
+            check_text(namespace, "namespace")
         fmt = EXTERNAL_CONNECTIONS.get(connection)
         if fmt is None:
             raise invalid(
@@ -119,7 +138,7 @@ class ExternalRegistry:
         with self._lock:
             pkg = self._packages.setdefault((connection, coord.namespace or "", coord.name), _Package())
             pkg.versions[version] = entry
-            for tag in dist_tags or ():
+            for tag in tags:
                 pkg.dist_tags[tag] = version
             if fmt == "npm" and "latest" not in pkg.dist_tags:
                 pkg.dist_tags["latest"] = version
@@ -147,6 +166,15 @@ class ExternalRegistry:
         with self._lock:
             pkg = self._packages.get((connection, namespace or "", package))
             return dict(pkg.dist_tags) if pkg is not None else {}
+
+
+def _check_types(**values: Any) -> None:
+    for key, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise invalid(f"{key} must be a string")
+    for key in ("package", "version"):
+        if not values[key]:
+            raise invalid(f"{key} must not be empty")
 
 
 def _fill_from_assets(fmt: str, meta: Meta, assets: dict[str, bytes]) -> None:
@@ -210,3 +238,69 @@ def external_registry(target: Any = None) -> ExternalRegistry:
 def find_registry(backend: Backend) -> ExternalRegistry | None:
     """The backend's stand-ins if any were ever seeded (no allocation on the read path)."""
     return backend.extensions.get(_KEY)
+
+
+# ---------------------------------------------------------------- HTTP API (server mode, any language)
+
+HTTP_PREFIX = "/_mock/external"
+
+
+def http_api(request: Any, backend: Backend) -> Any:
+    """``/_mock/external``: the stand-ins over HTTP, for a server running in another process.
+
+    - ``POST /_mock/external/{connection}`` with a JSON object: the keyword arguments of ``add_package_version``
+      (``package``, ``version``, ``namespace``, ``readme``, ``dependencies``, ``summary``, ``home_page``,
+      ``source_code_repository``, ``licenses``, ``display_name``, ``dist_tags``) and ``assets``: asset name ->
+      base64 content. Answers 200 ``{"status": "added", ...}``; 400 with ``{"message"}`` for bad input.
+    - ``DELETE /_mock/external/{connection}/{package}`` (``?namespace=``) removes a package;
+      ``DELETE /_mock/external`` clears every stand-in.
+    """
+    import base64
+    import binascii
+    import json
+
+    from werkzeug.wrappers import Response
+
+    from .errors import CodeArtifactError
+
+    def answer(status: int, body: dict[str, Any]) -> Response:
+        return Response(json.dumps(body), status=status, content_type="application/json")
+
+    parts = [p for p in request.path[len(HTTP_PREFIX) :].split("/") if p]
+    registry = external_registry(backend)
+    if request.method == "DELETE" and not parts:
+        registry.clear()
+        return answer(200, {"status": "cleared"})
+    if request.method == "DELETE" and len(parts) == 2:
+        registry.remove_package(parts[0], package=parts[1], namespace=request.args.get("namespace") or None)
+        return answer(200, {"status": "removed"})
+    if request.method != "POST" or len(parts) != 1:
+        return answer(404, {"message": f"No route for {request.method} {request.path}"})
+    try:
+        body = json.loads(request.get_data())
+    except (ValueError, UnicodeDecodeError):
+        return answer(400, {"message": "The body must be a JSON object"})
+    allowed = {
+        "package", "version", "namespace", "readme", "dependencies", "summary", "home_page",
+        "source_code_repository", "licenses", "display_name", "dist_tags", "assets",
+    }  # fmt: skip
+    if not isinstance(body, dict) or not {"package", "version", "assets"} <= body.keys() or body.keys() - allowed:
+        return answer(
+            400, {"message": f"Expected a JSON object with package, version, assets and only {sorted(allowed)}"}
+        )
+    raw_assets = body.pop("assets")
+    if not isinstance(raw_assets, dict) or not all(isinstance(v, str) for v in raw_assets.values()):
+        return answer(400, {"message": "assets must map asset names to base64 strings"})
+    try:
+        assets = {name: base64.b64decode(data, validate=True) for name, data in raw_assets.items()}
+    except (binascii.Error, ValueError):
+        return answer(400, {"message": "assets must be base64"})
+    if not all(isinstance(body[k], str) for k in ("package", "version")):
+        return answer(400, {"message": "package and version must be strings"})
+    try:
+        entry = registry.add_package_version(parts[0], assets=assets, **body)
+    except CodeArtifactError as error:
+        return answer(400, {"message": error.message})
+    except (TypeError, ValueError, AttributeError) as error:
+        return answer(400, {"message": f"Invalid stand-in version: {error}"})
+    return answer(200, {"status": "added", "version": entry.version, "assets": sorted(entry.assets)})

@@ -176,3 +176,43 @@ def test_npm_install_through_upstream_and_external_stand_in(chain, client_env, t
         domain=DOMAIN, repository="npm-public", format="npm", package="left-pad", packageVersion="1.3.0"
     )["packageVersion"]["summary"]
     assert summary == "pads"
+
+
+def test_stand_ins_over_http_for_servers_in_another_process(repo, client_env, tmp_path, assert_ok):
+    import base64
+
+    c = repo.client
+    c.associate_external_connection(domain=DOMAIN, repository="repo", externalConnection="public:pypi")
+    base = repo.server.endpoint_url + "/_mock/external"
+    filename, data = wheel("over-http", "0.9")
+    body = {
+        "package": "over-http",
+        "version": "0.9",
+        "assets": {filename: base64.b64encode(data).decode()},
+        "summary": "seeded over HTTP",
+    }
+    r = requests.post(f"{base}/public:pypi", json=body, timeout=30)
+    assert r.status_code == 200 and r.json()["status"] == "added"
+    assert_ok(pip_install(repo, client_env, tmp_path / "t", "over-http", "repo"))
+    described = c.describe_package_version(
+        domain=DOMAIN, repository="repo", format="pypi", package="over-http", packageVersion="0.9"
+    )["packageVersion"]
+    assert described["summary"] == "seeded over HTTP"
+    assert described["origin"]["originType"] == "EXTERNAL"
+
+    for bad in (
+        {"package": "x"},
+        dict(body, assets={filename: "***"}),
+        dict(body, dependencies="nope"),
+        dict(body, package="has space"),
+        dict(body, extra=1),
+    ):
+        assert requests.post(f"{base}/public:pypi", json=bad, timeout=30).status_code == 400
+    assert requests.post(f"{base}/public:nowhere", json=body, timeout=30).status_code == 400
+    assert requests.post(f"{base}/public:pypi", data=b"{", timeout=30).status_code == 400
+
+    assert requests.delete(f"{base}/public:pypi/over-http", timeout=30).json() == {"status": "removed"}
+    assert repo.get(repo.endpoint("pypi") + "simple/over-http/", headers={"Accept": JSON_V1}).json()["versions"] == [
+        "0.9"
+    ]  # already ingested: the repository keeps it
+    assert requests.delete(base, timeout=30).json() == {"status": "cleared"}
