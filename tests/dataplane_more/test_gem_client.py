@@ -115,3 +115,50 @@ def test_dependency_api_answers_ruby_marshal(repo: Repo, gem_env: dict[str, str]
     assert proc.stdout.decode().strip() == (
         '[{:name=>"mockca_hello", :number=>"0.1.0", :platform=>"ruby", :dependencies=>[["rake", ">= 1.0, < 14"]]}]'
     )
+
+
+def _bundler(ruby: str) -> list[str]:
+    """Bundler as Ruby ships it (a default gem; Debian's ``bundle`` executable is a separate package)."""
+    proc = subprocess.run(
+        [ruby, "-e", 'print Gem::Specification.find_by_name("bundler").full_gem_path'],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    for exe in ("libexec/bundle", "exe/bundle"):
+        path = Path(proc.stdout.strip()) / exe
+        if proc.returncode == 0 and path.is_file():
+            return [ruby, str(path)]
+    pytest.skip("Bundler is not available to this ruby")
+
+
+def test_bundle_install_resolves_through_the_dependency_api(
+    repo: Repo, gem_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Bundler finds no compact index (``versions`` is 404, as on CodeArtifact) and resolves through
+    ``/api/v1/dependencies``, then downloads the gems."""
+    gem = need("gem")
+    bundle = _bundler(need("ruby"))
+    endpoint = repo.endpoint("ruby")
+    base = _gem(tmp_path / "base", "mockca_base")
+    hello = _gem(tmp_path / "hello", "mockca_hello", deps='s.add_dependency "mockca_base", "~> 0.1"')
+    _build_and_push(gem, base, "mockca_base", endpoint, repo.token, gem_env)
+    _build_and_push(gem, hello, "mockca_hello", endpoint, repo.token, gem_env)
+
+    parts = urlsplit(endpoint)
+    source = urlunsplit(parts._replace(netloc=f"aws:{repo.token}@{parts.netloc}"))
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Gemfile").write_text(f'source "{source}"\ngem "mockca_hello"\n')
+    env = {
+        **gem_env,
+        "BUNDLE_PATH": str(tmp_path / "vendor"),
+        "BUNDLE_APP_CONFIG": str(tmp_path / "bundle-config"),
+        "BUNDLE_USER_HOME": str(tmp_path / "bundle-home"),
+        "BUNDLE_DISABLE_VERSION_CHECK": "true",
+    }
+    out = run([*bundle, "install", "--verbose"], app, env, 180).stdout
+    assert "api/v1/dependencies" in out
+    assert "Installing mockca_base 0.1.0" in out and "Installing mockca_hello 0.1.0" in out
+    lock = (app / "Gemfile.lock").read_text()
+    assert "mockca_hello (0.1.0)\n      mockca_base (~> 0.1)" in lock
