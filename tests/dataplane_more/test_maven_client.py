@@ -49,6 +49,17 @@ def _settings(tmp: Path, endpoint: str, token: str, local: Path) -> Path:
               <servers>
                 <server><id>codeartifact</id><username>aws</username><password>{token}</password></server>
               </servers>
+              <profiles>
+                <profile>
+                  <id>codeartifact</id>
+                  <repositories>
+                    <repository>
+                      <id>codeartifact</id><url>{endpoint}</url><snapshots><enabled>true</enabled></snapshots>
+                    </repository>
+                  </repositories>
+                </profile>
+              </profiles>
+              <activeProfiles><activeProfile>codeartifact</activeProfile></activeProfiles>
             </settings>
             """
         )
@@ -246,3 +257,20 @@ def test_mvn_deploys_a_snapshot_as_aws_documents(repo: Repo, mvn: str, tmp_path:
     meta = repo.get(base + "maven-metadata.xml")
     assert meta.status_code == 200 and build.split("-", 1)[1].rsplit("-", 1)[0] in meta.text
     assert repo.get(base + f"snap-{build}.pom").status_code == 200
+
+    # A clean consumer resolves the snapshot through the version-level maven-metadata.xml.
+    consumer = tmp_path / "consumer"
+    _write(
+        consumer / "pom.xml",
+        _pom(
+            "snap-user",
+            f"<dependencies><dependency><groupId>{GROUP}</groupId><artifactId>snap</artifactId>"
+            "<version>2.0-SNAPSHOT</version><type>pom</type></dependency></dependencies>",
+            parent=False,
+        ),
+    )
+    (tmp_path / "b").mkdir()
+    clean_local = _local_repository(tmp_path / "b")
+    out = _mvn(mvn, tmp_path, consumer, _settings(tmp_path / "b", endpoint, repo.token, clean_local), "compile")
+    assert f"snap-{build}.pom" in out  # Maven asked for the timestamped build file
+    assert list((clean_local / "zz/mockca/snap/2.0-SNAPSHOT").glob("snap-2.0-*.pom"))
