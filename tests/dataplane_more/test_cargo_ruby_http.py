@@ -140,3 +140,21 @@ def test_ruby_push_refusals_and_index_files(repo: Repo) -> None:
     # CodeArtifact serves neither the compact index's versions file nor the full indexes.
     for path in ("versions", "specs.4.8.gz", "latest_specs.4.8.gz"):
         assert repo.get(ep + path).status_code == 404
+
+
+def test_package_groups_gate_cargo_and_ruby_publishes(repo: Repo) -> None:
+    for pattern in ("/cargo/*", "/ruby/*"):
+        repo.client.create_package_group(domain="acme", packageGroup=pattern)
+        repo.client.update_package_group_origin_configuration(
+            domain="acme", packageGroup=pattern, restrictions={"PUBLISH": "BLOCK"}
+        )
+    blocked = _publish(repo, publish_body("gated", "1.0.0", b"crate"))
+    assert blocked.status_code == 409
+    push = repo.request(
+        "POST",
+        repo.endpoint("ruby") + "api/v1/gems",
+        data=_gem_bytes("gated", "1.0.0"),
+        headers={"Authorization": repo.token},
+    )
+    assert push.status_code == 409
+    assert repo.client.list_packages(domain="acme", repository="repo")["packages"] == []
