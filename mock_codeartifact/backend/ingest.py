@@ -14,7 +14,7 @@ Writing:
 
 Reading:
   ``find_package``, ``find_version``, ``asset_bytes``, ``search_order``, ``resolve_version``,
-  ``visible_versions``
+  ``visible_versions``; origin checks without side effects: ``entry_blocked``, ``upstream_allowed``
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class IngestResult:
     assets: list[tuple[str, Blob]] = field(default_factory=list)  # the assets given, as stored
 
 
-def _blocked(
+def entry_blocked(
     repo: Repository, pkg: Package | None, coord: Coordinate, origin_type: str, from_upstream: bool
 ) -> str | None:
     """Why the package-level restrictions or a registered gate (package groups) block this entry, or None."""
@@ -186,7 +186,7 @@ def ingest_version(
     pkg = packages.get(coord.key)
     pv = pkg.versions.get(version) if pkg is not None else None
 
-    reason = _blocked(repo, pkg, coord, origin_type, from_upstream=False)
+    reason = entry_blocked(repo, pkg, coord, origin_type, from_upstream=False)
     if reason is not None:
         raise conflict(
             f"Package version {coord.name} {version} cannot be added to repository '{repo.name}': {reason}",
@@ -384,8 +384,13 @@ def search_order(repo: Repository, limit: int = MAX_UPSTREAM_SEARCH) -> list[Rep
     return order
 
 
-def _upstream_allowed(repo: Repository, pkg: Package | None, coord: Coordinate) -> bool:
-    return _blocked(repo, pkg, coord, INTERNAL, from_upstream=True) is None
+def upstream_allowed(repo: Repository, pkg: Package | None, coord: Coordinate) -> bool:
+    """Whether ``repo`` may retain a version of ``pkg`` (its own record, or None) from an internal upstream."""
+    return entry_blocked(repo, pkg, coord, INTERNAL, from_upstream=True) is None
+
+
+_blocked = entry_blocked  # earlier private names, still used by callers
+_upstream_allowed = upstream_allowed
 
 
 def resolve_version(
@@ -401,7 +406,7 @@ def resolve_version(
         pv = local_pkg.versions.get(version)
         if pv is not None:
             return repo, local_pkg, pv
-    if not _upstream_allowed(repo, local_pkg, coord):
+    if not upstream_allowed(repo, local_pkg, coord):
         return None
     for up in search_order(repo)[1:]:
         pkg = find_package(up, coord)
@@ -425,7 +430,7 @@ def visible_versions(repo: Repository, coord: Coordinate) -> list[tuple[Reposito
     if local_pkg is not None:
         for pv in local_pkg.iter_versions():
             out[pv.version] = (repo, pv)
-    if _upstream_allowed(repo, local_pkg, coord):
+    if upstream_allowed(repo, local_pkg, coord):
         for up in search_order(repo)[1:]:
             pkg = find_package(up, coord)
             if pkg is None:
