@@ -342,3 +342,66 @@ def test_seeding_raises_modeled_errors(ca: Any) -> None:
         ca.seed(format="npm", package="x", version="1")
     with pytest.raises(ConflictException):
         ca.seed(format="npm", package="x", version="1", origin_type="EXTERNAL")
+
+
+def test_delete_repository_keeps_bytes_another_repository_shares(ca: Any) -> None:
+    ca.publish(data=b"s" * 40, repository=OTHER)
+    ca.c.copy_package_versions(
+        domain=DOMAIN,
+        sourceRepository=OTHER,
+        destinationRepository=REPO,
+        format="generic",
+        namespace="ns",
+        package="pkg",
+        versions=["1.0.0"],
+    )
+    assert ca.asset_size() == 40
+    ca.c.delete_repository(domain=DOMAIN, repository=OTHER)
+    assert ca.asset_size() == 40
+    got = ca.generic("get_package_version_asset", packageVersion="1.0.0", asset="a.txt")
+    assert got["asset"].read() == b"s" * 40
+
+
+def test_concurrent_publishes_to_one_unfinished_version(ca: Any, make_client: Any) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            client = make_client()
+            data = f"asset {i}".encode()
+            for j in range(5):
+                client.publish_package_version(
+                    domain=DOMAIN,
+                    repository=REPO,
+                    format="generic",
+                    namespace="ns",
+                    package="pkg",
+                    packageVersion="1.0.0",
+                    assetContent=data + bytes([j]),
+                    assetName=f"t{i}-{j}",
+                    assetSHA256=hashlib.sha256(data + bytes([j])).hexdigest(),
+                    unfinished=True,
+                )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assets = collect(
+        ca.c.list_package_version_assets,
+        "assets",
+        domain=DOMAIN,
+        repository=REPO,
+        format="generic",
+        namespace="ns",
+        package="pkg",
+        packageVersion="1.0.0",
+    )
+    assert sorted(a["name"] for a in assets) == sorted(f"t{i}-{j}" for i in range(6) for j in range(5))
+    assert ca.asset_size() == sum(len(f"asset {i}".encode()) + 1 for i in range(6)) * 5
