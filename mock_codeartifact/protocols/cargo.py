@@ -151,7 +151,11 @@ def _index_file(req: RepoRequest, name: str) -> Response:
     for stored_name, v in _crate_versions(req, name):
         for asset in v.assets:
             if asset.name.endswith(".crate"):
-                meta = v.extra.get("cargo") or _fallback_meta(stored_name, v)
+                meta = v.extra.get("cargo")
+                # Protocol extras are kept by asset content: identical bytes published as another crate or
+                # version (possible when seeding) must not lend this one their entry.
+                if not meta or meta.get("name") != stored_name or meta.get("vers") != v.version:
+                    meta = _fallback_meta(stored_name, v)
                 lines.append(json.dumps(index_line(meta, asset.sha256), separators=(",", ":")))
     if not lines:
         raise ProtocolError(404, f"Not Found: no crate '{name}' in this repository")
@@ -208,8 +212,14 @@ def _check_meta(meta: dict[str, Any]) -> None:
             raise ProtocolError(400, "every dependency needs a name and a version_req")
         if d.get("kind", "normal") not in ("normal", "dev", "build"):
             raise ProtocolError(400, f"invalid dependency kind: {d.get('kind')!r}")
-    if not isinstance(meta.get("features", {}), dict):
-        raise ProtocolError(400, "features must be an object")
+    features = meta.get("features", {})
+    if not isinstance(features, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in features.values()
+    ):
+        raise ProtocolError(400, "features must map feature names to lists of strings")
+    for key in ("links", "rust_version"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise ProtocolError(400, f"{key} must be a string")
 
 
 def dependencies_of(meta: dict[str, Any]) -> list[dict[str, str]]:

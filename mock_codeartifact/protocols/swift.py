@@ -144,7 +144,7 @@ def _release(req: RepoRequest, scope: str, name: str, version: str) -> Response:
     resources = []
     if asset is not None:
         resources.append({"name": "source-archive", "type": "application/zip", "checksum": asset.sha256})
-    meta = v.extra.get("swift")
+    meta = _release_metadata(v, scope, name)
     body: dict[str, Any] = {
         "id": f"{scope}.{name}",
         "version": v.version,
@@ -250,13 +250,23 @@ def _identifiers(req: RepoRequest) -> Response:
     found: list[str] = []
     for ns, name in _packages(req):
         for v in storage.listable_versions(req, ns, name):
-            urls = (v.extra.get("swift") or {}).get("repositoryURLs") or []
+            urls = (_release_metadata(v, ns, name) or {}).get("repositoryURLs") or []
             if any(isinstance(u, str) and _normal_url(u) == wanted for u in urls):
                 found.append(f"{ns}.{name}")
                 break
     if not found:
         raise ProtocolError(404, f"Not Found: no package identifiers for {url}")
     return json_response(200, {"identifiers": sorted(set(found))}, dict(_HEADERS))
+
+
+def _release_metadata(v: Any, scope: str, name: str) -> dict[str, Any] | None:
+    """The metadata published with this very release (protocol extras are kept by archive content, which another
+    release may share)."""
+    extra = v.extra.get("swift")
+    if isinstance(extra, dict) and extra.get("id") == f"{scope}.{name}" and extra.get("version") == v.version:
+        meta = extra.get("metadata")
+        return meta if isinstance(meta, dict) else None
+    return None
 
 
 def _packages(req: RepoRequest) -> list[tuple[str, str]]:
@@ -319,7 +329,14 @@ def _publish(req: RepoRequest, scope: str, name: str, version: str) -> Response:
         "display_name": name,
     }
     storage.publish(
-        req, scope, name, version, _asset_name(name, version), content, metadata, extra={"swift": release_meta}
+        req,
+        scope,
+        name,
+        version,
+        _asset_name(name, version),
+        content,
+        metadata,
+        extra={"swift": {"id": f"{scope}.{name}", "version": version, "metadata": release_meta}},
     )
     location = f"{req.base_url}{quote(scope)}/{quote(name)}/{quote(version)}"
     return Response(b"", status=201, headers={**_HEADERS, "Location": location})
