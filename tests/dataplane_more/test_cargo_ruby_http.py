@@ -158,3 +158,16 @@ def test_package_groups_gate_cargo_and_ruby_publishes(repo: Repo) -> None:
     )
     assert push.status_code == 409
     assert repo.client.list_packages(domain="acme", repository="repo")["packages"] == []
+
+
+def test_cargo_index_entries_stay_with_their_crate(repo: Repo) -> None:
+    """Two crates (or versions) published with identical bytes keep their own index entries."""
+    same = b"identical crate bytes"
+    assert _publish(repo, publish_body("first", "1.0.0", same, features={"f": []})).status_code == 200
+    assert _publish(repo, publish_body("second", "2.0.0", same)).status_code == 200
+    first = json.loads(repo.get(repo.endpoint("cargo") + "fi/rs/first").text)
+    second = json.loads(repo.get(repo.endpoint("cargo") + "se/co/second").text)
+    assert (first["name"], first["vers"], first["features"]) == ("first", "1.0.0", {"f": []})
+    assert (second["name"], second["vers"]) == ("second", "2.0.0")
+    assert _publish(repo, publish_body("third", "1.0.0", b"x", links=5)).status_code == 400
+    assert _publish(repo, publish_body("third", "1.0.0", b"x", features={"f": "x"})).status_code == 400
