@@ -257,7 +257,9 @@ def publish(
         )
         if extra:
             for _name, blob in result.assets:
-                _extras(req)[(req.format, blob.sha256)] = dict(extra)
+                # Merged, not replaced: identical bytes may be published as several versions, so callers key
+                # their entries by version (e.g. "cargo:{name}:{version}").
+                _extras(req).setdefault((req.format, blob.sha256), {}).update(extra)
 
 
 def package_names(req: RepoRequest, namespace: str | None) -> list[str]:
