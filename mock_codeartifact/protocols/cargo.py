@@ -130,6 +130,10 @@ def index_line(meta: dict[str, Any], cksum: str, yanked: bool = False) -> dict[s
     return line
 
 
+def extra_key(name: str, version: str) -> str:
+    return f"cargo:{name}:{version}"
+
+
 def _fallback_meta(name: str, v: Any) -> dict[str, Any]:
     """An index entry's inputs for a version stored without cargo's publish metadata (seeded, or ingested from
     an external stand-in): its dependencies as CodeArtifact records them."""
@@ -151,11 +155,9 @@ def _index_file(req: RepoRequest, name: str) -> Response:
     for stored_name, v in _crate_versions(req, name):
         for asset in v.assets:
             if asset.name.endswith(".crate"):
-                meta = v.extra.get("cargo")
-                # Protocol extras are kept by asset content: identical bytes published as another crate or
-                # version (possible when seeding) must not lend this one their entry.
-                if not meta or meta.get("name") != stored_name or meta.get("vers") != v.version:
-                    meta = _fallback_meta(stored_name, v)
+                # Protocol extras are kept by asset content, keyed by the crate and version they were published
+                # as (identical bytes may be published as several).
+                meta = v.extra.get(extra_key(stored_name, v.version)) or _fallback_meta(stored_name, v)
                 lines.append(json.dumps(index_line(meta, asset.sha256), separators=(",", ":")))
     if not lines:
         raise ProtocolError(404, f"Not Found: no crate '{name}' in this repository")
@@ -251,7 +253,7 @@ def _publish(req: RepoRequest) -> Response:
         "display_name": name,
     }
     index_meta = {k: meta.get(k) for k in ("name", "vers", "deps", "features", "links", "rust_version")}
-    storage.publish(req, None, name, vers, filename, crate, metadata, extra={"cargo": index_meta})
+    storage.publish(req, None, name, vers, filename, crate, metadata, extra={extra_key(name, vers): index_meta})
     return json_response(200, {"warnings": {"invalid_categories": [], "invalid_badges": [], "other": []}})
 
 

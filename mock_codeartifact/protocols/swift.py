@@ -260,13 +260,14 @@ def _identifiers(req: RepoRequest) -> Response:
 
 
 def _release_metadata(v: Any, scope: str, name: str) -> dict[str, Any] | None:
-    """The metadata published with this very release (protocol extras are kept by archive content, which another
-    release may share)."""
-    extra = v.extra.get("swift")
-    if isinstance(extra, dict) and extra.get("id") == f"{scope}.{name}" and extra.get("version") == v.version:
-        meta = extra.get("metadata")
-        return meta if isinstance(meta, dict) else None
-    return None
+    """The metadata published with this very release (protocol extras are kept by archive content, keyed by the
+    release they were published as: another release may share the archive)."""
+    meta = v.extra.get(_extra_key(scope, name, v.version))
+    return meta if isinstance(meta, dict) else None
+
+
+def _extra_key(scope: str, name: str, version: str) -> str:
+    return f"swift:{scope}.{name}:{version}"
 
 
 def _packages(req: RepoRequest) -> list[tuple[str, str]]:
@@ -336,7 +337,7 @@ def _publish(req: RepoRequest, scope: str, name: str, version: str) -> Response:
         _asset_name(name, version),
         content,
         metadata,
-        extra={"swift": {"id": f"{scope}.{name}", "version": version, "metadata": release_meta}},
+        extra={_extra_key(scope, name, version): release_meta},
     )
     location = f"{req.base_url}{quote(scope)}/{quote(name)}/{quote(version)}"
     return Response(b"", status=201, headers={**_HEADERS, "Location": location})

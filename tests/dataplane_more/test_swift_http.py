@@ -130,3 +130,14 @@ def test_api_version_login_and_auth(repo: Repo) -> None:
     assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic")
     assert requests.get(f"{endpoint}scope/hello", auth=("token", "nope"), timeout=10).status_code == 401
     assert repo.get(f"{endpoint}scope/absent", headers=V1_JSON).status_code == 404
+
+
+def test_each_release_keeps_its_own_metadata(repo: Repo) -> None:
+    """The same source archive published as two releases (a re-tag) keeps each release's metadata."""
+    endpoint = repo.endpoint("swift")
+    content = archive()
+    assert publish(repo, "scope", "hello", "1.0.0", content, {"description": "one"}).status_code == 201
+    assert publish(repo, "scope", "hello", "1.1.0", content, {"description": "two"}).status_code == 201
+    for version, text in (("1.0.0", "one"), ("1.1.0", "two")):
+        assert repo.get(f"{endpoint}scope/hello/{version}", headers=V1_JSON).json()["metadata"] == {"description": text}
+        assert repo.describe("swift", "hello", version, namespace="scope")["summary"] == text
