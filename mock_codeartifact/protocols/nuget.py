@@ -265,16 +265,26 @@ def _stored_version(req: RepoRequest, lower_id: str, lower_version: str) -> str:
     return lower_version
 
 
+_SPEC_CACHE: dict[str, Nuspec | None] = {}
+
+
+def _nuspec_of(asset: Any) -> Nuspec | None:
+    """The nuspec of a stored ``.nupkg``, cached by content hash (assets never change)."""
+    if asset.sha256 not in _SPEC_CACHE:
+        if len(_SPEC_CACHE) > 4096:
+            _SPEC_CACHE.clear()
+        try:
+            _SPEC_CACHE[asset.sha256] = read_nupkg(asset.content)[0]
+        except ValueError:
+            _SPEC_CACHE[asset.sha256] = None
+    return _SPEC_CACHE[asset.sha256]
+
+
 def _leaf(req: RepoRequest, lower_id: str, v: Any) -> dict[str, Any]:
     base = req.base_url + "v3/"
     lv = v.version.lower()
     asset = next((a for a in v.assets if a.name.endswith(".nupkg")), None)
-    spec: Nuspec | None = None
-    if asset is not None:
-        try:
-            spec, _ = read_nupkg(asset.content)
-        except ValueError:
-            spec = None
+    spec = _nuspec_of(asset) if asset is not None else None
     entry: dict[str, Any] = {
         "@id": f"{base}registrations/{quote(lower_id)}/{quote(lv)}.json",
         "@type": "PackageDetails",
