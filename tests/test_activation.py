@@ -512,3 +512,24 @@ def test_role_profile_in_config_counts_as_configured(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     with mock_codeartifact():
         assert "AWS_ACCESS_KEY_ID" not in os.environ
+
+
+def test_transport_is_restored_after_stop(creds):
+    # A dead local proxy stands in for the network: inside the mock nothing reaches it; afterwards, botocore's
+    # own transport is back and fails to connect to it.
+    from botocore.config import Config
+    from botocore.exceptions import EndpointConnectionError, ProxyConnectionError
+
+    dead = Config(proxies={"https": "http://127.0.0.1:9"}, retries={"max_attempts": 1}, connect_timeout=2)
+    client = boto3.client("codeartifact", region_name="us-east-1", config=dead)
+    with mock_codeartifact():
+        assert client.list_domains()["domains"] == []
+    with pytest.raises((ProxyConnectionError, EndpointConnectionError)):
+        client.list_domains()
+
+
+def test_requests_to_other_hosts_pass_through_while_active(creds, shared_server):
+    import requests
+
+    with mock_codeartifact():
+        assert requests.get(f"{shared_server.endpoint_url}/_mock/health", timeout=5).status_code == 200
