@@ -367,10 +367,16 @@ def test_other_services_are_untouched(creds):
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["from-the-user-hook"]
 
 
+@pytest.mark.parametrize("configured", [True, False], ids=["credentials", "no-credentials"])
 @pytest.mark.parametrize("order", ["moto-first", "codeartifact-first"])
-def test_moto_coexistence(creds, order):
+def test_moto_coexistence(monkeypatch, order, configured):
     from moto import mock_aws
 
+    if configured:
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "user-key")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "user-secret")
+
+    before = dict(os.environ)
     first, second = (mock_aws(), mock_codeartifact()) if order == "moto-first" else (mock_codeartifact(), mock_aws())
     with first, second:
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -380,7 +386,14 @@ def test_moto_coexistence(creds, order):
         domain = ca.create_domain(domain="my-domain")["domain"]  # served by this library
         assert domain["s3BucketArn"] == "arn:aws:s3:::assets-193858265520-us-east-1"
         assert [d["name"] for d in ca.list_domains()["domains"]] == ["my-domain"]
+        if order == "moto-first":
+            # requests-based calls too; see docs/foundation.md for the other order.
+            import requests
+
+            listed = requests.post("https://codeartifact.us-east-1.amazonaws.com/v1/domains", json={})
+            assert [d["name"] for d in listed.json()["domains"]] == ["my-domain"]
     assert not mocked(new_probe())
+    assert dict(os.environ) == before
 
 
 def test_requests_calls_are_answered_and_user_responses_mocks_keep_working(creds):
