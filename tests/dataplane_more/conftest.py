@@ -120,8 +120,21 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 180) ->
     return proc
 
 
+_USABLE: dict[str, str | None] = {}
+
+
 def need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed on this machine")
-    return path
+    """The path of ``tool``; skip the test when it is not installed or does not run (``tool --version``)."""
+    if tool not in _USABLE:
+        path = shutil.which(tool)
+        if path is not None:
+            try:
+                ok = subprocess.run([path, "--version"], capture_output=True, timeout=60).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+            path = path if ok else None
+        _USABLE[tool] = path
+    found = _USABLE[tool]
+    if found is None:
+        pytest.skip(f"{tool} is not installed on this machine (or '{tool} --version' fails)")
+    return found
