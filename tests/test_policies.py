@@ -141,3 +141,31 @@ def test_policy_document_is_stored_verbatim(client, target):
     document = '{ "Version" : "2012-10-17",\n\t"Statement": [] }'
     assert target.put(document)["document"] == document
     assert target.get()["document"] == document
+
+
+def test_concurrent_writers_with_the_same_revision(make_client):
+    # Optimistic locking under real concurrency: of writers that all hold the current revision, one wins.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from botocore.exceptions import ClientError
+
+    client = make_client()
+    client.create_domain(domain="my-domain")
+    revision = client.put_domain_permissions_policy(domain="my-domain", policyDocument=POLICY)["policy"]["revision"]
+
+    clients = [make_client() for _ in range(6)]  # boto3 client creation itself is not thread-safe
+
+    def write(i: int) -> str:
+        try:
+            doc = json.dumps({"Version": "2012-10-17", "Statement": [], "Id": str(i)})
+            return clients[i].put_domain_permissions_policy(
+                domain="my-domain", policyDocument=doc, policyRevision=revision
+            )["policy"]["revision"]
+        except ClientError as err:
+            return err.response["Error"]["Code"]
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(write, range(6)))
+    winners = [r for r in results if r != "ConflictException"]
+    assert len(winners) == 1, results
+    assert client.get_domain_permissions_policy(domain="my-domain")["policy"]["revision"] == winners[0]
