@@ -140,9 +140,11 @@ def test_concurrent_clients(server):
     setup.create_domain(domain="busy")
     errors: list[BaseException] = []
 
+    clients = [_client(url) for _ in range(6)]  # boto3 client creation itself is not thread-safe
+
     def work(n: int) -> None:
         try:
-            client = _client(url)
+            client = clients[n]
             client.create_domain(domain=f"d{n}")
             for i in range(10):
                 client.create_repository(domain="busy", repository=f"t{n}-r{i}")
