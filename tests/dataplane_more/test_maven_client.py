@@ -183,7 +183,10 @@ def mvn() -> str:
 def _mvn(mvn: str, tmp: Path, project: Path, settings: Path, *goals: str) -> str:
     env = clean_env(tmp / "home", MAVEN_OPTS="-Xmx512m")
     (tmp / "home").mkdir(exist_ok=True)
-    cmd = [mvn, "-B", "-s", str(settings), "-Dmaven.test.skip=true", *goals]
+    # The settings name the private local repository too; -Dmaven.repo.local makes it explicit on the command line.
+    local = re.search(r"<localRepository>(.*)</localRepository>", settings.read_text())
+    assert local is not None
+    cmd = [mvn, "-B", "-s", str(settings), f"-Dmaven.repo.local={local.group(1)}", "-Dmaven.test.skip=true", *goals]
     return run(cmd, cwd=project, env=env, timeout=240).stdout
 
 
