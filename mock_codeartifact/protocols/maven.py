@@ -24,6 +24,7 @@ answered from the latest build, or from the named build.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -78,25 +79,27 @@ def _coord(path: MavenPath) -> Coordinate:
 def _get(req: RepoRequest, path: MavenPath) -> Response:
     if path.kind == "metadata":
         data = _artifact_metadata(req, path)
+        if path.checksum is not None:
+            digest = hashlib.new(_CHECKSUM_ALGORITHMS[path.checksum], data).hexdigest()
+            return _bytes(digest.encode(), "text/plain")
     else:
-        data = _file(req, path).content
-    if path.checksum is not None:
-        import hashlib
-
-        digest = hashlib.new(_CHECKSUM_ALGORITHMS[path.checksum], data).hexdigest()
-        return _bytes(req, digest.encode(), "text/plain")
-    if path.filename.endswith(".xml") or path.filename.endswith(".pom"):
+        asset = _file(req, path)
+        if path.checksum is not None:
+            # Checksum files are not assets: they are answered from the hashes CodeArtifact keeps for each asset.
+            return _bytes(asset.hashes[path.checksum].encode(), "text/plain")
+        data = asset.content
+    if path.filename.endswith((".xml", ".pom")):
         ctype = "text/xml"
     elif path.filename.endswith((".jar", ".war", ".ear", ".zip")):
         ctype = "application/java-archive"
     else:
         ctype = "application/octet-stream"
-    return _bytes(req, data, ctype)
+    return _bytes(data, ctype)
 
 
-def _bytes(req: RepoRequest, data: bytes, ctype: str) -> Response:
-    body = data
-    return Response(body, status=200, headers={"Content-Length": str(len(data))}, content_type=ctype)
+def _bytes(data: bytes, ctype: str) -> Response:
+    # werkzeug drops the body of a HEAD response and keeps this Content-Length.
+    return Response(data, status=200, headers={"Content-Length": str(len(data))}, content_type=ctype)
 
 
 def _artifact_metadata(req: RepoRequest, path: MavenPath) -> bytes:
