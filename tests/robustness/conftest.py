@@ -25,6 +25,16 @@ def _watchdog() -> Iterator[None]:
         faulthandler.cancel_dump_traceback_later()
 
 
+@pytest.fixture(autouse=True)
+def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients of a server (and guards that expect a signed request) need credentials: never real ones."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -56,7 +66,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for mode, per_op in sorted(STATS.items()):
         total = sum(sum(c.values()) for c in per_op.values())
         ok = sum(c["ok"] for c in per_op.values())
-        unknown = sorted(op for op, c in per_op.items() if c["UNKNOWN_OPERATION"] and not c["ok"])
+        unknown = sorted(
+            op for op, c in per_op.items() if c["UNKNOWN_OPERATION"] and not c["ok"] and not op.startswith("<")
+        )
         tr.write_line(
             f"{mode}: {len(per_op)} operations, {total} inputs, {ok} successes; "
             f"{len(unknown)} operations not implemented yet"

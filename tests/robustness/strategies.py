@@ -352,7 +352,12 @@ def _breaks(shape: Shape, raw_body: bool, raw_query: bool) -> list[st.SearchStra
         if raw_body:
             options.append(st.sampled_from(["12", 1.5, [], {}, True]).map(lambda v: ("type", v)))
         if raw_query:
-            options.append(st.sampled_from(["abc", "1.5", "", "0x10"]).map(lambda v: ("type", v)))
+            # Only ASCII digits with an optional sign are a number (Python's int() also takes " 9", "1_0").
+            options.append(
+                st.sampled_from(["abc", "1.5", "", "0x10", " 900", "900 ", "1_000", "1e3", "+", "-"]).map(
+                    lambda v: ("type", v)
+                )
+            )
     elif kind == "boolean":
         if raw_body:
             options.append(st.sampled_from(["true", 1, [], {}]).map(lambda v: ("type", v)))
@@ -370,6 +375,7 @@ def _breaks(shape: Shape, raw_body: bool, raw_query: bool) -> list[st.SearchStra
             )
         if raw_body:
             options.append(st.sampled_from(["x", 1, {}]).map(lambda v: ("type", v)))
+            options.append(st.lists(item, max_size=2).map(lambda v: ("null item", [*v, None])))
     elif kind == "map":
         key, val = value(shape.key, ""), value(shape.value, "")
         for inner in _breaks(shape.key, False, False):
@@ -386,6 +392,7 @@ def _breaks(shape: Shape, raw_body: bool, raw_query: bool) -> list[st.SearchStra
             )
         if raw_body:
             options.append(st.sampled_from(["x", 1, []]).map(lambda v: ("type", v)))
+            options.append(key.map(lambda k: ("null value", {k: None})))
     elif kind == "structure":
         good = structure(shape)
         for name in shape.required_members:
