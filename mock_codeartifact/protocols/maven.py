@@ -30,8 +30,9 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from ..backend import ingest
-from ..backend.catalog import PUBLISHED, UNFINISHED, UNLISTED, Meta
+from ..backend.catalog import ALLOW, PUBLISHED, UNFINISHED, UNLISTED, Meta
 from ..backend.coordinates import Coordinate
+from ..errors import ServiceQuotaExceededException, conflict
 from . import storage
 from .base import ProtocolError, RepoRequest, text_response
 from .maven_pom import (
@@ -248,9 +249,10 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
         assets: dict[str, bytes] = {name: blob.data for name, blob in build_pv.assets.items()}
         assets[METADATA] = body
         meta = build_pv.meta
+        pkg = ingest.find_package(repo, coord)
+        assert pkg is not None
+        _check_snapshot_publish(repo, pkg, coord, path.version, len(assets))
         if build_pv.status == UNFINISHED:
-            # Unlisting the build goes through the same checks (origin controls) a publish of the snapshot
-            # would, so a refusal happens before anything changes.
             ingest.ingest_version(
                 backend,
                 repo,
@@ -262,8 +264,6 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
                 normalize=False,
                 now=req.now,
             )
-        pkg = ingest.find_package(repo, coord)
-        assert pkg is not None
         old = pkg.versions.get(path.version)
         if old is not None:
             same = set(old.assets) == set(assets) and all(old.assets[n].data == d for n, d in assets.items())
@@ -286,6 +286,33 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
             now=req.now,
         )
     return Response(b"", status=201)
+
+
+def _check_snapshot_publish(repo: Any, pkg: Any, coord: Coordinate, version: str, asset_count: int) -> None:
+    """What would make the SNAPSHOT's publish fail, checked before the build is unlisted and the previous
+    SNAPSHOT replaced (a failed request changes nothing): origin controls and package groups, a SNAPSHOT an
+    upstream repository already has, the assets-per-version quota."""
+    reason = ingest._blocked(repo, pkg, coord, ingest.INTERNAL, from_upstream=False)
+    if reason is not None:
+        raise conflict(
+            f"Package version {coord.name} {version} cannot be added to repository '{repo.name}': {reason}",
+            "package",
+            coord.name,
+        )
+    if version not in pkg.versions and pkg.upstream == ALLOW:
+        for up in ingest.search_order(repo)[1:]:
+            if ingest.find_version(up, coord, version) is not None:
+                raise conflict(
+                    f"Package version {coord.name} {version} already exists in upstream repository '{up.name}'",
+                    "package-version",
+                    version,
+                )
+    if asset_count > ingest.MAX_ASSETS_PER_VERSION:
+        raise ServiceQuotaExceededException(
+            f"A package version can have at most {ingest.MAX_ASSETS_PER_VERSION} assets",
+            resource_type="package-version",
+            resource_id=version,
+        )
 
 
 def _copy_meta(meta: Any) -> Meta | None:

@@ -207,3 +207,23 @@ def test_external_connection_stand_in_is_ingested_on_download(repo: Repo) -> Non
         "domainEntryPoint": {"externalConnectionName": "public:maven-central"},
     }
     assert repo.get(f"{ep}org/public/other/maven-metadata.xml").status_code == 404
+
+
+def test_a_refused_snapshot_publish_changes_nothing(repo: Repo) -> None:
+    snap = f"{G}/lib/2.0-SNAPSHOT/"
+    assert _put(repo, snap + "lib-2.0-20260101.120000-1.jar", b"jar-1") == 201
+    repo.client.put_package_origin_configuration(
+        domain=DOMAIN,
+        repository=repo.name,
+        format="maven",
+        namespace="com.example",
+        package="lib",
+        restrictions={"publish": "BLOCK", "upstream": "BLOCK"},
+    )
+    meta = (
+        b"<metadata><versioning><snapshot><timestamp>20260101.120000</timestamp><buildNumber>1</buildNumber>"
+        b"</snapshot></versioning></metadata>"
+    )
+    assert _put(repo, snap + "maven-metadata.xml", meta) == 409
+    versions = repo.versions("maven", "lib", namespace="com.example")
+    assert {v: d["status"] for v, d in versions.items()} == {"2.0-20260101.120000-1": "Unfinished"}
