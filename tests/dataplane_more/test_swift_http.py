@@ -7,8 +7,15 @@ import base64
 import hashlib
 import io
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
+import pytest
 import requests
 
 from .conftest import Repo
@@ -141,3 +148,28 @@ def test_each_release_keeps_its_own_metadata(repo: Repo) -> None:
     for version, text in (("1.0.0", "one"), ("1.1.0", "two")):
         assert repo.get(f"{endpoint}scope/hello/{version}", headers=V1_JSON).json()["metadata"] == {"description": text}
         assert repo.describe("swift", "hello", version, namespace="scope")["summary"] == text
+
+
+def test_aws_codeartifact_login_for_swift_works_against_the_registry(repo: Repo, tmp_path: Path) -> None:
+    """``aws codeartifact login --tool swift --dry-run`` (no Swift toolchain needed for a dry run) prints the
+    ``~/.netrc`` line and the ``swift package-registry`` commands; what they configure reaches this registry."""
+    aws = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+    if aws is None:
+        pytest.skip("the AWS CLI (awscli) is not installed")
+    env = {**os.environ, "HOME": str(tmp_path), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    proc = subprocess.run(
+        [aws, "codeartifact", "login", "--tool", "swift", "--domain", "acme", "--repository", repo.name, "--dry-run",
+         "--endpoint-url", repo.server.endpoint_url, "--region", "us-east-1"],
+        capture_output=True, text=True, timeout=60, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    netrc = re.search(r"machine (\S+) login token password (\S+)", proc.stdout)
+    registry = re.search(r"swift package-registry set (\S+)", proc.stdout)
+    login = re.search(r"swift package-registry login (\S+)", proc.stdout)
+    assert netrc and registry and login
+    assert registry.group(1) == repo.endpoint("swift") and login.group(1) == repo.endpoint("swift") + "login"
+    token = netrc.group(2)
+    assert requests.post(login.group(1), auth=("token", token), timeout=10).status_code == 200
+    assert publish(repo, "scope", "hello", "1.0.0", archive()).status_code == 201
+    listing = requests.get(registry.group(1) + "scope/hello", auth=("token", token), headers=V1_JSON, timeout=10)
+    assert listing.status_code == 200 and "1.0.0" in listing.json()["releases"]
