@@ -391,16 +391,22 @@ def _decorate_class(cls: type) -> type:
         teardown = getattr(cls, "teardown_method", None)
 
         @functools.wraps(setup)
-        def setup_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # pytest passes the test method only when the function's code takes a second argument: keep that shape.
+        def setup_method(self: Any, method: Any = None) -> Any:
             mock = MockCodeArtifact()
             mock.start()
             self._mock_codeartifact_method_mock = mock
-            return setup(self, *args, **kwargs)
+            try:
+                return setup(self, *_optional_arg(setup, method))
+            except BaseException:  # pytest skips teardown_method when setup_method fails
+                del self._mock_codeartifact_method_mock
+                mock.stop()
+                raise
 
-        def teardown_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        def teardown_method(self: Any, method: Any = None) -> Any:
             try:
                 if teardown is not None:
-                    return teardown(self, *args, **kwargs)
+                    return teardown(self, *_optional_arg(teardown, method))
             finally:
                 mock = self.__dict__.pop("_mock_codeartifact_method_mock", None)
                 if mock is not None:
@@ -408,7 +414,45 @@ def _decorate_class(cls: type) -> type:
 
         cls.setup_method = setup_method  # type: ignore[attr-defined]
         cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+    setup_class = vars(cls).get("setup_class")
+    if isinstance(setup_class, classmethod):
+        _wrap_setup_class(cls, setup_class.__func__)
     return cls
+
+
+def _optional_arg(func: Callable[..., Any], arg: Any) -> tuple[Any, ...]:
+    """``(arg,)`` when ``func(self, arg)`` takes it (pytest's convention for setup_method/teardown_method)."""
+    code = getattr(func, "__code__", None)
+    return (arg,) if code is None or code.co_argcount > 1 else ()
+
+
+def _wrap_setup_class(cls: type, setup: Callable[..., Any]) -> None:
+    """pytest's ``setup_class``, the tests and ``teardown_class`` run inside one activation (moto misses this)."""
+    teardown = getattr(cls, "teardown_class", None)  # bound, possibly inherited
+
+    def setup_class(klass: type) -> None:
+        mock = MockCodeArtifact()
+        mock.start()
+        klass._mock_codeartifact_class_mock = mock  # type: ignore[attr-defined]
+        try:
+            setup(klass)
+        except BaseException:  # pytest skips teardown_class when setup_class fails
+            del klass._mock_codeartifact_class_mock  # type: ignore[attr-defined]
+            mock.stop()
+            raise
+
+    def teardown_class(klass: type) -> None:
+        try:
+            if teardown is not None:
+                teardown()
+        finally:
+            mock = klass.__dict__.get("_mock_codeartifact_class_mock")
+            if mock is not None:
+                del klass._mock_codeartifact_class_mock  # type: ignore[attr-defined]
+                mock.stop()
+
+    cls.setup_class = classmethod(setup_class)  # type: ignore[attr-defined]
+    cls.teardown_class = classmethod(teardown_class)  # type: ignore[attr-defined]
 
 
 def _decorate(target: F) -> F:

@@ -546,3 +546,29 @@ def test_requests_to_other_hosts_pass_through_while_active(creds, shared_server)
 
     with mock_codeartifact():
         assert requests.get(f"{shared_server.endpoint_url}/_mock/health", timeout=5).status_code == 200
+
+
+def test_decorated_plain_class_with_setup_class(creds):
+    # moto's class decorator leaves setUpClass unmocked; pytest's setup_class must run inside the mock too, and
+    # what it creates must be visible to the tests.
+    @mock_codeartifact
+    class Suite:
+        @classmethod
+        def setup_class(cls) -> None:
+            cls.client = new_probe()
+            cls.in_setup = mocked(cls.client)
+            cls.client.create_domain(domain="from-setup-class")
+
+        @classmethod
+        def teardown_class(cls) -> None:
+            cls.in_teardown = mocked(cls.client)
+
+        def test_one(self) -> list[str]:
+            return [d["name"] for d in self.client.list_domains()["domains"]]
+
+    Suite.setup_class()  # what pytest does, in its order
+    assert Suite.in_setup is True
+    assert Suite().test_one() == ["from-setup-class"]
+    Suite.teardown_class()
+    assert Suite.in_teardown is True
+    assert not mocked(new_probe())

@@ -10,7 +10,7 @@ USER_TESTS = """
 import boto3
 import pytest
 
-from mock_codeartifact import MockCodeArtifact
+from mock_codeartifact import MockCodeArtifact, mock_codeartifact
 
 urls = []
 
@@ -48,6 +48,52 @@ def test_server(codeartifact_server, round):
     client.create_domain(domain=f"round-{round}")
 
 
+@mock_codeartifact
+class TestDecoratedClass:
+    @classmethod
+    def setup_class(cls):
+        cls.client = boto3.client("codeartifact", region_name="us-east-1")
+        cls.client.create_domain(domain="from-setup-class")
+
+    def setup_method(self, method):
+        self.client.create_domain(domain=method.__name__.replace("_", "-"))
+
+    def test_a(self):
+        names = [d["name"] for d in self.client.list_domains()["domains"]]
+        assert names == ["from-setup-class", "test-a"]
+
+
+@mock_codeartifact
+class TestSetupMethodWithoutArgument:
+    def setup_method(self):
+        self.client = boto3.client("codeartifact", region_name="us-east-1")
+        self.client.create_domain(domain="plain-setup")
+
+    def teardown_method(self):
+        assert self.client.list_domains()["domains"]
+
+    def test_b(self):
+        assert [d["name"] for d in self.client.list_domains()["domains"]] == ["plain-setup"]
+
+
+@mock_codeartifact
+class TestSetupMethodFails:
+    def setup_method(self, method):
+        raise RuntimeError("boom")
+
+    def test_never_runs(self):
+        pass
+
+
+def test_no_mock_is_left_active_after_a_failed_setup():
+    from botocore.config import Config
+
+    dead = Config(proxies={"https": "http://127.0.0.1:9"}, retries={"max_attempts": 1}, connect_timeout=2)
+    client = boto3.client("codeartifact", region_name="us-east-1", config=dead)
+    with pytest.raises(Exception, match="(?i)proxy|connect"):
+        client.list_domains()
+
+
 def test_server_is_shared_by_the_session():
     assert len(urls) == 2 and urls[0] == urls[1]
 """
@@ -61,7 +107,7 @@ def test_entry_point_is_registered():
 def test_fixtures_in_a_user_project(pytester):
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=9, errors=1)
 
 
 def test_fixtures_are_listed(pytester):
