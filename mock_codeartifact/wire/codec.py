@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -306,16 +307,19 @@ class Codec:
         return HttpResponse(status, headers, _json_bytes(body))
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
 def _from_text(kind: str, raw: str, name: str) -> Any:
     if kind in ("integer", "long"):
-        try:
+        # ASCII digits with an optional sign only: Python's int() also takes " 9 ", "1_000" and non-ASCII digits.
+        if _INTEGER.fullmatch(raw):
             return int(raw)
-        except ValueError:
-            raise ValidationException(
-                f"1 validation error detected: Value '{raw}' at '{name}' failed to satisfy constraint: "
-                "Member must be a number",
-                reason="CANNOT_PARSE",
-            ) from None
+        raise ValidationException(
+            f"1 validation error detected: Value '{raw}' at '{name}' failed to satisfy constraint: "
+            "Member must be a number",
+            reason="CANNOT_PARSE",
+        )
     if kind == "boolean":
         lowered = raw.lower()
         if lowered not in ("true", "false"):

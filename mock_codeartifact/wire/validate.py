@@ -114,7 +114,12 @@ def _build(shape: Shape, cache: dict[str, Check]) -> Check:
         def entries(value: dict[Any, Any], path: str, errors: list[str]) -> None:
             for k, v in value.items():
                 key_check(k, f"{path}.key", errors)
-                value_check(v, f"{path}.{k}.value" if isinstance(k, str) else path, errors)
+                if v is None:  # a JSON null as a map value reaches no backend (as in lists)
+                    errors.append(
+                        f"Value null at '{path}.{k}.value' failed to satisfy constraint: Member must not be null"
+                    )
+                else:
+                    value_check(v, f"{path}.{k}.value" if isinstance(k, str) else path, errors)
 
         parts.append(entries)
     elif kind == "structure":

@@ -93,12 +93,21 @@ def test_boto3_in_process(operation_name: str, codeartifact_mock: Any) -> None:
             if stream_member and stream_member in response:
                 response[stream_member] = response[stream_member].read()
             problems = check_parsed_output(operation_name, response) + _expectation(case, "a success")
+            problems += _read_only_check(operation_name, before, world.backend)
         seen[outcome] += 1
         record("boto3 in-process", operation_name, outcome)
         assert not problems, f"{operation_name}({case.params!r}) broken={case.broken}: " + "; ".join(problems)
 
     run()
     _assert_reached_backend(operation_name, seen)
+
+
+def _read_only_check(operation_name: str, before: Any, backend: Any) -> list[str]:
+    """A GET operation (by the model's HTTP method) reads: even when it succeeds, the state is unchanged."""
+    if operation(operation_name).http["method"] != "GET":
+        return []
+    change = diff(before, snapshot_backend(backend))
+    return [f"the read-only (GET) call changed the state: {change}"] if change else []
 
 
 def _assert_reached_backend(operation_name: str, seen: Counter[str]) -> None:
@@ -174,6 +183,8 @@ def test_raw_http_server(operation_name: str, raw_server: Any) -> None:
             change = diff(before, snapshot_backend(world.backend))
             if change:
                 problems.append(f"the failed call changed the state: {change}")
+        else:
+            problems += _read_only_check(operation_name, before, world.backend)
         problems += _expectation(case, outcome if outcome != "ok" else "a success")
         seen[outcome] += 1
         record("raw HTTP server", operation_name, outcome)
