@@ -331,6 +331,26 @@ def _wrap_function(func: F) -> F:
 
         return async_wrapper  # type: ignore[return-value]
 
+    # Generators (yield-fixtures among them) run after the call returns: keep the mock for their whole life.
+    if inspect.isgeneratorfunction(func):
+
+        @functools.wraps(func)
+        def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with MockCodeArtifact():
+                return (yield from func(*args, **kwargs))
+
+        return generator_wrapper  # type: ignore[return-value]
+
+    if inspect.isasyncgenfunction(func):
+
+        @functools.wraps(func)
+        async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with MockCodeArtifact():
+                async for item in func(*args, **kwargs):
+                    yield item
+
+        return async_generator_wrapper  # type: ignore[return-value]
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with MockCodeArtifact():

@@ -572,3 +572,34 @@ def test_decorated_plain_class_with_setup_class(creds):
     Suite.teardown_class()
     assert Suite.in_teardown is True
     assert not mocked(new_probe())
+
+
+def test_decorated_generator_keeps_the_mock_while_it_runs(creds):
+    # A decorated generator (e.g. a yield-fixture) is mocked while it runs, not just while it is created.
+    @mock_codeartifact
+    def provisioned():
+        client = new_probe()
+        client.create_domain(domain="from-generator")
+        yield client
+        assert mocked(client)
+
+    gen = provisioned()
+    client = next(gen)
+    assert [d["name"] for d in client.list_domains()["domains"]] == ["from-generator"]
+    with pytest.raises(StopIteration):
+        next(gen)
+    assert not mocked(new_probe())
+
+
+def test_decorated_async_generator(creds):
+    @mock_codeartifact
+    async def provisioned():
+        client = new_probe()
+        client.create_domain(domain="from-async-generator")
+        yield [d["name"] for d in client.list_domains()["domains"]]
+
+    async def consume() -> list[list[str]]:
+        return [item async for item in provisioned()]
+
+    assert asyncio.run(consume()) == [["from-async-generator"]]
+    assert not mocked(new_probe())

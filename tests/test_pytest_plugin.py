@@ -94,6 +94,18 @@ def test_no_mock_is_left_active_after_a_failed_setup():
         client.list_domains()
 
 
+@pytest.fixture
+@mock_codeartifact
+def provisioned():
+    client = boto3.client("codeartifact", region_name="us-east-1")
+    client.create_domain(domain="from-fixture")
+    yield client
+
+
+def test_decorated_yield_fixture(provisioned):
+    assert [d["name"] for d in provisioned.list_domains()["domains"]] == ["from-fixture"]
+
+
 def test_server_is_shared_by_the_session():
     assert len(urls) == 2 and urls[0] == urls[1]
 """
@@ -107,7 +119,7 @@ def test_entry_point_is_registered():
 def test_fixtures_in_a_user_project(pytester):
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=9, errors=1)
+    result.assert_outcomes(passed=10, errors=1)
 
 
 def test_fixtures_are_listed(pytester):
