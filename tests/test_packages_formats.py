@@ -452,3 +452,11 @@ def test_publishing_a_version_an_upstream_has_is_a_conflict_when_upstream_is_all
     ca.seed(format="npm", package="lib", version="3.0.0")
     versions = [v["version"] for v in ca.call("list_package_versions", format="npm", package="lib")["versions"]]
     assert versions == ["0.9.0", "1.0.0", "3.0.0"]
+
+
+def test_list_packages_filters_are_normalized_like_api_inputs_for_swift_and_nuget(ca: Any) -> None:
+    ca.seed(format="swift", namespace="Apple", package="Swift-Log", version="1.0.0")
+    ca.seed(format="nuget", package="Newtonsoft.Json", version="13.0.1")
+    assert _names(ca, format="swift", namespace="APP", packagePrefix="Swift") == [("swift", "apple", "swift-log")]
+    assert _names(ca, format="nuget", packagePrefix="NewtonSoft") == [("nuget", None, "newtonsoft.json")]
+    assert _names(ca, format="pypi", packagePrefix="Newtonsoft") == []

@@ -225,6 +225,12 @@ def list_packages(
     # "--namespace can't be used by itself ... results in an error" (user guide); the error type is undocumented.
     if namespace is not None and format is None and package_prefix is None:
         raise invalid("The namespace filter cannot be used by itself: also give a format or a package prefix")
+    # The API normalizes NuGet names and Swift names and namespaces; its filters follow (undocumented).
+    if format == "swift":
+        namespace = namespace.lower() if namespace is not None else None
+        package_prefix = package_prefix.lower() if package_prefix is not None else None
+    elif format == "nuget" and package_prefix is not None:
+        package_prefix = package_prefix.lower()
     with call.repository(domain, domain_owner, repository) as repo:
         filters = [
             "ListPackages",
