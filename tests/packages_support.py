@@ -3,7 +3,6 @@ boto3, and the seeding API pointed at the backend the client talks to (in-proces
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -107,6 +106,3 @@ def collect(fn: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[
         token = page.get("nextToken")
         if not token:
             return items
-
-
-sha256 = functools.partial(lambda data: hashlib.sha256(data).hexdigest())

@@ -177,3 +177,18 @@ def test_include_from_upstream(ca: Any) -> None:
         ca.c.describe_package(domain=DOMAIN, repository=REPO, format="pypi", package="lib")
     with raises("ResourceNotFoundException", 404):
         ca.c.describe_package(domain=DOMAIN, repository="up-a", format="pypi", package="lib")
+
+
+def test_control_plane_reads_ignore_upstreams(ca: Any) -> None:
+    ca.c.update_repository(domain=DOMAIN, repository=REPO, upstreams=[{"repositoryName": OTHER}])
+    ca.seed(repository=OTHER, format="npm", package="lib", version="1.0.0", assets={"package.tgz": b"x"})
+    npm = {"domain": DOMAIN, "repository": REPO, "format": "npm", "package": "lib"}
+    with raises("ResourceNotFoundException", 404, resourceType="package"):
+        ca.c.describe_package(**npm)
+    with raises("ResourceNotFoundException", 404, resourceType="package"):
+        ca.c.list_package_versions(**npm)
+    with raises("ResourceNotFoundException", 404, resourceType="package"):
+        ca.c.get_package_version_asset(**npm, packageVersion="1.0.0", asset="package.tgz")
+    with raises("ResourceNotFoundException", 404, resourceType="package"):
+        ca.c.update_package_versions_status(**npm, versions=["1.0.0"], targetStatus="Archived")
+    assert ca.c.list_packages(domain=DOMAIN, repository=REPO)["packages"] == []
