@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
+import botocore.credentials
 import botocore.handlers
 import botocore.httpsession
 from botocore.awsrequest import AWSResponse
@@ -140,9 +141,24 @@ def _fallback_send(self: Any, request: Any) -> Any:
     return _real_urllib3_send(self, request)
 
 
+def _before_sign(request: Any = None, request_signer: Any = None, **kwargs: Any) -> None:
+    # A client created while no credentials were configured has none, and signing (which precedes
+    # before-send) would raise NoCredentialsError. While a mock is active, sign that request with fake ones,
+    # for this request only (the client itself is left as it is).
+    if _depth and request is not None and getattr(request_signer, "_credentials", False) is None:
+        # A new dict: the one in the context can be shared with the client's cached endpoint resolution.
+        signing = request.context.get("signing") or {}
+        request.context["signing"] = {**signing, "request_credentials": _FAKE_CREDENTIALS}
+
+
+_FAKE_CREDENTIALS = botocore.credentials.Credentials(
+    FAKE_ENV["AWS_ACCESS_KEY_ID"], FAKE_ENV["AWS_SECRET_ACCESS_KEY"], FAKE_ENV["AWS_SESSION_TOKEN"]
+)
 _BUILTIN = ("before-send.codeartifact", _before_send, botocore.handlers.REGISTER_FIRST)
-if _BUILTIN not in botocore.handlers.BUILTIN_HANDLERS:
-    botocore.handlers.BUILTIN_HANDLERS.append(_BUILTIN)
+_BUILTIN_SIGN = ("before-sign.codeartifact", _before_sign)
+for _handler in (_BUILTIN, _BUILTIN_SIGN):
+    if _handler not in botocore.handlers.BUILTIN_HANDLERS:
+        botocore.handlers.BUILTIN_HANDLERS.append(_handler)
 
 
 def _register_on_default_session() -> None:
@@ -158,6 +174,9 @@ def _register_on_default_session() -> None:
         events.unregister("before-send.codeartifact", _before_send, unique_id=_DEFAULT_SESSION_ID)
         events.unregister("before-send.codeartifact", _before_send)
         events.register_first("before-send.codeartifact", _before_send, unique_id=_DEFAULT_SESSION_ID)
+        events.unregister("before-sign.codeartifact", _before_sign, unique_id=_DEFAULT_SESSION_ID + "-sign")
+        events.unregister("before-sign.codeartifact", _before_sign)
+        events.register("before-sign.codeartifact", _before_sign, unique_id=_DEFAULT_SESSION_ID + "-sign")
 
 
 _DEFAULT_SESSION_ID = "mock-codeartifact-before-send"

@@ -72,6 +72,7 @@ def fake_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-metadata lookups on the network
 
 
 @pytest.fixture
@@ -603,3 +604,24 @@ def test_decorated_async_generator(creds):
 
     assert asyncio.run(consume()) == [["from-async-generator"]]
     assert not mocked(new_probe())
+
+
+def test_client_created_without_credentials_before_the_mock_is_mocked():
+    # moto: NoCredentialsError, because signing precedes its hook. Here the request is signed with fake
+    # credentials while a mock is active, and the client is left as it was.
+    from botocore.config import Config
+
+    dead = Config(proxies={"https": "http://127.0.0.1:9"}, retries={"max_attempts": 1}, connect_timeout=2)
+    # A fresh session: the default one may hold credentials cached by an earlier test.
+    client = boto3.Session().client("codeartifact", region_name="eu-west-1", config=dead)
+    with mock_codeartifact():
+        for _ in range(2):
+            client.list_domains()
+        arn = client.create_domain(domain="no-creds")["domain"]["arn"]
+        assert arn.startswith("arn:aws:codeartifact:eu-west-1:")  # the region still comes from the signature
+    from botocore.exceptions import NoCredentialsError
+
+    with pytest.raises(NoCredentialsError):
+        client.list_domains()
+    with pytest.raises(NoCredentialsError):
+        client.create_domain(domain="no-creds")
