@@ -148,7 +148,8 @@ def ingest_version(
     * ``immutable``: whether a version that is no longer Unfinished refuses new assets (default: generic
       only, as PublishPackageVersion documents); other formats may add assets to a Published or Unlisted
       version (a wheel next to an sdist), never to an Archived or Disposed one.
-    * ``npm_tags``: dist-tags to point at this version (npm; default ``["latest"]`` for a Published version).
+    * ``npm_tags``: dist-tags to point at this version (npm; default ``["latest"]`` for a new Published
+      version, nothing for an existing one).
 
     Rules: re-sending an asset with identical bytes is idempotent; different bytes under an existing name is a
     ConflictException (409); more than 150 assets is ServiceQuotaExceededException; an entry blocked by origin
@@ -276,8 +277,10 @@ def ingest_version(
         stored[name] = pv.assets[name] = store.hold(repo.domain, blob)
     if changed and not created:
         pv.revision = new_revision()
-    if format == "npm" and pv.status == PUBLISHED and (created or changed):
-        for tag in npm_tags if npm_tags is not None else ("latest",):
+    if format == "npm":
+        # Tags given explicitly always apply; ``latest`` moves only when a new Published version arrives.
+        tags = npm_tags if npm_tags is not None else (("latest",) if created and pv.status == PUBLISHED else ())
+        for tag in tags:
             pkg.dist_tags[tag] = pv.version
     result_assets = [(name, stored.get(name, blob)) for name, blob in given]
     return IngestResult(pkg, pv, created, changed, result_assets)
