@@ -272,3 +272,55 @@ def _distinct_asset_bytes(c: Any) -> int:
                 ):
                     sizes[asset["hashes"]["SHA-256"]] = asset["size"]
     return sum(sizes.values())
+
+
+def test_racing_on_one_version_has_exactly_one_winner(clients: list[Any]) -> None:
+    """Check-and-set under contention: one publish of a contested asset wins, one status change from Published."""
+    c0 = clients[0]
+    c0.create_domain(domain=DOMAIN)
+    c0.create_repository(domain=DOMAIN, repository="src")
+    try:
+        _publish(c0, "src", "seed-0", b"first")
+    except ClientError as error:
+        if is_unknown_operation(error):
+            pytest.skip("PublishPackageVersion is not implemented yet (UNKNOWN_OPERATION): packages part skipped")
+        raise
+
+    def publish(i: int) -> str:
+        try:
+            _publish(clients[i], "src", "contested", f"content of thread {i}".encode())
+            return "won"
+        except ClientError as error:
+            assert _code(error) == "ConflictException", error.response
+            return "conflict"
+
+    outcomes = Counter(_run(THREADS, publish))
+    assert outcomes == {"won": 1, "conflict": THREADS - 1}, outcomes
+
+    def archive(i: int) -> str:
+        answer = clients[i].update_package_versions_status(
+            domain=DOMAIN,
+            repository="src",
+            format="generic",
+            namespace="ns",
+            package="pkg",
+            versions=["contested"],
+            expectedStatus="Published",
+            targetStatus="Archived",
+        )
+        if answer["successfulVersions"]:
+            return "won"
+        assert answer["failedVersions"]["contested"]["errorCode"] == "MISMATCHED_STATUS", answer
+        return "mismatch"
+
+    outcomes = Counter(_run(THREADS, archive))
+    assert outcomes == {"won": 1, "mismatch": THREADS - 1}, outcomes
+    version = c0.describe_package_version(
+        domain=DOMAIN, repository="src", format="generic", namespace="ns", package="pkg", packageVersion="contested"
+    )["packageVersion"]
+    assert version["status"] == "Archived"
+    assets = c0.list_package_version_assets(
+        domain=DOMAIN, repository="src", format="generic", namespace="ns", package="pkg", packageVersion="contested"
+    )["assets"]
+    assert [a["name"] for a in assets] == ["contested.bin"]
+    assert c0.describe_domain(domain=DOMAIN)["domain"]["assetSizeBytes"] == _distinct_asset_bytes(c0)
