@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import inspect
 import io
+import json
 import os
 import re
 import threading
@@ -190,6 +191,23 @@ def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
     return response.status, response.headers, response.body
 
 
+# Repository endpoints ({domain}-{owner}.d.codeartifact.{region}.amazonaws.com, dual-stack ....on.aws) are
+# served in server mode only; in-process, a request to one is answered here instead of reaching the network.
+_REPOSITORY_ENDPOINT = re.compile(
+    r"https?://[a-z0-9-]+-[0-9]{12}\.(d\.codeartifact\.[a-z0-9-]+\.amazonaws\.com(\.cn)?"
+    r"|codeartifact\.[a-z0-9-]+\.on\.aws)(:\d+)?(/.*)?"
+)
+
+
+def _repository_endpoint_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
+    message = (
+        "mock-codeartifact serves repository endpoints (package managers, HTTP clients) in server mode only: "
+        "use ThreadedCodeArtifactServer or mock-codeartifact-server, whose GetRepositoryEndpoint returns URLs on "
+        "that server. In-process mocking answers the CodeArtifact API."
+    )
+    return 501, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
+
+
 def _start_requests_mock() -> Any:
     try:
         import requests.adapters
@@ -202,7 +220,13 @@ def _start_requests_mock() -> Any:
     url = re.compile(r"https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws)(:\d+)?/.*")
     for method in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"):
         mock.add_callback(method, url, callback=_requests_callback)
-    mock.add_passthru(re.compile(r"^(?!https?://codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com|api\.aws))"))
+        mock.add_callback(method, _REPOSITORY_ENDPOINT, callback=_repository_endpoint_callback)
+    mock.add_passthru(
+        re.compile(
+            r"^(?!https?://(codeartifact(-fips)?\.[a-z0-9-]+\.(amazonaws\.com|api\.aws)"
+            r"|[a-z0-9-]+-[0-9]{12}\.(d\.codeartifact\.|codeartifact\.[a-z0-9-]+\.on\.aws)))"
+        )
+    )
     mock.start()
     return mock
 

@@ -625,3 +625,20 @@ def test_client_created_without_credentials_before_the_mock_is_mocked():
         client.list_domains()
     with pytest.raises(NoCredentialsError):
         client.create_domain(domain="no-creds")
+
+
+def test_requests_to_repository_endpoints_do_not_leave_the_process(creds):
+    # Repository endpoints are served in server mode only; in-process, a request to one gets a clear 501.
+    import requests
+
+    with mock_codeartifact():
+        client = boto3.client("codeartifact", region_name="us-east-1")
+        client.create_domain(domain="my-domain")
+        client.create_repository(domain="my-domain", repository="my-repo")
+        for endpoint_type in ("ipv4", "dualstack"):
+            url = client.get_repository_endpoint(
+                domain="my-domain", repository="my-repo", format="pypi", endpointType=endpoint_type
+            )["repositoryEndpoint"]
+            response = requests.get(url + "simple/", auth=("aws", "token"), timeout=5)
+            assert response.status_code == 501
+            assert "server mode" in response.json()["message"]
