@@ -124,7 +124,7 @@ def test_sequences_of_calls(codeartifact_mock: Any) -> None:
     world = World(backend, codeartifact_mock.reset, seeder)
     steps = st.sampled_from(OPERATIONS).flatmap(lambda op: s.cases(op, raw=False))
 
-    @fuzz_settings(scale=0.8)
+    @fuzz_settings(scale=1.5)
     @given(calls=st.lists(steps, min_size=3, max_size=12))
     def run(calls: list[s.Case]) -> None:
         world.seeded = None  # always start from a fresh seed; the sequence then walks away from it

@@ -151,6 +151,15 @@ def raw_server(codeartifact_server: ThreadedCodeArtifactServer) -> Any:
 
 
 def _wire_check(operation_name: str | None, status: int, headers: dict[str, str], body: bytes) -> tuple[str, list[str]]:
+    lower = {k.lower(): v for k, v in headers.items()}
+    extra = [] if lower.get("x-amzn-requestid") else ["no x-amzn-RequestId header"]
+    outcome, problems = _wire_answer(operation_name, status, headers, body)
+    return outcome, extra + problems
+
+
+def _wire_answer(
+    operation_name: str | None, status: int, headers: dict[str, str], body: bytes
+) -> tuple[str, list[str]]:
     if status == 200 and operation_name is not None:
         return "ok", check_wire_output(operation_name, headers, body)
     problems = check_wire_error(operation_name, status, headers, body)
