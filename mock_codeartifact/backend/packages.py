@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConflictException, invalid, not_found
@@ -83,6 +84,34 @@ def _version(repo: Repository, pkg: Package, version: str) -> PackageVersion:
             version,
         )
     return pv
+
+
+@contextmanager
+def _package_in(
+    call: Call, domain: str, owner: str | None, repository: str, fmt: str, namespace: str | None, package: str
+) -> Iterator[tuple[Repository, Package]]:
+    """Lock the owner's state and yield the repository and package an operation names, or raise NotFound."""
+    coord, _ = _coordinate(fmt, namespace, package)
+    with call.repository(domain, owner, repository) as repo:
+        yield repo, _package(repo, coord)
+
+
+@contextmanager
+def _version_in(
+    call: Call,
+    domain: str,
+    owner: str | None,
+    repository: str,
+    fmt: str,
+    namespace: str | None,
+    package: str,
+    version: str,
+) -> Iterator[tuple[Repository, Package, PackageVersion]]:
+    """Like ``_package_in``, and the package version too."""
+    coord, v = _coordinate(fmt, namespace, package, version)
+    with call.repository(domain, owner, repository) as repo:
+        pkg = _package(repo, coord)
+        yield repo, pkg, _version(repo, pkg, v)
 
 
 def _echo(pkg: Package, pv: PackageVersion) -> dict[str, Any]:
@@ -303,9 +332,8 @@ def list_package_versions(
     next_token: str | None = None,
     origin_type: str | None = None,
 ) -> dict[str, Any]:
-    coord, _ = _coordinate(format, namespace, package)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
+    with _package_in(call, domain, domain_owner, repository, format, namespace, package) as (repo, pkg):
+        coord = pkg.coord
         filters = [
             "ListPackageVersions",
             domain,
@@ -375,11 +403,12 @@ def list_package_version_assets(
     max_results: int | None = None,
     next_token: str | None = None,
 ) -> dict[str, Any]:
-    coord, version = _coordinate(format, namespace, package, package_version)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
-        pv = _version(repo, pkg, version)
-        filters = ["ListPackageVersionAssets", domain, repo.domain.owner, repository, list(coord), version]
+    with _version_in(call, domain, domain_owner, repository, format, namespace, package, package_version) as (
+        repo,
+        pkg,
+        pv,
+    ):
+        filters = ["ListPackageVersionAssets", domain, repo.domain.owner, repository, list(pkg.coord), pv.version]
         names = list(pv.assets)  # upload order; at most 150
         start = 0
         if next_token is not None:
@@ -408,10 +437,12 @@ def get_package_version_asset(
     package_version_revision: str | None = None,
 ) -> dict[str, Any]:
     # Asset names are never normalized (NuGet note in the user guide).
-    coord, version = _coordinate(format, namespace, package, package_version)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
-        pv = _version(repo, pkg, version)
+    with _version_in(call, domain, domain_owner, repository, format, namespace, package, package_version) as (
+        repo,
+        pkg,
+        pv,
+    ):
+        version = pv.version
         if package_version_revision is not None and package_version_revision != pv.revision:
             # Only the current revision is kept (undocumented).
             raise not_found(
@@ -452,10 +483,11 @@ def get_package_version_readme(
     domain_owner: str | None = None,
     namespace: str | None = None,
 ) -> dict[str, Any]:
-    coord, version = _coordinate(format, namespace, package, package_version)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
-        pv = _version(repo, pkg, version)
+    with _version_in(call, domain, domain_owner, repository, format, namespace, package, package_version) as (
+        repo,
+        pkg,
+        pv,
+    ):
         out = _echo(pkg, pv)
         if pv.meta.readme is not None:  # no readme: the result without one, not an error (undocumented)
             out["readme"] = pv.meta.readme
@@ -474,11 +506,12 @@ def list_package_version_dependencies(
     namespace: str | None = None,
     next_token: str | None = None,
 ) -> dict[str, Any]:
-    coord, version = _coordinate(format, namespace, package, package_version)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
-        pv = _version(repo, pkg, version)
-        filters = ["ListPackageVersionDependencies", domain, repo.domain.owner, repository, list(coord), version]
+    with _version_in(call, domain, domain_owner, repository, format, namespace, package, package_version) as (
+        repo,
+        pkg,
+        pv,
+    ):
+        filters = ["ListPackageVersionDependencies", domain, repo.domain.owner, repository, list(pkg.coord), pv.version]
         if next_token is not None:
             read_token(next_token, filters)  # all dependencies fit in one page: no token is ever issued
         out = _echo(pkg, pv)
@@ -561,9 +594,7 @@ def update_package_versions_status(
             "Unlisted (use DisposePackageVersions to dispose)"
         )
     _check_revisions(versions, version_revisions)
-    coord, _ = _coordinate(format, namespace, package)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
+    with _package_in(call, domain, domain_owner, repository, format, namespace, package) as (repo, pkg):
 
         def allowed(pv: PackageVersion) -> tuple[str, str] | None:
             if pv.status == DISPOSED:
@@ -594,9 +625,7 @@ def dispose_package_versions(
     expected_status: str | None = None,
 ) -> dict[str, Any]:
     _check_revisions(versions, version_revisions)
-    coord, _ = _coordinate(format, namespace, package)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
+    with _package_in(call, domain, domain_owner, repository, format, namespace, package) as (repo, pkg):
         ok, failed = _select(format, pkg, versions, version_revisions, expected_status)
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
@@ -620,9 +649,7 @@ def delete_package_versions(
     namespace: str | None = None,
     expected_status: str | None = None,
 ) -> dict[str, Any]:
-    coord, _ = _coordinate(format, namespace, package)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
+    with _package_in(call, domain, domain_owner, repository, format, namespace, package) as (repo, pkg):
         ok, failed = _select(format, pkg, versions, None, expected_status)
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
@@ -642,9 +669,7 @@ def delete_package(
     domain_owner: str | None = None,
     namespace: str | None = None,
 ) -> dict[str, Any]:
-    coord, _ = _coordinate(format, namespace, package)
-    with call.repository(domain, domain_owner, repository) as repo:
-        pkg = _package(repo, coord)
+    with _package_in(call, domain, domain_owner, repository, format, namespace, package) as (repo, pkg):
         drop_package(call.backend, repo, pkg)
         return {"deletedPackage": pkg.summary()}
 
