@@ -17,7 +17,6 @@ import enum
 import hashlib
 import threading
 import weakref
-from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
@@ -152,13 +151,3 @@ def diff(before: Any, after: Any, path: str = "") -> str | None:
 def _short(value: Any, limit: int = 300) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-def assert_unchanged(backend: Any, call: Callable[[], Any], what: str) -> Any:
-    """Run ``call``; if it raises or answers an error, the backend must be exactly as before."""
-    before = snapshot_backend(backend)
-    result = call()
-    after = snapshot_backend(backend)
-    change = diff(before, after)
-    assert change is None, f"{what} failed but changed the state: {change}"
-    return result

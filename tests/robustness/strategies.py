@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.model import Shape
@@ -172,7 +172,6 @@ class Case:
     operation: str
     params: dict[str, Any]
     broken: str | None = None  # which constraint was broken (None: a valid input)
-    notes: list[str] = field(default_factory=list)
 
     @property
     def must_fail_validation(self) -> bool:
@@ -194,7 +193,7 @@ def _generic(shape: Shape, name: str) -> st.SearchStrategy[Any]:
         return st.floats(meta.get("min"), meta.get("max"), allow_nan=False, allow_infinity=False)
     if kind == "list":
         lo, hi = meta.get("min", 0), min(meta.get("max", 4), 4)
-        return st.lists(value(shape.member, name), min_size=lo, max_size=max(lo, hi))
+        return st.lists(value(shape.member, name + "[]"), min_size=lo, max_size=max(lo, hi))
     if kind == "map":
         lo, hi = meta.get("min", 0), min(meta.get("max", 3), 3)
         return st.dictionaries(value(shape.key, ""), value(shape.value, ""), min_size=lo, max_size=max(lo, hi))
