@@ -19,7 +19,6 @@ import importlib.util
 import os
 import platform
 import re
-import statistics
 import sys
 import time
 import traceback
@@ -85,12 +84,12 @@ def _cost_us(fn: Callable[[], Any], calls: int) -> float:
     for _ in range(max(calls // 5, 5)):  # warm up: the first calls pay for imports and caches
         fn()
     samples = []
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
         for _ in range(calls):
             fn()
         samples.append((time.perf_counter() - start) / calls * 1e6)
-    return statistics.median(samples)
+    return min(samples)  # the least disturbed round: other processes only ever add time
 
 
 def cost_vs_versions(steps: tuple[int, ...] = (10, 100, 1000, 5000)) -> tuple[list[Row], Curves]:
@@ -103,10 +102,10 @@ def cost_vs_versions(steps: tuple[int, ...] = (10, 100, 1000, 5000)) -> tuple[li
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     curves: Curves = {
-        "DescribePackageVersion": [],
-        "ListPackageVersions (first page of 50)": [],
-        "PublishPackageVersion (one more version)": [],
-        "DescribePackage": [],
+        "DescribePackageVersion (run_all)": [],
+        "ListPackageVersions, first page of 50 (run_all)": [],
+        "PublishPackageVersion, one more version (run_all)": [],
+        "DescribePackage (run_all)": [],
     }
     coords = {"domain": "bench", "repository": "repo", "format": "generic", "namespace": "ns", "package": "pkg"}
     with mock_codeartifact():
@@ -133,24 +132,29 @@ def cost_vs_versions(steps: tuple[int, ...] = (10, 100, 1000, 5000)) -> tuple[li
             return [], {}
         stored = 1
         for target in steps:
-            while stored < target:
+            while stored + extra < target:  # the versions one_more() added count too
                 publish(f"1.{stored}.0")
                 stored += 1
-            probe = f"1.{target // 2}.0"
-            curves["DescribePackageVersion"].append(
-                (stored, _cost_us(lambda p=probe: client.describe_package_version(**coords, packageVersion=p), 200))
+            probe = f"1.{stored // 2}.0"
+            curves["DescribePackageVersion (run_all)"].append(
+                (
+                    stored + extra,
+                    _cost_us(lambda p=probe: client.describe_package_version(**coords, packageVersion=p), 200),
+                )
             )
-            curves["ListPackageVersions (first page of 50)"].append(
-                (stored, _cost_us(lambda: client.list_package_versions(**coords), 50))
+            curves["ListPackageVersions, first page of 50 (run_all)"].append(
+                (stored + extra, _cost_us(lambda: client.list_package_versions(**coords), 50))
             )
-            curves["DescribePackage"].append((stored, _cost_us(lambda: client.describe_package(**coords), 200)))
+            curves["DescribePackage (run_all)"].append(
+                (stored + extra, _cost_us(lambda: client.describe_package(**coords), 200))
+            )
 
             def one_more(target: int = target) -> None:
                 nonlocal extra
                 extra += 1
                 publish(f"9.{target}.{extra}")
 
-            curves["PublishPackageVersion (one more version)"].append((stored, _cost_us(one_more, 50)))
+            curves["PublishPackageVersion, one more version (run_all)"].append((stored + extra, _cost_us(one_more, 50)))
     rows: list[Row] = []
     for label, points in curves.items():
         low, high = points[0], points[-1]
@@ -169,7 +173,7 @@ def chart(curves: Curves, path: Path) -> bool:
     except ImportError:
         print("matplotlib is not installed (pip install '.[bench]'): no chart")
         return False
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(9, 7))
     for label, points in sorted(curves.items()):
         if points:
             xs, ys = zip(*sorted(points), strict=True)
@@ -180,7 +184,7 @@ def chart(curves: Curves, path: Path) -> bool:
     ax.set_ylabel("microseconds per call (in-process, boto3 included)")
     ax.set_title("mock-codeartifact: call cost against stored package versions")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -242,12 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_chart:
         print("\n=== cost against stored package versions (run_all.py)", flush=True)
         start = time.perf_counter()
-        rows, own = cost_vs_versions()
-        results["cost_vs_versions"] = (
-            rows,
-            None if rows else "PublishPackageVersion unavailable",
-            time.perf_counter() - start,
-        )
+        error: str | None = None
+        try:
+            rows, own = cost_vs_versions()
+        except Exception as exc:  # reported like a failing script
+            traceback.print_exc()
+            rows, own, error = [], {}, f"{type(exc).__name__}: {exc}"
+        if not rows and error is None:
+            error = "PublishPackageVersion unavailable"
+        results["cost_vs_versions"] = (rows, error, time.perf_counter() - start)
         for label, points in own.items():
             curves.setdefault(label, points)
         has_chart = bool(curves) and chart(curves, CHART)
