@@ -33,6 +33,11 @@ def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
+    # Endpoints and proxies from the environment would change where clients (and the network guard's control
+    # call) connect; these suites choose their endpoints themselves.
+    for var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CODEARTIFACT", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+        monkeypatch.delenv(var.lower(), raising=False)
 
 
 class _Collect(logging.Handler):
