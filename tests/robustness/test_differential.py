@@ -9,6 +9,7 @@ code, reason and message; for successes the same members and values, except valu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import boto3
@@ -55,7 +56,13 @@ def _normal(value: Any, endpoint: str | None) -> Any:
         return [_normal(v, endpoint) for v in value]
     if isinstance(value, dt.datetime):
         return "<time>"
+    if isinstance(value, str):
+        return _REVISION.sub("<revision>", value)
     return value
+
+
+# Revisions are random 32-byte base64 strings; messages may quote them ("current revision: ...").
+_REVISION = re.compile(r"[A-Za-z0-9+/]{43}=")
 
 
 def _endpoint(url: str) -> str:
@@ -71,7 +78,7 @@ def _answer(method: Any, params: dict[str, Any], endpoint: str | None) -> tuple[
         return "error", (
             r["Error"]["Code"],
             r.get("reason"),
-            r["Error"]["Message"],
+            _REVISION.sub("<revision>", r["Error"]["Message"]),
             r["ResponseMetadata"]["HTTPStatusCode"],
         )
     payload = operation_payload(method)
