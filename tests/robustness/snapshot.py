@@ -7,7 +7,8 @@ leaf into a plain value. Locks, conditions and events are ignored. An object met
 (``Repository.domain`` points back to its ``Domain``) becomes a ``<back-reference>`` marker, so the walk ends.
 
 An empty ``RegionState`` (created on the fly for an account or region that has nothing) is dropped: it cannot be
-told apart from an absent one through the API.
+told apart from an absent one through the API. Likewise state materialized on first use with exactly its
+default content (a domain's package-group registry holding only the root group) is walked as not yet there.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import enum
 import hashlib
 import threading
 import weakref
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
@@ -49,9 +51,39 @@ def _attributes(obj: Any) -> list[tuple[str, Any]]:
     return list(out.items())
 
 
+def _lazy_defaults() -> dict[tuple[str, str], Callable[[Any], Any]]:
+    """State that the backend materializes on first use, identical to what was "there" before.
+
+    ``(owner class, attribute) -> factory(owner)``: when the attribute's value equals what the factory builds,
+    it is walked as the unmaterialized field default (an empty dict). A domain's package-group registry, with
+    its root group ``/*`` (created at the domain's creation time, all ALLOW), is built on the first package-group
+    call, even one that fails; through the API the root group has existed all along.
+    """
+    try:
+        from mock_codeartifact.backend.package_groups import GroupRegistry
+    except ImportError:  # pragma: no cover - a backend without package groups
+        return {}
+    return {("Domain", "package_groups"): GroupRegistry}
+
+
+_LAZY = _lazy_defaults()
+
+
 class _Walker:
     def __init__(self) -> None:
         self.path: set[int] = set()
+
+    def _attribute(self, owner: Any, name: str, value: Any) -> Any:
+        walked = self.walk(value)
+        factory = _LAZY.get((type(owner).__name__, name))
+        if factory is not None and not (isinstance(value, dict) and not value):
+            try:
+                pristine = self.walk(factory(owner))
+            except Exception:  # pragma: no cover - the factory's signature changed: compare as is
+                return walked
+            if walked == pristine:
+                return self.walk({})
+        return walked
 
     def walk(self, obj: Any) -> Any:
         if isinstance(obj, _LEAVES):
@@ -92,7 +124,7 @@ class _Walker:
         return (
             "object",
             type(obj).__name__,
-            [(k, self.walk(v)) for k, v in attrs if not isinstance(v, _LOCK_TYPES)],
+            [(k, self._attribute(obj, k, v)) for k, v in attrs if not isinstance(v, _LOCK_TYPES)],
         )
 
 

@@ -277,3 +277,23 @@ def test_deleting_the_root_or_a_missing_group_changes_nothing(client: Any, state
         domain=s.DOMAIN,
         packageGroup="/npm/missing/*",
     )
+
+
+def test_the_lazily_built_root_group_is_not_a_change_but_a_new_group_is(codeartifact_mock: Any) -> None:
+    """Found by the long profile: the first package-group call on a domain builds its registry with the root
+    group '/*', even when the call fails. Through the API the root group existed all along: not a change. A real
+    change to the groups must still be seen."""
+    backend = codeartifact_mock.backend
+    client = boto3.client("codeartifact", region_name="us-east-1", config=PLAIN_CONFIG)
+    client.create_domain(domain="fresh")
+    before = snapshot_backend(backend)
+    with pytest.raises(ClientError) as info:
+        client.update_package_group(domain="fresh", packageGroup="/generic/*", description="x")
+    if is_unknown_operation(info.value):
+        pytest.skip("UpdatePackageGroup is not implemented yet (UNKNOWN_OPERATION)")
+    assert info.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert diff(before, snapshot_backend(backend)) is None
+    assert client.describe_package_group(domain="fresh", packageGroup="/*")["packageGroup"]["pattern"] == "/*"
+    assert diff(before, snapshot_backend(backend)) is None
+    client.update_package_group(domain="fresh", packageGroup="/*", description="changed")
+    assert diff(before, snapshot_backend(backend)) is not None
