@@ -134,6 +134,20 @@ def test_account_header_overrides_per_request(server):
     )
 
 
+@pytest.mark.parametrize("header", ["999", "é", "11112222333a", "1111222233334"])
+def test_a_malformed_account_header_is_ignored(server, header):
+    url = server.endpoint_url
+    response = requests.post(
+        f"{url}/v1/domain",
+        params={"domain": "my-domain"},
+        json={},
+        headers={"x-mock-codeartifact-account-id": header.encode()},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    assert response.json()["domain"]["owner"] == "123456789012"
+
+
 def test_concurrent_clients(server):
     url = server.endpoint_url
     setup = _client(url)

@@ -33,6 +33,7 @@ def account_of(request: HttpRequest | None = None) -> str:
     """The caller's account: a per-request header (server mode), then the environment, then the default."""
     if request is not None:
         header = request.headers.get(ACCOUNT_HEADER)
-        if header:
+        # Only a well-formed account id counts: anything else would create state for an "account" AWS can't have.
+        if header and len(header) == 12 and header.isascii() and header.isdigit():
             return header
     return os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
