@@ -162,12 +162,10 @@ def _put(req: RepoRequest, path: MavenPath) -> Response:
             dependencies=pom_dependencies(pom),
         )
     with req.locked() as (_domain, repo):
-        ingest.ingest_version(
-            req.app.backend,
+        _ingest(
+            req,
             repo,
-            format=FORMAT,
-            namespace=path.group_id,
-            package=path.artifact_id,
+            path,
             version=version,
             assets={path.filename: body},
             status=UNFINISHED,
@@ -175,6 +173,13 @@ def _put(req: RepoRequest, path: MavenPath) -> Response:
             now=req.now,
         )
     return Response(b"", status=201)
+
+
+def _ingest(req: RepoRequest, repo: Any, path: MavenPath, **fields: Any) -> Any:
+    """Store into the artifact ``path`` names, through the ingestion path every format shares."""
+    return ingest.ingest_version(
+        req.app.backend, repo, format=FORMAT, namespace=path.group_id, package=path.artifact_id, **fields
+    )
 
 
 def _put_checksum(req: RepoRequest, path: MavenPath, body: bytes) -> Response:
@@ -220,12 +225,10 @@ def _put_artifact_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
         # (or holds already finished) are left alone; metadata for an unknown artifact (a plugin group's
         # metadata, for one) is accepted and changes nothing (undocumented in AWS).
         for version in pending:
-            ingest.ingest_version(
-                req.app.backend,
+            _ingest(
+                req,
                 repo,
-                format=FORMAT,
-                namespace=path.group_id,
-                package=path.artifact_id,
+                path,
                 version=version,
                 status=PUBLISHED,
                 normalize=False,
@@ -253,12 +256,10 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
         assert pkg is not None
         _check_snapshot_publish(repo, pkg, coord, path.version, len(assets))
         if build_pv.status == UNFINISHED:
-            ingest.ingest_version(
-                backend,
+            _ingest(
+                req,
                 repo,
-                format=FORMAT,
-                namespace=path.group_id,
-                package=path.artifact_id,
+                path,
                 version=build,
                 status=UNLISTED,
                 normalize=False,
@@ -272,12 +273,10 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
             # The SNAPSHOT version now stands for the new build: its assets are replaced (user guide).
             ingest.release_version(backend, repo, old)
             pkg.remove(path.version)
-        ingest.ingest_version(
-            backend,
+        _ingest(
+            req,
             repo,
-            format=FORMAT,
-            namespace=path.group_id,
-            package=path.artifact_id,
+            path,
             version=path.version,
             assets=assets,
             status=PUBLISHED,
