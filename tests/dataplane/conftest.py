@@ -2,57 +2,29 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
+from dataplane_support import DOMAIN as DOMAIN  # re-exported: the tests import it from here
+from dataplane_support import RepoBase, fresh_repo
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 
-DOMAIN = "acme"
 ACCOUNT = "123456789012"
 
 
-@dataclass
-class Repo:
+class Repo(RepoBase):
     """A domain/repository on the server with a token, and helpers to reach its endpoint."""
-
-    server: ThreadedCodeArtifactServer
-    client: Any
-    name: str
-    token: str
-
-    def endpoint(self, fmt: str, repository: str | None = None) -> str:
-        return self.client.get_repository_endpoint(domain=DOMAIN, repository=repository or self.name, format=fmt)[
-            "repositoryEndpoint"
-        ]
-
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": "Basic " + base64.b64encode(f"aws:{self.token}".encode()).decode()}
-
-    def bearer(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         headers = {**self.auth(), **kwargs.pop("headers", {})}
         return requests.get(url, headers=headers, timeout=30, **kwargs)
-
-    def versions(
-        self, fmt: str, package: str, namespace: str | None = None, repository: str | None = None
-    ) -> dict[str, Any]:
-        kwargs = {"namespace": namespace} if namespace else {}
-        out = self.client.list_package_versions(
-            domain=DOMAIN, repository=repository or self.name, format=fmt, package=package, **kwargs
-        )
-        return {v["version"]: v for v in out["versions"]}
 
 
 @pytest.fixture
@@ -65,12 +37,8 @@ def server(shared_server: ThreadedCodeArtifactServer, monkeypatch: pytest.Monkey
 
 
 @pytest.fixture
-def repo(server: ThreadedCodeArtifactServer) -> Repo:
-    client = boto3.client("codeartifact", region_name="us-east-1", endpoint_url=server.endpoint_url)
-    client.create_domain(domain=DOMAIN)
-    client.create_repository(domain=DOMAIN, repository="repo")
-    token = client.get_authorization_token(domain=DOMAIN)["authorizationToken"]
-    return Repo(server, client, "repo", token)
+def repo(server: ThreadedCodeArtifactServer, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    return fresh_repo(server, monkeypatch, "repo", Repo)
 
 
 @pytest.fixture

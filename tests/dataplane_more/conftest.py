@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
+from dataplane_support import DOMAIN as DOMAIN  # re-exported: the tests import it from here
+from dataplane_support import RepoBase, fresh_repo
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 
-DOMAIN = "acme"
 REPO = "repo"
 
 
-@dataclass
-class Repo:
+class Repo(RepoBase):
     """A domain with one repository on a running server, a token for it, and HTTP helpers."""
-
-    server: ThreadedCodeArtifactServer
-    client: Any
-    name: str
-    token: str
-
-    def endpoint(self, fmt: str, repository: str | None = None) -> str:
-        return self.client.get_repository_endpoint(domain=DOMAIN, repository=repository or self.name, format=fmt)[
-            "repositoryEndpoint"
-        ]
-
-    def basic(self) -> dict[str, str]:
-        return {"Authorization": "Basic " + base64.b64encode(f"aws:{self.token}".encode()).decode()}
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         headers = {**self.basic(), **kwargs.pop("headers", {})}
@@ -44,39 +28,6 @@ class Repo:
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", url, **kwargs)
-
-    def versions(self, fmt: str, package: str, namespace: str | None = None, **filters: Any) -> dict[str, Any]:
-        kwargs = {"namespace": namespace} if namespace else {}
-        out = self.client.list_package_versions(
-            domain=DOMAIN, repository=self.name, format=fmt, package=package, **kwargs, **filters
-        )
-        return {v["version"]: v for v in out["versions"]}
-
-    def describe(self, fmt: str, package: str, version: str, namespace: str | None = None) -> dict[str, Any]:
-        kwargs = {"namespace": namespace} if namespace else {}
-        return self.client.describe_package_version(
-            domain=DOMAIN, repository=self.name, format=fmt, package=package, packageVersion=version, **kwargs
-        )["packageVersion"]
-
-    def assets(self, fmt: str, package: str, version: str, namespace: str | None = None) -> dict[str, Any]:
-        kwargs = {"namespace": namespace} if namespace else {}
-        out = self.client.list_package_version_assets(
-            domain=DOMAIN, repository=self.name, format=fmt, package=package, packageVersion=version, **kwargs
-        )
-        return {a["name"]: a for a in out["assets"]}
-
-    def dependencies(self, fmt: str, package: str, version: str, namespace: str | None = None) -> list[dict[str, Any]]:
-        kwargs = {"namespace": namespace} if namespace else {}
-        return self.client.list_package_version_dependencies(
-            domain=DOMAIN, repository=self.name, format=fmt, package=package, packageVersion=version, **kwargs
-        )["dependencies"]
-
-    def readme(self, fmt: str, package: str, version: str, namespace: str | None = None) -> str | None:
-        kwargs = {"namespace": namespace} if namespace else {}
-        out = self.client.get_package_version_readme(
-            domain=DOMAIN, repository=self.name, format=fmt, package=package, packageVersion=version, **kwargs
-        )
-        return out.get("readme")
 
 
 @pytest.fixture(scope="session")
@@ -87,15 +38,7 @@ def more_server() -> Iterator[ThreadedCodeArtifactServer]:
 
 @pytest.fixture
 def repo(more_server: ThreadedCodeArtifactServer, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
-    more_server.reset()
-    client = boto3.client("codeartifact", region_name="us-east-1", endpoint_url=more_server.endpoint_url)
-    client.create_domain(domain=DOMAIN)
-    client.create_repository(domain=DOMAIN, repository=REPO)
-    token = client.get_authorization_token(domain=DOMAIN)["authorizationToken"]
-    return Repo(more_server, client, REPO, token)
+    return fresh_repo(more_server, monkeypatch, REPO, Repo)
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
