@@ -42,7 +42,7 @@ def test_copy_preserves_status_origin_revision_and_shares_bytes(src: Any) -> Non
     got = src.generic("get_package_version_asset", repository=OTHER, packageVersion="1.0", asset="a.txt")
     assert got["asset"].read() == b"data 1.0"
     assert src.asset_size() == size  # bytes are shared within the domain
-    assert src.versions(repository=OTHER) == ["1.0", "2.0"]
+    assert src.versions(repository=OTHER) == ["2.0", "1.0"]
     pkg = src.generic("describe_package", repository=OTHER)["package"]
     assert pkg["originConfiguration"]["restrictions"] == {"publish": "ALLOW", "upstream": "BLOCK"}
 

@@ -121,7 +121,7 @@ def test_pypi_names_are_stored_normalized_but_api_inputs_are_not(ca: Any) -> Non
     assert out["displayName"] == "Pigeon_CLI"
     ca.seed(format="pypi", package="pigeon.cli", version="1.1")  # the same package
     got = ca.call("list_package_versions", format="pypi", package="pigeon-cli")["versions"]
-    assert [v["version"] for v in got] == ["1.0", "1.1"]
+    assert [v["version"] for v in got] == ["1.1", "1.0"]
     with raises("ResourceNotFoundException", 404, resourceType="package"):
         ca.call("describe_package", format="pypi", package="Pigeon_CLI")
     assert [p["package"] for p in ca.call("list_packages", format="pypi")["packages"]] == ["pigeon-cli"]
@@ -134,7 +134,7 @@ def test_nuget_names_and_versions_normalized_on_storage_and_api_input(ca: Any) -
     got = ca.call("describe_package_version", format="nuget", package="Newtonsoft.JSON", packageVersion="12.0.03.0")
     assert got["packageVersion"]["version"] == "12.0.3"
     versions = ca.call("list_package_versions", format="nuget", package="NEWTONSOFT.json")["versions"]
-    assert [v["version"] for v in versions] == ["1.0.7", "12.0.3"]
+    assert [v["version"] for v in versions] == ["12.0.3", "1.0.7"]
     status = ca.call(
         "update_package_versions_status",
         format="nuget",
@@ -208,7 +208,7 @@ def test_ingested_package_defaults_and_origin_type_filter(ca: Any) -> None:
     def listed(**kw: Any) -> list[str]:
         return [v["version"] for v in ca.call("list_package_versions", format="pypi", package="lib", **kw)["versions"]]
 
-    assert listed() == ["1.0", "2.0", "3.0"]
+    assert listed() == ["3.0", "2.0", "1.0"]
     assert listed(originType="EXTERNAL") == ["1.0"]
     assert listed(originType="INTERNAL") == ["2.0"]
     assert listed(originType="UNKNOWN") == ["3.0"]
@@ -323,10 +323,10 @@ def _list(ca: Any, **kw: Any) -> list[str]:
     return [v["version"] for v in out["versions"]]
 
 
-def test_list_versions_all_statuses_by_default_in_natural_order(ca: Any) -> None:
+def test_list_versions_all_statuses_by_default_newest_first(ca: Any) -> None:
     _seed_versions(ca)
-    assert _list(ca) == ["1.0.0", "1.2.0", "1.9.0", "1.10.0", "2.0.0"]
-    assert _list(ca, status="Published") == ["1.0.0", "1.10.0"]
+    assert _list(ca) == ["2.0.0", "1.10.0", "1.9.0", "1.2.0", "1.0.0"]
+    assert _list(ca, status="Published") == ["1.10.0", "1.0.0"]
     assert _list(ca, status="Unfinished") == ["2.0.0"]
     assert _list(ca, status="Disposed") == []
     out = ca.call("list_package_versions", format="maven", namespace="g", package="a")
@@ -368,12 +368,13 @@ def test_list_versions_pagination(ca: Any) -> None:
         package="c",
         maxResults=7,
     )
-    assert [v["version"] for v in every] == [f"0.{i}.0" for i in range(60)]
+    assert [v["version"] for v in every] == [f"0.{i}.0" for i in reversed(range(60))]
     # A token survives the deletion of the item it points after.
     page = ca.call("list_package_versions", format="cargo", package="c", maxResults=10)
-    ca.call("delete_package_versions", format="cargo", package="c", versions=["0.9.0"])
+    assert page["versions"][-1]["version"] == "0.50.0"
+    ca.call("delete_package_versions", format="cargo", package="c", versions=["0.50.0"])
     nxt = ca.call("list_package_versions", format="cargo", package="c", maxResults=10, nextToken=page["nextToken"])
-    assert nxt["versions"][0]["version"] == "0.10.0"
+    assert nxt["versions"][0]["version"] == "0.49.0"
     with raises("ValidationException", 400):
         ca.call("list_package_versions", format="cargo", package="c", status="Published", nextToken=page["nextToken"])
     with raises("ValidationException", 400):
@@ -451,7 +452,7 @@ def test_publishing_a_version_an_upstream_has_is_a_conflict_when_upstream_is_all
         ca.seed(format="npm", package="lib", version="2.0.0")
     ca.seed(format="npm", package="lib", version="3.0.0")
     versions = [v["version"] for v in ca.call("list_package_versions", format="npm", package="lib")["versions"]]
-    assert versions == ["0.9.0", "1.0.0", "3.0.0"]
+    assert versions == ["3.0.0", "1.0.0", "0.9.0"]
 
 
 def test_list_packages_filters_are_normalized_like_api_inputs_for_swift_and_nuget(ca: Any) -> None:

@@ -25,13 +25,14 @@ def three(ca: Any) -> Any:
 # --------------------------------------------------------------------------- UpdatePackageVersionsStatus
 
 
-def test_update_status_success_and_new_revision(three: Any) -> None:
+def test_update_status_success_keeps_revision(three: Any) -> None:
     before = _revision(three, "1.0")
     out = three.generic("update_package_versions_status", versions=["1.0", "2.0"], targetStatus="Archived")
     assert out["failedVersions"] == {}
     assert set(out["successfulVersions"]) == {"1.0", "2.0"}
     assert out["successfulVersions"]["1.0"]["status"] == "Archived"
-    assert out["successfulVersions"]["1.0"]["revision"] == _revision(three, "1.0") != before
+    # A revision names assets and metadata; a status change keeps it (AWS's user guide examples).
+    assert out["successfulVersions"]["1.0"]["revision"] == _revision(three, "1.0") == before
     assert three.status("1.0") == "Archived" and three.status("3.0") == "Published"
     # Archived -> Unlisted -> Published are allowed.
     three.generic("update_package_versions_status", versions=["1.0"], targetStatus="Unlisted")
@@ -154,7 +155,7 @@ def test_dispose_deletes_assets_and_keeps_metadata(ca: Any) -> None:
     out = ca.call("dispose_package_versions", versions=["1.0.0"], **npm)
     assert out["failedVersions"] == {}
     assert out["successfulVersions"]["1.0.0"]["status"] == "Disposed"
-    assert out["successfulVersions"]["1.0.0"]["revision"] != before
+    assert out["successfulVersions"]["1.0.0"]["revision"] == before  # dispose keeps the revision
     desc = ca.call("describe_package_version", packageVersion="1.0.0", **npm)["packageVersion"]
     assert desc["status"] == "Disposed" and desc["summary"] == "pads"
     assert ca.call("get_package_version_readme", packageVersion="1.0.0", **npm)["readme"] == "# left-pad"
@@ -203,7 +204,7 @@ def test_delete_versions_then_republish(three: Any) -> None:
     out = three.generic("delete_package_versions", versions=["1.0"])
     assert out["successfulVersions"] == {"1.0": {"revision": rev, "status": "Deleted"}}
     assert out["failedVersions"] == {}
-    assert three.versions() == ["2.0", "3.0"]
+    assert three.versions() == ["3.0", "2.0"]
     with raises("ResourceNotFoundException", 404, resourceType="package-version"):
         three.generic("describe_package_version", packageVersion="1.0")
     # "you can freely re-publish that package version"
@@ -219,7 +220,7 @@ def test_delete_versions_any_status_and_expected_status(three: Any) -> None:
     assert out["successfulVersions"]["1.0"]["status"] == "Deleted"
     missing = three.generic("delete_package_versions", versions=["2.0", "8.0"])
     assert missing["failedVersions"]["8.0"]["errorCode"] == "NOT_FOUND"
-    assert three.versions() == ["2.0", "3.0"]
+    assert three.versions() == ["3.0", "2.0"]
 
 
 def test_deleting_every_version_keeps_the_package(three: Any) -> None:

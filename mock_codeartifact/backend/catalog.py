@@ -3,8 +3,8 @@ ListPackageVersions independent of how many packages and versions the repository
 
 * ``PackageTable`` (``Repository.packages``): ``(format, namespace or "", name) -> Package`` plus the sorted
   list of those keys (ListPackages order).
-* ``Package``: ``version -> PackageVersion`` plus two sorted indexes, by natural version order (the default
-  ListPackageVersions order) and by ``(publishedTime, sequence)`` (``sortBy=PUBLISHED_TIME`` and
+* ``Package``: ``version -> PackageVersion`` plus two sorted indexes, by the format's own version order (read
+  backwards: the default ListPackageVersions order, newest first) and by ``(publishedTime, sequence)`` (``sortBy=PUBLISHED_TIME`` and
   ``defaultDisplayVersion``).
 
 Sorted lists are maintained with ``bisect`` on insert and delete; nothing is sorted per request.
@@ -16,13 +16,13 @@ import base64
 import datetime as dt
 import itertools
 import os
-import re
 from bisect import bisect_left, insort
 from collections.abc import Iterator
 from typing import Any
 
 from .assets import Blob
 from .coordinates import Coordinate
+from .version_order import VersionKey, version_key
 
 PUBLISHED = "Published"
 UNFINISHED = "Unfinished"
@@ -35,32 +35,13 @@ ALLOW = "ALLOW"
 BLOCK = "BLOCK"
 
 _SEQ = itertools.count()
-_RUNS = re.compile(r"\d+|\D+")
 
-VersionKey = tuple[str, str]
 TimeKey = tuple[float, int, str]
 
 
 def new_revision() -> str:
     """An opaque revision, shaped like AWS's (base64 of 32 bytes, 44 characters)."""
     return base64.b64encode(os.urandom(32)).decode()
-
-
-def version_key(version: str) -> VersionKey:
-    """Natural order: digit runs compare as numbers, other runs as text (``1.9`` < ``1.10``); the version
-    string breaks ties. Undocumented in AWS; see docs/packages.md.
-
-    The order is encoded in one string (a digit run becomes ``\x00`` + its length + its digits without leading
-    zeros, so shorter numbers sort first; a text run becomes ``\x01`` + the text), which costs a fraction of
-    the memory of a tuple per run."""
-    parts = []
-    for run in _RUNS.findall(version):
-        if run.isdigit():
-            n = run.lstrip("0") or "0"
-            parts.append(f"\x00{chr(0x20 + len(n))}{n}")
-        else:
-            parts.append(f"\x01{run}")
-    return ("".join(parts), version)
 
 
 class Meta:
@@ -190,7 +171,7 @@ class Package:
 
     def add(self, pv: PackageVersion) -> None:
         self.versions[pv.version] = pv
-        key = version_key(pv.version)
+        key = version_key(self.format, pv.version)
         if not self.by_version or self.by_version[-1] < key:
             self.by_version.append(key)
         else:
@@ -203,7 +184,7 @@ class Package:
 
     def remove(self, version: str) -> PackageVersion:
         pv = self.versions.pop(version)
-        key = version_key(version)
+        key = version_key(self.format, version)
         i = bisect_left(self.by_version, key)
         del self.by_version[i]
         tkey = pv.time_key
@@ -252,7 +233,7 @@ class Package:
         return pv.version if pv is not None else None
 
     def iter_versions(self) -> Iterator[PackageVersion]:
-        """Versions in natural version order."""
+        """Versions in the format's version order, oldest first."""
         versions = self.versions
         for key in self.by_version:
             yield versions[key[1]]

@@ -23,9 +23,7 @@ from .catalog import (
     UNLISTED,
     Package,
     PackageVersion,
-    new_revision,
     table,
-    version_key,
 )
 from .coordinates import (
     Coordinate,
@@ -45,6 +43,7 @@ from .ingest import (
 )
 from .pagination import make_token, read_token
 from .store import Call
+from .version_order import version_key
 
 if TYPE_CHECKING:
     from .repositories import Repository
@@ -364,12 +363,15 @@ def list_package_versions(
             page, more = _take(newest_first(), size)
             token_key: Callable[[PackageVersion], Any] = lambda pv: list(pv.time_key)  # noqa: E731
         else:
-            # Undocumented order without sortBy: natural version order (1.9 before 1.10).
+            # Without sortBy AWS lists newest first; "newest" is the format's own version order (version_order.py).
             by_version = pkg.by_version
-            start = bisect_right(by_version, version_key(read_token(next_token, filters))) if next_token else 0
+            if next_token:
+                stop_at = bisect_left(by_version, version_key(pkg.format, read_token(next_token, filters)))
+            else:
+                stop_at = len(by_version)
 
             def in_order() -> Iterator[PackageVersion]:
-                for i in range(start, len(by_version)):
+                for i in range(stop_at - 1, -1, -1):
                     pv = versions[by_version[i][1]]
                     if keep(pv):
                         yield pv
@@ -604,9 +606,8 @@ def update_package_versions_status(
         ok, failed = _select(format, pkg, versions, version_revisions, expected_status, allowed)
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
-            if pv.status != target_status:  # setting the current status again changes nothing
-                pv.status = target_status
-                pv.revision = new_revision()
+            # The revision names a set of assets and metadata; a status is neither, so it keeps its revision.
+            pv.status = target_status
             successful[v] = {"revision": pv.revision, "status": pv.status}
         return {"successfulVersions": successful, "failedVersions": failed}
 
@@ -630,9 +631,8 @@ def dispose_package_versions(
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
             if pv.status != DISPOSED:  # disposing a Disposed version again succeeds and changes nothing
-                release_version(call.backend, repo, pv)  # assets deleted; metadata kept
+                release_version(call.backend, repo, pv)  # assets deleted; metadata (and so the revision) kept
                 pv.status = DISPOSED
-                pv.revision = new_revision()
             successful[v] = {"revision": pv.revision, "status": DISPOSED}
         return {"successfulVersions": successful, "failedVersions": failed}
 

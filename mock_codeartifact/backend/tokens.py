@@ -59,7 +59,8 @@ def get_authorization_token(
             f"constraint: Member must be 0 or between {MIN_DURATION} and {MAX_DURATION}"
         )
     with call.domain(domain, domain_owner) as d:
-        expiration = call.now + dt.timedelta(seconds=duration)
+        # AWS answers in whole seconds (the CLI's `login` example prints no fraction).
+        expiration = (call.now + dt.timedelta(seconds=duration)).replace(microsecond=0)
         token = AuthToken(_new_token(domain), d.name, d.owner, d.region, expiration)
         st = call.state(d.owner)
         _forget_expired(st, call.now)
