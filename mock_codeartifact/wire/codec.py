@@ -8,7 +8,9 @@ a result dict (or a modeled error) into the response AWS would send.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -108,13 +110,22 @@ def _encoder(shape: Shape) -> Encoder | None:
     return convert
 
 
+# Built once: json.dumps with non-default separators builds a new encoder on every call.
+_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
+    return _JSON.encode(value).encode()
+
+
+# A random UUID-shaped prefix per process and a counter: unique like uuid4's, at a fraction of its cost.
+_ID_PREFIX = str(uuid.uuid4())[:24]
+_ID_COUNTER = itertools.count(int.from_bytes(os.urandom(5), "big"))
 
 
 def _request_id() -> str:
     # AWS answers every request, successful or not, with an id (boto3: ResponseMetadata["RequestId"]).
-    return str(uuid.uuid4())
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpResponse]:
@@ -293,7 +304,7 @@ class Codec:
         headers = {
             "Content-Type": "application/json",
             "x-amzn-ErrorType": code,
-            "x-amzn-RequestId": str(uuid.uuid4()),
+            "x-amzn-RequestId": _request_id(),
         }
         for py_name, value in error.fields.items():
             wire = members.get(py_name)

@@ -67,7 +67,16 @@ class HttpRequest:
         return cls(method.upper(), path, query, headers, body or b"", host)
 
     def query_pairs(self) -> list[tuple[str, str]]:
-        return parse_qsl(self.query, keep_blank_values=True)
+        query = self.query
+        if "%" in query or "+" in query:
+            return parse_qsl(query, keep_blank_values=True)
+        # Nothing to unquote (the usual botocore query): split as parse_qsl would, without its per-pair work.
+        pairs = []
+        for part in query.split("&"):
+            if part:
+                name, _, value = part.partition("=")
+                pairs.append((name, value))
+        return pairs
 
 
 @dataclass(slots=True)
