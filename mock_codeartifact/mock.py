@@ -360,6 +360,12 @@ class MockCodeArtifact:
         """The backend answering requests (for seeding and inspection)."""
         return _backend
 
+    def dashboard_url(self) -> str:
+        """The URL of a read-only dashboard of this mock's state, served from a background thread (docs/dashboard.md)."""
+        from .server.dashboard import dashboard_url
+
+        return dashboard_url(_backend)
+
     def __call__(self, target: F) -> F:
         return _decorate(target)
 

@@ -60,6 +60,10 @@ class CodeArtifactApp:
     def _mock_api(self, request: Request) -> Response:
         if request.path == "/_mock/health" and request.method in ("GET", "HEAD"):
             return _json(200, {"status": "ok"})
+        if request.path == "/_mock/ui" or request.path.startswith("/_mock/ui/"):  # read-only dashboard
+            from .dashboard import handle as dashboard
+
+            return dashboard(request, self.backend)
         if request.path.startswith("/_mock/external"):  # stand-ins for external connections (external.py)
             from ..external import http_api
 
