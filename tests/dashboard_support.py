@@ -91,7 +91,12 @@ def seed(server: ThreadedCodeArtifactServer) -> Seeded:
         ],
     )
     add_package_version(
-        server, domain=DOMAIN, repository="team-a", format="npm", package=EVIL_NAME, version=EVIL_VERSION,
+        server,
+        domain=DOMAIN,
+        repository="team-a",
+        format="npm",
+        package=EVIL_NAME,
+        version=EVIL_VERSION,
         readme=EVIL_TEXT,
     )
     for i in range(BIG_VERSIONS):
@@ -106,12 +111,24 @@ def seed(server: ThreadedCodeArtifactServer) -> Seeded:
             status="Unlisted" if i % 10 == 9 else "Published",
         )
     add_package_version(
-        server, domain=DOMAIN, repository="team-a", format="maven", namespace="com.acme", package="core",
-        version="2.0", assets={"core-2.0.jar": b"jar"},
+        server,
+        domain=DOMAIN,
+        repository="team-a",
+        format="maven",
+        namespace="com.acme",
+        package="core",
+        version="2.0",
+        assets={"core-2.0.jar": b"jar"},
     )
     add_package_version(
-        server, domain=DOMAIN, repository="npm-store", format="npm", package="left-pad", version="1.3.0",
-        origin_type="EXTERNAL", assets={"left-pad-1.3.0.tgz": b"left-pad"},
+        server,
+        domain=DOMAIN,
+        repository="npm-store",
+        format="npm",
+        package="left-pad",
+        version="1.3.0",
+        origin_type="EXTERNAL",
+        assets={"left-pad-1.3.0.tgz": b"left-pad"},
     )
     c.create_domain(domain="empty")
     boto3.client(

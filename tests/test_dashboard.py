@@ -12,12 +12,11 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import boto3
 import pytest
+from dashboard_support import ACCOUNT, BIG_VERSIONS, DOMAIN, EVIL_ASSET, EVIL_NAME, EVIL_TEXT, README, Seeded, seed
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.dashboard import stop_dashboards
-
-from dashboard_support import ACCOUNT, BIG_VERSIONS, DOMAIN, EVIL_ASSET, EVIL_NAME, EVIL_TEXT, README, Seeded, seed
 
 SCRIPT_SRC = "/_mock/ui/static/dashboard.js"
 
@@ -267,8 +266,9 @@ def test_package_view_shows_origin_configuration_and_effective_group(seeded: See
     assert associated["packageGroup"]["pattern"] == "/npm/acme/*"
     assert "/npm/acme/*" in text and "STRONG" in text
     assert "ALLOW_SPECIFIC_REPOSITORIES" in text and "BLOCK" in text
-    described = seeded.client.describe_package(domain=DOMAIN, repository="team-a", format="npm", namespace="acme",
-                                               package="ui-kit")["package"]
+    described = seeded.client.describe_package(
+        domain=DOMAIN, repository="team-a", format="npm", namespace="acme", package="ui-kit"
+    )["package"]
     restrictions = described["originConfiguration"]["restrictions"]
     assert f"publish{restrictions['publish']}" in text.replace("\n", "")
     assert "latest" in text  # npm dist-tag

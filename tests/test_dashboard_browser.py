@@ -19,8 +19,9 @@ from mock_codeartifact.server import ThreadedCodeArtifactServer
 
 CHROMIUM = os.environ.get("MOCK_CODEARTIFACT_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("MOCK_CODEARTIFACT_CHROMEDRIVER", "/usr/bin/chromedriver")
-SCREENSHOTS = Path(os.environ.get("MOCK_CODEARTIFACT_SCREENSHOTS", Path(__file__).parent.parent / "artifacts" /
-                                  "screenshots"))
+SCREENSHOTS = Path(
+    os.environ.get("MOCK_CODEARTIFACT_SCREENSHOTS", Path(__file__).parent.parent / "artifacts" / "screenshots")
+)
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -119,7 +120,7 @@ def _xpath_literal(value: str) -> str:
     if "'" not in value:
         return f"'{value}'"
     parts = value.split("'")
-    return "concat(" + ", \"'\", ".join(f"'{p}'" for p in parts) + ")"
+    return "concat(" + ', "\'", '.join(f"'{p}'" for p in parts) + ")"
 
 
 def heading(driver: Any) -> str:
@@ -239,8 +240,11 @@ def test_keyboard_navigation(b: Any, seeded: Seeded) -> None:
         ("domain", f"/{ACCOUNT}/us-east-1/{DOMAIN}"),
         ("repository", f"/{ACCOUNT}/us-east-1/{DOMAIN}/repositories/team-a"),
         ("package", f"/{ACCOUNT}/us-east-1/{DOMAIN}/repositories/team-a/package?format=pypi&name=big-lib"),
-        ("version", f"/{ACCOUNT}/us-east-1/{DOMAIN}/repositories/team-a/version?format=npm&namespace=acme"
-                    "&name=ui-kit&version=1.2.0"),
+        (
+            "version",
+            f"/{ACCOUNT}/us-east-1/{DOMAIN}/repositories/team-a/version?format=npm&namespace=acme"
+            "&name=ui-kit&version=1.2.0",
+        ),
         ("package-groups", f"/{ACCOUNT}/us-east-1/{DOMAIN}/package-groups"),
         ("package-group", f"/{ACCOUNT}/us-east-1/{DOMAIN}/package-group?pattern=/npm/acme/*"),
     ],

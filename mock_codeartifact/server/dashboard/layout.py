@@ -59,8 +59,13 @@ def page(title: str, crumbs: Sequence[tuple[str, str | None]], *content: Child) 
                     "header",
                     tag(
                         "div",
-                        tag("a", tag("span", "◆", class_="logo", aria_hidden="true"), "mock-codeartifact", href=BASE,
-                            class_="brand"),
+                        tag(
+                            "a",
+                            tag("span", "◆", class_="logo", aria_hidden="true"),
+                            "mock-codeartifact",
+                            href=BASE,
+                            class_="brand",
+                        ),
                         tag("span", "read-only dashboard", class_="tagline"),
                         class_="bar",
                     ),
@@ -111,8 +116,12 @@ def facts(*items: tuple[str, Child]) -> Safe:
     )
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Child]], caption: str | None = None,
-          empty: str = "Nothing here yet.") -> Safe:
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Child]],
+    caption: str | None = None,
+    empty: str = "Nothing here yet.",
+) -> Safe:
     if not rows:
         return tag("p", empty, class_="empty")
     return tag(
@@ -121,15 +130,25 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Child]], caption: str 
             "table",
             tag("caption", caption, class_="visually-hidden") if caption else None,
             tag("thead", tag("tr", [tag("th", h, scope="col") for h in headers])),
-            tag("tbody", [tag("tr", [tag("td", c, data_label=h) for h, c in zip(headers, row, strict=True)])
-                          for row in rows]),
+            tag(
+                "tbody",
+                [tag("tr", [tag("td", c, data_label=h) for h, c in zip(headers, row, strict=True)]) for row in rows],
+            ),
         ),
         class_="table-wrap",
     )
 
 
-def pager(path: str, query: dict[str, object], start: int, count: int, total: int | None, next_start: int | None,
-          prev_start: int | None, noun: str) -> Safe:
+def pager(
+    path: str,
+    query: dict[str, object],
+    start: int,
+    count: int,
+    total: int | None,
+    next_start: int | None,
+    prev_start: int | None,
+    noun: str,
+) -> Safe:
     """'items a-b of n' and First / Previous / Next links (Previous only where it is known without a scan)."""
     if total is not None:
         status = f"{noun} {start + 1:,}–{start + count:,} of {total:,}" if count else f"No {noun}"
@@ -139,12 +158,18 @@ def pager(path: str, query: dict[str, object], start: int, count: int, total: in
     if start > 0:
         links.append(tag("a", "« First", href=url(path, **query), class_="button"))
     if prev_start is not None:
-        links.append(tag("a", "‹ Previous", href=url(path, **query, start=prev_start or None), class_="button",
-                         rel="prev"))
+        links.append(
+            tag("a", "‹ Previous", href=url(path, **query, start=prev_start or None), class_="button", rel="prev")
+        )
     if next_start is not None:
         links.append(tag("a", "Next ›", href=url(path, **query, start=next_start), class_="button", rel="next"))
-    return tag("nav", tag("span", status, class_="count"), tag("span", *links, class_="links"),
-               class_="pager", aria_label=f"Pages of {noun}")
+    return tag(
+        "nav",
+        tag("span", status, class_="count"),
+        tag("span", *links, class_="links"),
+        class_="pager",
+        aria_label=f"Pages of {noun}",
+    )
 
 
 def mono(value: Child, cls: str = "") -> Safe:

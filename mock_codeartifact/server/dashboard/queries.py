@@ -60,7 +60,9 @@ def repository_counts(repo: Repository) -> tuple[int, int]:
     return len(t), sum(len(p.versions) for p in t.values())
 
 
-def _slice_page(keys: Sequence[T], lo: int, hi: int, start: int, size: int) -> tuple[list[T], int, int | None, int | None]:
+def _slice_page(
+    keys: Sequence[T], lo: int, hi: int, start: int, size: int
+) -> tuple[list[T], int, int | None, int | None]:
     start = min(max(start, lo), max(hi - 1, lo))
     end = min(start + size, hi)
     prev = max(start - size, lo) if start > lo else None
@@ -83,7 +85,9 @@ def _scan_page(
     return out, start, None
 
 
-def package_page(repo: Repository, fmt: str | None, query: str | None, start: int, size: int = PAGE_SIZE) -> Page[Package]:
+def package_page(
+    repo: Repository, fmt: str | None, query: str | None, start: int, size: int = PAGE_SIZE
+) -> Page[Package]:
     """Packages in ListPackages order, optionally of one format (a contiguous range of the sorted keys, found by
     bisection) and whose name or namespace contains ``query`` (case-insensitive; scanned from ``start`` only
     until the page is full)."""

@@ -54,18 +54,29 @@ def _static(name: str) -> Response:
 
 
 def _not_found(message: str) -> Response:
-    body = page("Not found", [("All domains", BASE), ("Not found", None)],
-                tag("section", tag("p", message), tag("p", tag("a", "Back to all domains", href=BASE)),
-                    class_="card empty-state"))
+    body = page(
+        "Not found",
+        [("All domains", BASE), ("Not found", None)],
+        tag(
+            "section",
+            tag("p", message),
+            tag("p", tag("a", "Back to all domains", href=BASE)),
+            class_="card empty-state",
+        ),
+    )
     return _html(body, 404)
 
 
 def handle(request: Request, backend: Backend) -> Response:
     """Answer a ``/_mock/ui`` request (GET or HEAD) from ``backend``; nothing here changes state."""
     if request.method not in ("GET", "HEAD"):
-        return Response("The dashboard is read-only: GET only.\n", status=405, headers={"Allow": "GET, HEAD"},
-                        content_type="text/plain; charset=utf-8")
-    rest = request.path[len(BASE):]
+        return Response(
+            "The dashboard is read-only: GET only.\n",
+            status=405,
+            headers={"Allow": "GET, HEAD"},
+            content_type="text/plain; charset=utf-8",
+        )
+    rest = request.path[len(BASE) :]
     if rest == "":
         rest = "/"
     parts = [p for p in rest.split("/") if p]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 from ...backend import Backend
 from ...backend.catalog import Package, PackageVersion, table
@@ -15,7 +16,8 @@ from ...backend.package_groups import ALLOW_SPECIFIC_REPOSITORIES, INHERIT, REST
 from ...backend.repositories import EXTERNAL_CONNECTIONS, Repository, get_repository_endpoint
 from ...backend.store import Call, RegionState
 from .graph import render_graph
-from .layout import BASE, badge, copyable, facts, json_block, mono, page, pager, section, table as html_table, time
+from .layout import BASE, badge, copyable, facts, json_block, mono, page, pager, section, time
+from .layout import table as html_table
 from .markup import Child, Safe, fmt_bytes, segment, tag, url
 from .queries import (
     NEWEST_FIRST,
@@ -55,8 +57,11 @@ class Where:
         return f"{self.url}/repositories/{segment(repo)}"
 
     def crumbs(self) -> list[tuple[str, str | None]]:
-        return [("All domains", BASE), (f"{self.account} · {self.region}", f"{BASE}/{segment(self.account)}/"
-                                        f"{segment(self.region)}"), (self.domain, self.url)]
+        return [
+            ("All domains", BASE),
+            (f"{self.account} · {self.region}", f"{BASE}/{segment(self.account)}/{segment(self.region)}"),
+            (self.domain, self.url),
+        ]
 
 
 def coordinate_query(pkg: Package) -> dict[str, object]:
@@ -185,8 +190,12 @@ def home(backend: Backend, account: str | None = None, region: str | None = None
             tag(
                 "section",
                 tag("h2", "No domains yet"),
-                tag("p", "Create a domain through the API (", mono("aws codeartifact create-domain --domain my-domain"),
-                    ") and reload this page."),
+                tag(
+                    "p",
+                    "Create a domain through the API (",
+                    mono("aws codeartifact create-domain --domain my-domain"),
+                    ") and reload this page.",
+                ),
                 class_="card empty-state",
             )
         )
@@ -248,8 +257,11 @@ def domain_view(backend: Backend, w: Where) -> Safe:
             graph_part = tag(
                 "div",
                 render_graph(graph, w.repo_url, label=f"Upstream graph of domain {d.name}"),
-                tag("p", "Arrows point from a repository to its upstreams; external connections on the right.",
-                    class_="hint"),
+                tag(
+                    "p",
+                    "Arrows point from a repository to its upstreams; external connections on the right.",
+                    class_="hint",
+                ),
                 class_="graph-wrap",
             )
         policy = d.policy.document if d.policy is not None else None
@@ -269,8 +281,11 @@ def domain_view(backend: Backend, w: Where) -> Safe:
 def tags_of(tags: list[dict[str, str]]) -> Child:
     if not tags:
         return tag("span", "none", class_="muted")
-    return tag("ul", [tag("li", tag("span", t["key"], class_="k"), tag("span", t["value"], class_="v"))
-                      for t in tags], class_="tags")
+    return tag(
+        "ul",
+        [tag("li", tag("span", t["key"], class_="k"), tag("span", t["value"], class_="v")) for t in tags],
+        class_="tags",
+    )
 
 
 # --------------------------------------------------------------------------- repository
@@ -311,7 +326,6 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
             if repo.external_connections
             else tag("p", "No external connection.", class_="empty")
         )
-        n_pkgs, n_versions = repository_counts(repo)
         summary = section(
             "Summary",
             facts(
@@ -321,8 +335,8 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
                 ("Administrator", mono(repo.administrator_account)),
                 ("ARN", mono(repo.arn, "wrap")),
                 ("Created", time(repo.created)),
-                ("Packages", f"{n_pkgs:,}"),
-                ("Versions", f"{n_versions:,}"),
+                # The number of versions would need a pass over every package; the domain page shows it.
+                ("Packages", f"{len(repo.packages):,}"),
                 ("Tags", tags_of(repo.tags.as_list())),
             ),
             id="summary",
@@ -334,14 +348,22 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
                 render_graph(graph, w.repo_url, focus=repo.name, label=f"Upstream graph of repository {repo.name}"),
                 class_="graph-wrap",
             ),
-            tag("div", tag("div", tag("h3", "Upstreams (search order)"), upstream_list),
-                tag("div", tag("h3", "External connection"), externals), class_="columns"),
+            tag(
+                "div",
+                tag("div", tag("h3", "Upstreams (search order)"), upstream_list),
+                tag("div", tag("h3", "External connection"), externals),
+                class_="columns",
+            ),
             id="upstreams",
         )
         endpoint_part = section(
             "Endpoints",
-            tag("p", "Repository endpoints served by this server (the URLs GetRepositoryEndpoint answers); "
-                     "package managers need a token from GetAuthorizationToken.", class_="hint"),
+            tag(
+                "p",
+                "Repository endpoints served by this server (the URLs GetRepositoryEndpoint answers); "
+                "package managers need a token from GetAuthorizationToken.",
+                class_="hint",
+            ),
             html_table(["Format", "URL"], endpoints, caption="Repository endpoints"),
             id="endpoints",
         )
@@ -374,16 +396,28 @@ def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | 
                 tag("span", pkg.format, class_=f"fmt fmt-{pkg.format}"),
                 pkg.namespace if pkg.namespace is not None else tag("span", "—", class_="muted"),
                 f"{len(pkg.versions):,}",
-                tag("a", default, href=version_url(w, repo.name, pkg, default)) if default else tag("span", "—",
-                                                                                                      class_="muted"),
+                tag("a", default, href=version_url(w, repo.name, pkg, default))
+                if default
+                else tag("span", "—", class_="muted"),
                 tag("span", badge(pkg.publish, "publish"), " ", badge(pkg.upstream, "upstream"), class_="pair"),
             ]
         )
     form = tag(
         "form",
-        tag("label", "Package name", tag("input", type="search", name="q", value=query or "", id="package-search",
-                                         placeholder="name or namespace contains…", autocomplete="off"),
-            class_="field grow"),
+        tag(
+            "label",
+            "Package name",
+            tag(
+                "input",
+                type="search",
+                name="q",
+                value=query or "",
+                id="package-search",
+                placeholder="name or namespace contains…",
+                autocomplete="off",
+            ),
+            class_="field grow",
+        ),
         tag(
             "label",
             "Format",
@@ -412,8 +446,16 @@ def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | 
             caption="Packages",
             empty="No package matches." if (fmt or query) else "This repository has no packages yet.",
         ),
-        pager(path, {"format": fmt, "q": query}, pg.start, len(pg.items), pg.total, pg.next_start, pg.prev_start,
-              "packages"),
+        pager(
+            path,
+            {"format": fmt, "q": query},
+            pg.start,
+            len(pg.items),
+            pg.total,
+            pg.next_start,
+            pg.prev_start,
+            "packages",
+        ),
         id="packages",
     )
 
@@ -457,10 +499,14 @@ def package_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
                 ("Name", mono(pkg.name, "wrap")),
                 ("Repository", tag("a", repo.name, href=w.repo_url(repo.name))),
                 ("Versions", f"{len(pkg.versions):,}"),
-                ("Default display version",
-                 tag("a", default, href=version_url(w, repo.name, pkg, default)) if default else None),
-                ("npm dist-tags", tags_of([{"key": k, "value": v} for k, v in pkg.dist_tags.items()])
-                 if pkg.dist_tags else None),
+                (
+                    "Default display version",
+                    tag("a", default, href=version_url(w, repo.name, pkg, default)) if default else None,
+                ),
+                (
+                    "npm dist-tags",
+                    tags_of([{"key": k, "value": v} for k, v in pkg.dist_tags.items()]) if pkg.dist_tags else None,
+                ),
             ),
             id="summary",
         )
@@ -476,10 +522,17 @@ def package_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
                 tag(
                     "div",
                     tag("h3", "Effective package group"),
-                    tag("p", tag("a", assoc.group.text, href=group_url(w, assoc.group.text), class_="mono"), " ",
-                        badge("STRONG" if assoc.strong else "WEAK", "association type")),
-                    html_table(["Restriction", "Effective mode", "Set by group"], group_rows,
-                               caption="Effective package-group restrictions"),
+                    tag(
+                        "p",
+                        tag("a", assoc.group.text, href=group_url(w, assoc.group.text), class_="mono"),
+                        " ",
+                        badge("STRONG" if assoc.strong else "WEAK", "association type"),
+                    ),
+                    html_table(
+                        ["Restriction", "Effective mode", "Set by group"],
+                        group_rows,
+                        caption="Effective package-group restrictions",
+                    ),
                 ),
                 class_="columns",
             ),
@@ -498,9 +551,10 @@ def package_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
 def _versions_section(w: Where, repo: Repository, pkg: Package, order: str, status: str | None, start: int) -> Safe:
     path = f"{w.repo_url(repo.name)}/package"
     pg = version_page(pkg, order, status, start)
+    link = url(f"{w.repo_url(repo.name)}/version", **coordinate_query(pkg)) + "&version="  # encoded once per page
     rows = [
         [
-            tag("a", pv.version, href=version_url(w, repo.name, pkg, pv.version), class_="mono"),
+            tag("a", pv.version, href=link + quote_plus(pv.version), class_="mono"),
             badge(pv.status),
             mono(pv.revision[:12] + "…", "short"),
             origin_text(pv),
@@ -602,20 +656,30 @@ def version_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
         )
         asset_rows = []
         for i, (asset_name, blob) in enumerate(pv.assets.items()):
-            download = url(f"{w.repo_url(repo.name)}/asset", **coordinate_query(pkg), version=pv.version,
-                           asset=asset_name)
+            download = url(
+                f"{w.repo_url(repo.name)}/asset", **coordinate_query(pkg), version=pv.version, asset=asset_name
+            )
             asset_rows.append(
                 [
                     tag("span", asset_name, class_="wrap"),
                     fmt_bytes(blob.size),
                     tag(
                         "dl",
-                        [tag("div", tag("dt", algo), tag("dd", mono(value, "wrap"))) for algo, value in
-                         blob.hashes.items()],
+                        [
+                            tag("div", tag("dt", algo), tag("dd", mono(value, "wrap")))
+                            for algo, value in blob.hashes.items()
+                        ],
                         class_="hashes",
                     ),
-                    tag("a", "Download", href=download, class_="button", download=asset_name,
-                        aria_label=f"Download {asset_name}", id=f"download-{i}"),
+                    tag(
+                        "a",
+                        "Download",
+                        href=download,
+                        class_="button",
+                        download=asset_name,
+                        aria_label=f"Download {asset_name}",
+                        id=f"download-{i}",
+                    ),
                 ]
             )
         empty_assets = "Disposed: its assets were deleted." if pv.status == "Disposed" else "No assets."
@@ -629,9 +693,12 @@ def version_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
             html_table(
                 ["Namespace", "Package", "Type", "Version requirement"],
                 [
-                    [dep.get("namespace") or tag("span", "—", class_="muted"), dep.get("package", ""),
-                     dep.get("dependencyType") or tag("span", "—", class_="muted"),
-                     mono(dep.get("versionRequirement") or "")]
+                    [
+                        dep.get("namespace") or tag("span", "—", class_="muted"),
+                        dep.get("package", ""),
+                        dep.get("dependencyType") or tag("span", "—", class_="muted"),
+                        mono(dep.get("versionRequirement") or ""),
+                    ]
                     for dep in m.dependencies or ()
                 ],
                 caption="Dependencies",
@@ -647,8 +714,11 @@ def version_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
         return page(
             f"{display_name(pkg)} {pv.version}",
             w.crumbs()
-            + [(repo.name, w.repo_url(repo.name)), (display_name(pkg), package_url(w, repo.name, pkg)),
-               (pv.version, None)],
+            + [
+                (repo.name, w.repo_url(repo.name)),
+                (display_name(pkg), package_url(w, repo.name, pkg)),
+                (pv.version, None),
+            ],
             summary,
             assets,
             deps,
@@ -686,9 +756,15 @@ def _mode_chips(group: PackageGroup) -> Safe:
         effective, source = group.effective(t)
         label = {"EXTERNAL_UPSTREAM": "external", "INTERNAL_UPSTREAM": "internal", "PUBLISH": "publish"}[t]
         if own == INHERIT:
-            chips.append(tag("span", f"{label}: ", tag("span", effective, class_="inherited"),
-                             class_=f"chip inherit mode-{effective}",
-                             title=f"{t}: inherited {effective} from {source.text}"))
+            chips.append(
+                tag(
+                    "span",
+                    f"{label}: ",
+                    tag("span", effective, class_="inherited"),
+                    class_=f"chip inherit mode-{effective}",
+                    title=f"{t}: inherited {effective} from {source.text}",
+                )
+            )
         else:
             chips.append(tag("span", f"{label}: {own}", class_=f"chip mode-{own}", title=f"{t}: {own}"))
     return tag("span", *chips, class_="chips")
@@ -747,12 +823,16 @@ def group_view(backend: Backend, w: Where, pattern: str) -> Safe:
                     t,
                     badge(own),
                     badge(effective),
-                    tag("a", source.text, href=group_url(w, source.text), class_="mono") if own == INHERIT else
-                    tag("span", "—", class_="muted"),
-                    tag("ul", [tag("li", tag("a", r, href=w.repo_url(r)) if r in d.repositories else r)
-                               for r in allowed], class_="plain")
-                    if allowed else tag("span", "—" if effective != ALLOW_SPECIFIC_REPOSITORIES else "none",
-                                        class_="muted"),
+                    tag("a", source.text, href=group_url(w, source.text), class_="mono")
+                    if own == INHERIT
+                    else tag("span", "—", class_="muted"),
+                    tag(
+                        "ul",
+                        [tag("li", tag("a", r, href=w.repo_url(r)) if r in d.repositories else r) for r in allowed],
+                        class_="plain",
+                    )
+                    if allowed
+                    else tag("span", "—" if effective != ALLOW_SPECIFIC_REPOSITORIES else "none", class_="muted"),
                 ]
             )
         children = sorted(group.children)
@@ -762,10 +842,25 @@ def group_view(backend: Backend, w: Where, pattern: str) -> Safe:
                 ("Pattern", mono(group.text, "wrap")),
                 ("Description", group.description),
                 ("Contact", group.contact_info),
-                ("Parent", tag("a", group.parent.text, href=group_url(w, group.parent.text), class_="mono")
-                 if group.parent else tag("span", "none (root)", class_="muted")),
-                ("Ancestors", tag("ol", [tag("li", tag("a", a.text, href=group_url(w, a.text), class_="mono"))
-                                          for a in reversed(chain)], class_="plain inline") if chain else None),
+                (
+                    "Parent",
+                    tag("a", group.parent.text, href=group_url(w, group.parent.text), class_="mono")
+                    if group.parent
+                    else tag("span", "none (root)", class_="muted"),
+                ),
+                (
+                    "Ancestors",
+                    tag(
+                        "ol",
+                        [
+                            tag("li", tag("a", a.text, href=group_url(w, a.text), class_="mono"))
+                            for a in reversed(chain)
+                        ],
+                        class_="plain inline",
+                    )
+                    if chain
+                    else None,
+                ),
                 ("ARN", mono(group.arn, "wrap")),
                 ("Created", time(group.created)),
                 ("Tags", tags_of(group.tags.as_list())),
@@ -778,15 +873,25 @@ def group_view(backend: Backend, w: Where, pattern: str) -> Safe:
             summary,
             section(
                 "Origin restrictions",
-                html_table(["Restriction", "Mode", "Effective mode", "Inherited from", "Allowed repositories"], rows,
-                           caption="Origin restrictions"),
+                html_table(
+                    ["Restriction", "Mode", "Effective mode", "Inherited from", "Allowed repositories"],
+                    rows,
+                    caption="Origin restrictions",
+                ),
                 id="restrictions",
             ),
             section(
                 "Sub-groups",
-                tag("ul", [tag("li", tag("a", c, href=group_url(w, c), class_="mono"), " ",
-                               _mode_chips(group.children[c])) for c in children], class_="plain")
-                if children else tag("p", "No sub-groups.", class_="empty"),
+                tag(
+                    "ul",
+                    [
+                        tag("li", tag("a", c, href=group_url(w, c), class_="mono"), " ", _mode_chips(group.children[c]))
+                        for c in children
+                    ],
+                    class_="plain",
+                )
+                if children
+                else tag("p", "No sub-groups.", class_="empty"),
                 id="children",
             ),
         )
