@@ -179,9 +179,9 @@ def test_home_lists_accounts_regions_and_domain_counts(seeded: Seeded) -> None:
     assert f"Account {ACCOUNT} · us-east-1" in text
     assert f"Account {ACCOUNT} · eu-west-1" in text
     assert "europe" in text and "empty" in text
-    region = get(home.link_to("europe"))
-    assert region.status == 200
-    one_region = get(f"{seeded.base}/{ACCOUNT}/eu-west-1")
+    assert get(home.link_to("europe")).status == 200
+    one_region = get(home.link_to("Only this account and region"))  # the first section: eu-west-1
+    assert one_region.url.endswith(f"/_mock/ui/{ACCOUNT}/eu-west-1")
     assert "europe" in one_region.parsed.text and DOMAIN not in one_region.parsed.text
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
@@ -111,9 +112,15 @@ def shoot(driver: Any, name: str, full: bool = True) -> Path:
     return path
 
 
-def click_link(driver: Any, text: str) -> None:
-    link = driver.find_element(By.XPATH, f"//main//a[normalize-space(.)={_xpath_literal(text)}]")
+def follow(driver: Any, link: Any) -> None:
+    """Click a link and wait until the next page has replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
     link.click()
+    WebDriverWait(driver, 10, poll_frequency=0.05).until(staleness_of(old))
+
+
+def click_link(driver: Any, text: str) -> None:
+    follow(driver, driver.find_element(By.XPATH, f"//main//a[normalize-space(.)={_xpath_literal(text)}]"))
 
 
 def _xpath_literal(value: str) -> str:
@@ -121,6 +128,11 @@ def _xpath_literal(value: str) -> str:
         return f"'{value}'"
     parts = value.split("'")
     return "concat(" + ', "\'", '.join(f"'{p}'" for p in parts) + ")"
+
+
+def wait(driver: Any, condition: Callable[[], bool]) -> None:
+    """Wait (up to 10 s) for something a key press started: a form submission, a navigation, a script's answer."""
+    WebDriverWait(driver, 10, poll_frequency=0.05).until(lambda _: condition())
 
 
 def heading(driver: Any) -> str:
@@ -146,23 +158,23 @@ def test_clicking_through_every_view(b: Any, seeded: Seeded) -> None:
 
     click_link(b, "big-lib")
     assert heading(b) == "Package big-lib"
-    b.find_element(By.LINK_TEXT, "Next ›").click()
+    follow(b, b.find_element(By.LINK_TEXT, "Next ›"))
     assert "versions 51–100 of" in b.find_element(By.CSS_SELECTOR, ".pager .count").text
     b.back()
     assert_clean(b)
 
-    b.find_element(By.CSS_SELECTOR, "nav.crumbs a[href$='/repositories/team-a']").click()
+    follow(b, b.find_element(By.CSS_SELECTOR, "nav.crumbs a[href$='/repositories/team-a']"))
     click_link(b, "@acme/ui-kit")
     assert heading(b) == "Package @acme/ui-kit"
     shoot(b, "4-package")
     assert_clean(b)
 
-    b.find_element(By.CSS_SELECTOR, "#versions a.mono").click()
+    follow(b, b.find_element(By.CSS_SELECTOR, "#versions a.mono"))
     assert heading(b) == "@acme/ui-kit 1.2.0"
     shoot(b, "5-version")
     assert_clean(b)
 
-    b.find_element(By.CSS_SELECTOR, "nav.crumbs a[href$='/acme']").click()
+    follow(b, b.find_element(By.CSS_SELECTOR, "nav.crumbs a[href$='/acme']"))
     click_link(b, "3 (view the tree)")
     assert heading(b) == f"Package groups of {DOMAIN}"
     shoot(b, "6-package-groups")
@@ -175,7 +187,7 @@ def test_clicking_through_every_view(b: Any, seeded: Seeded) -> None:
 
     # Upstream graph nodes are links too.
     b.get(f"{seeded.server.endpoint_url}{seeded.domain_path}/repositories/team-a")
-    b.find_element(By.CSS_SELECTOR, "svg.graph a[href$='/repositories/npm-store']").click()
+    follow(b, b.find_element(By.CSS_SELECTOR, "svg.graph a[href$='/repositories/npm-store']"))
     assert heading(b) == "Repository npm-store"
     assert_clean(b)
 
@@ -204,7 +216,7 @@ def test_keyboard_navigation(b: Any, seeded: Seeded) -> None:
     active = b.switch_to.active_element
     assert active.text == "Skip to content" and active.is_displayed()
     active.send_keys(Keys.ENTER)
-    assert b.switch_to.active_element.get_attribute("id") == "content"
+    wait(b, lambda: b.switch_to.active_element.get_attribute("id") == "content")
     # Tab forward from the main content to the first package link and open it with Enter.
     for _ in range(40):
         b.switch_to.active_element.send_keys(Keys.TAB)
@@ -216,6 +228,7 @@ def test_keyboard_navigation(b: Any, seeded: Seeded) -> None:
     outline = b.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # a visible focus ring
     b.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(b, lambda: "/package?" in b.current_url)
     assert heading(b).startswith("Package ")
     # "/" jumps to the package search on a repository page; typing and Enter filter.
     b.back()
@@ -224,12 +237,13 @@ def test_keyboard_navigation(b: Any, seeded: Seeded) -> None:
     search = b.switch_to.active_element
     assert search.get_attribute("id") == "package-search"
     search.send_keys("big", Keys.ENTER)
+    wait(b, lambda: "q=big" in b.current_url)
     rows = b.find_elements(By.CSS_SELECTOR, "#packages tbody tr")
     assert len(rows) == 1 and "big-lib" in rows[0].text
     # The copy buttons are buttons: Space activates them.
     copy = b.find_element(By.CSS_SELECTOR, "button[data-copy='endpoint-npm']")
     copy.send_keys(Keys.SPACE)
-    WebDriverWait(b, 5, poll_frequency=0.05).until(lambda _: copy.text in ("Copied", "Selected"))
+    wait(b, lambda: copy.text in ("Copied", "Selected"))
     assert_clean(b)
 
 

@@ -22,6 +22,7 @@ _BADGE_KINDS = {
     "Unlisted": "muted",
     "INHERIT": "muted",
     "Archived": "info",
+    "attached": "info",
     "Disposed": "bad",
     "BLOCK": "bad",
     "Deleted": "bad",

@@ -174,6 +174,11 @@ def home(backend: Backend, account: str | None = None, region: str | None = None
                     caption=f"Domains of account {st.account} in {st.region}",
                 ),
                 id=f"acct-{st.account}-{st.region}",
+                extra=None
+                if account is not None
+                else tag(
+                    "a", "Only this account and region", href=f"{BASE}/{segment(st.account)}/{segment(st.region)}"
+                ),
             )
         )
     stats = tag(
