@@ -381,3 +381,23 @@ def test_an_in_process_mock_serves_its_dashboard() -> None:
             assert "fresh" in get(page.link_to("in-process")).parsed.text  # live state, no restart
     finally:
         stop_dashboards()
+
+
+def test_large_group_hierarchies_are_cut_and_paged(seeded: Seeded) -> None:
+    c = seeded.client
+    c.create_domain(domain="many-groups")
+    try:
+        for i in range(60):
+            c.create_package_group(domain="many-groups", packageGroup=f"/pypi//lib-{i:03}$")
+        base = f"{seeded.base}/{ACCOUNT}/us-east-1/many-groups"
+        tree = get(f"{base}/package-groups")
+        assert "/pypi//lib-049$" in tree.parsed.text and "/pypi//lib-050$" not in tree.parsed.text
+        root = get(tree.link_to("10 more sub-groups of /*"))
+        assert "Sub-groups (60)" in root.parsed.text
+        assert "sub-groups 1–50 of 60" in root.parsed.text
+        second = get(root.link_to("Next ›"))
+        assert "/pypi//lib-059$" in second.parsed.text and "/pypi//lib-000$" not in second.parsed.text
+    finally:
+        for i in range(60):
+            c.delete_package_group(domain="many-groups", packageGroup=f"/pypi//lib-{i:03}$")
+        c.delete_domain(domain="many-groups")

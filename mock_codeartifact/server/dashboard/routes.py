@@ -97,7 +97,7 @@ def handle(request: Request, backend: Backend) -> Response:
         if tail == ["package-groups"]:
             return _html(views.groups_view(backend, where))
         if tail == ["package-group"]:
-            return _html(views.group_view(backend, where, args.get("pattern", "")))
+            return _html(views.group_view(backend, where, args.get("pattern", ""), args.get("start")))
         if tail[0] == "repositories" and len(tail) == 2:
             return _html(views.repository_view(backend, where, tail[1], request.host_url, args))
         if tail[0] == "repositories" and len(tail) == 3:

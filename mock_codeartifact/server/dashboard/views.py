@@ -21,6 +21,7 @@ from .layout import table as html_table
 from .markup import Child, Safe, fmt_bytes, segment, tag, url
 from .queries import (
     NEWEST_FIRST,
+    PAGE_SIZE,
     VERSION_ORDER,
     association,
     domain_counts,
@@ -35,6 +36,8 @@ from .queries import (
 ENDPOINT_FORMATS = ("npm", "pypi", "maven", "nuget", "ruby", "cargo", "swift")
 STATUSES = ("Published", "Unfinished", "Unlisted", "Archived", "Disposed")
 MAX_GRAPH_NODES = 80
+MAX_TREE_NODES = 400  # groups drawn on the tree page; the rest are reached through their parents' pages
+MAX_TREE_CHILDREN = 50
 
 
 class NotFound(Exception):
@@ -775,8 +778,22 @@ def _mode_chips(group: PackageGroup) -> Safe:
     return tag("span", *chips, class_="chips")
 
 
-def _tree_node(w: Where, group: PackageGroup) -> Safe:
-    children = [group.children[t] for t in sorted(group.children)]
+def _tree_node(w: Where, group: PackageGroup, budget: list[int]) -> Safe:
+    """One group and, while the page's node budget lasts, its sub-groups (at most ``MAX_TREE_CHILDREN`` each);
+    the rest are one link to the group's own page, which pages through them."""
+    budget[0] -= 1
+    names = sorted(group.children)
+    shown = names[: min(MAX_TREE_CHILDREN, max(budget[0], 0))]
+    children: list[Child] = [_tree_node(w, group.children[t], budget) for t in shown]
+    if len(shown) < len(names):
+        more = len(names) - len(shown)
+        children.append(
+            tag(
+                "li",
+                tag("a", f"{more:,} more sub-groups of {group.text}", href=group_url(w, group.text) + "#children"),
+                class_="more",
+            )
+        )
     return tag(
         "li",
         tag(
@@ -786,14 +803,16 @@ def _tree_node(w: Where, group: PackageGroup) -> Safe:
             tag("span", group.description, class_="desc") if group.description else None,
             class_="node-line",
         ),
-        tag("ul", [_tree_node(w, c) for c in children]) if children else None,
+        tag("ul", children) if children else None,
     )
 
 
 def groups_view(backend: Backend, w: Where) -> Safe:
     with locked_domain(backend, w) as (st, d):
         groups = groups_of(d)
-        tree = tag("ul", _tree_node(w, groups.root), class_="tree", aria_label="Package group hierarchy")
+        tree = tag(
+            "ul", _tree_node(w, groups.root, [MAX_TREE_NODES]), class_="tree", aria_label="Package group hierarchy"
+        )
         legend = tag(
             "p",
             "Each group shows its mode for external upstream, internal upstream and publish; a dimmed, italic mode "
@@ -807,7 +826,7 @@ def groups_view(backend: Backend, w: Where) -> Safe:
         )
 
 
-def group_view(backend: Backend, w: Where, pattern: str) -> Safe:
+def group_view(backend: Backend, w: Where, pattern: str, start: str | None = None) -> Safe:
     with locked_domain(backend, w) as (st, d):
         groups = groups_of(d)
         group = groups.get(pattern)
@@ -841,6 +860,7 @@ def group_view(backend: Backend, w: Where, pattern: str) -> Safe:
                 ]
             )
         children = sorted(group.children)
+        first = min(_start(start), max(len(children) - 1, 0))
         summary = section(
             "Summary",
             facts(
@@ -886,17 +906,29 @@ def group_view(backend: Backend, w: Where, pattern: str) -> Safe:
                 id="restrictions",
             ),
             section(
-                "Sub-groups",
+                f"Sub-groups ({len(children):,})",
                 tag(
                     "ul",
                     [
                         tag("li", tag("a", c, href=group_url(w, c), class_="mono"), " ", _mode_chips(group.children[c]))
-                        for c in children
+                        for c in children[first : first + PAGE_SIZE]
                     ],
-                    class_="plain",
+                    class_="plain sub-groups",
                 )
                 if children
                 else tag("p", "No sub-groups.", class_="empty"),
+                pager(
+                    f"{w.url}/package-group",
+                    {"pattern": group.text},
+                    first,
+                    len(children[first : first + PAGE_SIZE]),
+                    len(children),
+                    first + PAGE_SIZE if first + PAGE_SIZE < len(children) else None,
+                    max(first - PAGE_SIZE, 0) if first > 0 else None,
+                    "sub-groups",
+                )
+                if len(children) > PAGE_SIZE
+                else None,
                 id="children",
             ),
         )
