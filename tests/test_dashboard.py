@@ -203,14 +203,16 @@ def test_domain_view_shows_owner_counts_policy_and_graph(seeded: Seeded) -> None
 
 def test_repository_view_shows_upstreams_external_connection_and_endpoints(seeded: Seeded) -> None:
     page = get(f"{seeded.server.endpoint_url}{seeded.domain_path}/repositories/team-a")
-    inputs = {a.get("id"): a.get("value") for t, a in page.parsed.starts if t == "input"}
+    inputs = {a.get("id"): a.get("value") or "" for t, a in page.parsed.starts if t == "input"}
     expected = seeded.client.get_repository_endpoint(domain=DOMAIN, repository="team-a", format="npm")
     assert inputs["endpoint-npm"] == expected["repositoryEndpoint"]
     assert inputs["endpoint-pypi"].endswith("/pypi/team-a/")
     buttons = [a for t, a in page.parsed.starts if t == "button" and a.get("data-copy")]
     assert {b["data-copy"] for b in buttons} >= {"endpoint-npm", "endpoint-maven"}
     # The graph: team-a -> shared -> npm-store -> public:npmjs; repository nodes link to their pages.
-    svg_links = [a["href"] for t, a in page.parsed.starts if t == "a" and a.get("class", "").startswith("node")]
+    svg_links = [
+        a["href"] or "" for t, a in page.parsed.starts if t == "a" and (a.get("class") or "").startswith("node")
+    ]
     assert {h.rsplit("/", 1)[1] for h in svg_links} == {"team-a", "shared", "npm-store"}
     assert "external connection public:npmjs" in page.parsed.text
     store = get(f"{seeded.server.endpoint_url}{seeded.domain_path}/repositories/npm-store")

@@ -118,7 +118,7 @@ def _repository(d: Domain, name: str) -> Repository:
 
 
 def _package(repo: Repository, fmt: str, namespace: str | None, name: str) -> Package:
-    pkg = table(repo).get((fmt, namespace or "", name))
+    pkg: Package | None = table(repo).get((fmt, namespace or "", name))
     if pkg is None:
         shown = f"{namespace}/{name}" if namespace else name
         raise NotFound(f"Package {fmt} {shown} does not exist in repository '{repo.name}'.")
