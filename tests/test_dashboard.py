@@ -250,6 +250,10 @@ def test_versions_are_paged_in_version_order_and_newest_first(seeded: Seeded) ->
     assert _version_links(third)[-1] == f"1.{BIG_VERSIONS - 1}.0"
     assert "Next ›" not in third.parsed.text
     assert _version_links(get(third.link_to("‹ Previous")))[0] == "1.50.0"
+    # A version page links to its neighbours in version order.
+    middle = get(third.link_to("1.100.0"))
+    assert parse_qs(urlsplit(middle.link_to("‹ 1.99.0")).query)["version"] == ["1.99.0"]
+    assert parse_qs(urlsplit(middle.link_to("1.101.0 ›")).query)["version"] == ["1.101.0"]
     newest = get(base + "&sort=published")
     assert _version_links(newest)[0] == f"1.{BIG_VERSIONS - 1}.0"
     unlisted = get(base + "&status=Unlisted")

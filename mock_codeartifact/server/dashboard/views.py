@@ -3,13 +3,14 @@ raises ``NotFound`` with a message for the visitor."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from ...backend import Backend
-from ...backend.catalog import Package, PackageVersion, table
+from ...backend.catalog import Package, PackageVersion, table, version_key
 from ...backend.coordinates import FORMATS
 from ...backend.domains import Domain
 from ...backend.package_groups import ALLOW_SPECIFIC_REPOSITORIES, INHERIT, RESTRICTION_TYPES, PackageGroup
@@ -661,6 +662,7 @@ def version_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
                 ("Licenses", licenses),
             ),
             id="summary",
+            extra=_neighbours(w, repo, pkg, pv),
         )
         asset_rows = []
         for i, (asset_name, blob) in enumerate(pv.assets.items()):
@@ -732,6 +734,20 @@ def version_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
             deps,
             readme,
         )
+
+
+def _neighbours(w: Where, repo: Repository, pkg: Package, pv: PackageVersion) -> Safe:
+    """Links to the previous and next version in version order (found by bisection in ``Package.by_version``)."""
+    by_version = pkg.by_version
+    i = bisect_left(by_version, version_key(pv.version))
+    links: list[Child] = []
+    if i > 0:
+        before = by_version[i - 1][1]
+        links.append(tag("a", f"‹ {before}", href=version_url(w, repo.name, pkg, before), class_="button", rel="prev"))
+    if i + 1 < len(by_version):
+        after = by_version[i + 1][1]
+        links.append(tag("a", f"{after} ›", href=version_url(w, repo.name, pkg, after), class_="button", rel="next"))
+    return tag("nav", *links, class_="links", aria_label="Neighbouring versions")
 
 
 def _link(href: str | None) -> Child:
