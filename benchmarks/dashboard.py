@@ -1,8 +1,8 @@
 """The dashboard (``GET /_mock/ui``): time to render a first page at 100 and at 100,000 stored versions.
 
 Two repositories per size: one with a single package of N versions (the package page lists its first 50
-versions, in version order and newest first) and one with N one-version packages (the repository page lists its
-first 50 packages). The pages are slices of the backend's sorted indexes, so their cost must not grow with N;
+versions, newest version first and most recently published first) and one with N one-version packages (the
+repository page lists its first 50 packages). The pages are slices of the backend's sorted indexes, so their cost must not grow with N;
 the domain and home pages count every package's versions (one pass, no sort) and are reported for the record.
 Each page is rendered through the WSGI app (werkzeug's test client: routing, rendering, headers; no socket),
 small and large interleaved round by round so that machine noise hits both alike; the first page of the
@@ -82,10 +82,10 @@ def main() -> list[tuple[str, float, str]]:
     print(f"seeded {2 * sum(SIZES):,} versions in {seconds:.1f} s")
     client = Client(CodeArtifactApp(backend))
     pages: dict[str, dict[int, str]] = {
-        "package page, first 50 versions (version order)": {
+        "package page, first 50 versions (newest version first)": {
             n: f"{BASE}/repositories/versions-{n}/package?format=pypi&name=big" for n in SIZES
         },
-        "package page, first 50 versions (newest first)": {
+        "package page, first 50 versions (recently published first)": {
             n: f"{BASE}/repositories/versions-{n}/package?format=pypi&name=big&sort=published" for n in SIZES
         },
         "package page, a middle page of versions": {
@@ -125,7 +125,7 @@ def main() -> list[tuple[str, float, str]]:
 
     # The first page of the 100,000-version package over HTTP, as a browser gets it.
     with ThreadedCodeArtifactServer(backend=backend) as server:
-        url = server.endpoint_url + pages["package page, first 50 versions (version order)"][large]
+        url = server.endpoint_url + pages["package page, first 50 versions (newest version first)"][large]
 
         def fetch() -> None:
             with urllib.request.urlopen(url, timeout=30) as response:

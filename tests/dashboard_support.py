@@ -3,6 +3,7 @@ markup that must stay text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ EVIL_TEXT = "<script>window.__pwned=1;alert('x')</script><img src=x onerror=\"wi
 EVIL_ASSET = "<img src=x onerror=alert(1)>.tgz"
 README = "# UI kit\n\n" + EVIL_TEXT + "\n\nUse it & enjoy.\n"
 BIG_VERSIONS = 120
+PUBLISHED_BASE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def seed(server: ThreadedCodeArtifactServer) -> Seeded:
             version=f"1.{i}.0",
             assets={f"big_lib-1.{i}.0.tar.gz": b"sdist %d" % i},
             status="Unlisted" if i % 10 == 9 else "Published",
+            published_time=PUBLISHED_BASE - dt.timedelta(minutes=i),  # later versions published earlier
         )
     add_package_version(
         server,

@@ -237,27 +237,33 @@ def _version_links(page: Page) -> list[str]:
     return [parse_qs(urlsplit(h).query)["version"][0] for h in hrefs if "/version?" in h]
 
 
-def test_versions_are_paged_in_version_order_and_newest_first(seeded: Seeded) -> None:
+def test_versions_are_paged_newest_first_oldest_first_and_by_publication(seeded: Seeded) -> None:
     base = f"{seeded.server.endpoint_url}{seeded.domain_path}/repositories/team-a/package?format=pypi&name=big-lib"
+    last = BIG_VERSIONS - 1
+    # Newest version first (ListPackageVersions' default order): the format's own order, 1.10 after 1.9.
     first = get(base)
     versions = _version_links(first)
-    assert versions[:3] == ["1.0.0", "1.1.0", "1.2.0"] and len(versions) == 50  # 1.9 before 1.10
-    assert versions[9:11] == ["1.9.0", "1.10.0"]
+    assert versions[:2] == [f"1.{last}.0", f"1.{last - 1}.0"] and len(versions) == 50
+    listed = seeded.client.list_package_versions(domain=DOMAIN, repository="team-a", format="pypi", package="big-lib")
+    assert versions == [v["version"] for v in listed["versions"]]
     assert f"versions 1–50 of {BIG_VERSIONS}" in first.parsed.text
     second = get(first.link_to("Next ›"))
-    assert _version_links(second)[0] == "1.50.0"
+    assert _version_links(second)[0] == f"1.{last - 50}.0"
     third = get(second.link_to("Next ›"))
-    assert _version_links(third)[-1] == f"1.{BIG_VERSIONS - 1}.0"
+    assert _version_links(third)[-1] == "1.0.0"
     assert "Next ›" not in third.parsed.text
-    assert _version_links(get(third.link_to("‹ Previous")))[0] == "1.50.0"
+    assert _version_links(get(third.link_to("‹ Previous")))[0] == f"1.{last - 50}.0"
+    oldest = _version_links(get(base + "&sort=oldest"))
+    assert oldest[9:11] == ["1.9.0", "1.10.0"]
+    # Seeded with publication times running backwards: the most recently published is 1.0.0.
+    published = _version_links(get(base + "&sort=published"))
+    assert published[:3] == ["1.0.0", "1.1.0", "1.2.0"]
+    unlisted = get(base + "&sort=oldest&status=Unlisted")
+    assert _version_links(unlisted) == [f"1.{i}.0" for i in range(9, BIG_VERSIONS, 10)]
     # A version page links to its neighbours in version order.
-    middle = get(third.link_to("1.100.0"))
+    middle = get(first.link_to(f"1.{last - 19}.0"))
     assert parse_qs(urlsplit(middle.link_to("‹ 1.99.0")).query)["version"] == ["1.99.0"]
     assert parse_qs(urlsplit(middle.link_to("1.101.0 ›")).query)["version"] == ["1.101.0"]
-    newest = get(base + "&sort=published")
-    assert _version_links(newest)[0] == f"1.{BIG_VERSIONS - 1}.0"
-    unlisted = get(base + "&status=Unlisted")
-    assert _version_links(unlisted) == [f"1.{i}.0" for i in range(9, BIG_VERSIONS, 10)]
 
 
 def test_package_view_shows_origin_configuration_and_effective_group(seeded: Seeded) -> None:

@@ -111,22 +111,33 @@ def _rel(index: int | None, lo: int) -> int | None:
     return None if index is None else index - lo
 
 
-VERSION_ORDER = "version"
-NEWEST_FIRST = "published"
+# Version orders: the format's own version order newest first (ListPackageVersions' default), oldest first, and
+# most recently published first (sortBy=PUBLISHED_TIME).
+NEWEST_VERSION = "newest"
+OLDEST_VERSION = "oldest"
+RECENTLY_PUBLISHED = "published"
+VERSION_ORDERS = (NEWEST_VERSION, OLDEST_VERSION, RECENTLY_PUBLISHED)
 
 
 def version_page(
     pkg: Package, order: str, status: str | None, start: int, size: int = PAGE_SIZE
 ) -> Page[PackageVersion]:
-    """Versions in natural version order (``Package.by_version``) or newest first (``Package.by_time`` read
-    backwards), optionally of one status (scanned from ``start`` until the page is full)."""
+    """Versions in the format's version order (``Package.by_version``, read backwards for newest first) or most
+    recently published first (``Package.by_time`` read backwards), optionally of one status (scanned from
+    ``start`` until the page is full)."""
     versions = pkg.versions
     n = len(versions)
-    if order == NEWEST_FIRST:
+    if order == RECENTLY_PUBLISHED:
         by_time = pkg.by_time
 
         def at(i: int) -> PackageVersion:
             return versions[by_time[n - 1 - i][2]]
+
+    elif order == NEWEST_VERSION:
+        newest_last = pkg.by_version
+
+        def at(i: int) -> PackageVersion:
+            return versions[newest_last[n - 1 - i][1]]
 
     else:
         by_version = pkg.by_version

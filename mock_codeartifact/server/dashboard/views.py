@@ -10,20 +10,23 @@ from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from ...backend import Backend
-from ...backend.catalog import Package, PackageVersion, table, version_key
+from ...backend.catalog import Package, PackageVersion, table
 from ...backend.coordinates import FORMATS
 from ...backend.domains import Domain
 from ...backend.package_groups import ALLOW_SPECIFIC_REPOSITORIES, INHERIT, RESTRICTION_TYPES, PackageGroup
 from ...backend.repositories import EXTERNAL_CONNECTIONS, Repository, get_repository_endpoint
 from ...backend.store import Call, RegionState
+from ...backend.version_order import version_key
 from .graph import render_graph
 from .layout import BASE, badge, copyable, facts, json_block, mono, page, pager, section, time
 from .layout import table as html_table
 from .markup import Child, Safe, fmt_bytes, segment, tag, url
 from .queries import (
-    NEWEST_FIRST,
+    NEWEST_VERSION,
+    OLDEST_VERSION,
     PAGE_SIZE,
-    VERSION_ORDER,
+    RECENTLY_PUBLISHED,
+    VERSION_ORDERS,
     association,
     domain_counts,
     groups_of,
@@ -482,7 +485,9 @@ def _coordinates(args: dict[str, str]) -> tuple[str, str | None, str]:
 
 def package_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str]) -> Safe:
     fmt, namespace, name = _coordinates(args)
-    order = NEWEST_FIRST if args.get("sort") == NEWEST_FIRST else VERSION_ORDER
+    order = args.get("sort") or NEWEST_VERSION
+    if order not in VERSION_ORDERS:
+        order = NEWEST_VERSION
     status = args.get("status") if args.get("status") in STATUSES else None
     start = _start(args.get("start"))
     with locked_domain(backend, w) as (st, d):
@@ -572,7 +577,7 @@ def _versions_section(w: Where, repo: Repository, pkg: Package, order: str, stat
         ]
         for pv in pg.items
     ]
-    base_query = {**coordinate_query(pkg), "sort": order if order != VERSION_ORDER else None, "status": status}
+    base_query = {**coordinate_query(pkg), "sort": order if order != NEWEST_VERSION else None, "status": status}
     form = tag(
         "form",
         tag("input", type="hidden", name="format", value=pkg.format),
@@ -583,8 +588,11 @@ def _versions_section(w: Where, repo: Repository, pkg: Package, order: str, stat
             "Order",
             tag(
                 "select",
-                tag("option", "version order", value=VERSION_ORDER, selected=order == VERSION_ORDER),
-                tag("option", "newest first", value=NEWEST_FIRST, selected=order == NEWEST_FIRST),
+                tag("option", "newest version first", value=NEWEST_VERSION, selected=order == NEWEST_VERSION),
+                tag("option", "oldest version first", value=OLDEST_VERSION, selected=order == OLDEST_VERSION),
+                tag(
+                    "option", "recently published first", value=RECENTLY_PUBLISHED, selected=order == RECENTLY_PUBLISHED
+                ),
                 name="sort",
             ),
             class_="field",
@@ -737,9 +745,10 @@ def version_view(backend: Backend, w: Where, repo_name: str, args: dict[str, str
 
 
 def _neighbours(w: Where, repo: Repository, pkg: Package, pv: PackageVersion) -> Safe:
-    """Links to the previous and next version in version order (found by bisection in ``Package.by_version``)."""
+    """Links to the previous and next version in the format's version order (found by bisection in
+    ``Package.by_version``)."""
     by_version = pkg.by_version
-    i = bisect_left(by_version, version_key(pv.version))
+    i = bisect_left(by_version, version_key(pkg.format, pv.version))
     links: list[Child] = []
     if i > 0:
         before = by_version[i - 1][1]
