@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import boto3
 import pytest
@@ -413,3 +413,24 @@ def test_large_group_hierarchies_are_cut_and_paged(seeded: Seeded) -> None:
         for i in range(60):
             c.delete_package_group(domain="many-groups", packageGroup=f"/pypi//lib-{i:03}$")
         c.delete_domain(domain="many-groups")
+
+
+def test_domain_search_finds_packages_in_every_repository(seeded: Seeded) -> None:
+    domain = get(f"{seeded.server.endpoint_url}{seeded.domain_path}")
+    forms = [a for t, a in domain.parsed.starts if t == "form"]
+    assert any((a.get("action") or "").endswith(f"{DOMAIN}/search") for a in forms)
+    search = f"{seeded.server.endpoint_url}{seeded.domain_path}/search"
+    npm = get(search + "?format=npm")
+    repos_by_package = {}
+    for label, href in npm.parsed.anchors:
+        if "/package?" in href:
+            repos_by_package[label] = href.split("/repositories/", 1)[1].split("/", 1)[0]
+    assert repos_by_package == {"@acme/ui-kit": "team-a", EVIL_NAME: "team-a", "left-pad": "npm-store"}
+    assert "3 matching packages." in npm.parsed.text
+    pad = get(search + "?q=PAD")
+    assert "left-pad" in pad.parsed.text and "ui-kit" not in pad.parsed.text
+    evil = get(search + "?" + urlencode({"q": EVIL_NAME}))
+    assert_inert(evil)
+    assert [a.get("value") for t, a in evil.parsed.starts if t == "input"] == [EVIL_NAME]
+    assert "1 matching package." in evil.parsed.text
+    assert "No package matches." in get(search + "?q=nothing-like-this").parsed.text

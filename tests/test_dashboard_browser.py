@@ -151,6 +151,16 @@ def test_clicking_through_every_view(b: Any, seeded: Seeded) -> None:
     shoot(b, "2-domain")
     assert_clean(b)
 
+    # The domain's package search, by keyboard: "/" focuses it, Enter submits.
+    b.find_element(By.TAG_NAME, "h1").click()
+    b.switch_to.active_element.send_keys("/")
+    b.switch_to.active_element.send_keys("kit", Keys.ENTER)
+    wait(b, lambda: "/search?" in b.current_url)
+    assert heading(b) == f"Packages in {DOMAIN}"
+    shoot(b, "2b-search")
+    assert_clean(b)
+    b.back()
+
     click_link(b, "team-a")
     assert heading(b) == "Repository team-a"
     shoot(b, "3-repository")

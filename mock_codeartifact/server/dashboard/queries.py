@@ -107,6 +107,25 @@ def package_page(
     return Page([packages[k] for k in found], first - lo, _rel(nxt, lo), None, None)
 
 
+def search_domain(d: Domain, fmt: str | None, query: str | None, limit: int) -> list[tuple[Repository, Package]]:
+    """Up to ``limit`` packages of the domain's repositories (by repository name, then ListPackages order) of
+    format ``fmt`` whose name or namespace contains ``query``; stops as soon as ``limit`` are found."""
+    out: list[tuple[Repository, Package]] = []
+    needle = query.casefold() if query else None
+    for name in sorted(d.repositories):
+        repo = d.repositories[name]
+        packages = table(repo)
+        keys = packages.keys_sorted
+        lo, hi = (bisect_left(keys, (fmt,)), bisect_left(keys, (fmt + "\x00",))) if fmt else (0, len(keys))
+        for i in range(lo, hi):
+            key = keys[i]
+            if needle is None or needle in key[2].casefold() or needle in key[1].casefold():
+                out.append((repo, packages[key]))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
 def _rel(index: int | None, lo: int) -> int | None:
     return None if index is None else index - lo
 

@@ -94,6 +94,8 @@ def handle(request: Request, backend: Backend) -> Response:
         tail = parts[3:]
         if not tail:
             return _html(views.domain_view(backend, where))
+        if tail == ["search"]:
+            return _html(views.search_view(backend, where, args))
         if tail == ["package-groups"]:
             return _html(views.groups_view(backend, where))
         if tail == ["package-group"]:

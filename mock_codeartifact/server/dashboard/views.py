@@ -32,6 +32,7 @@ from .queries import (
     groups_of,
     package_page,
     repository_counts,
+    search_domain,
     upstream_graph,
     version_page,
 )
@@ -42,6 +43,7 @@ STATUSES = ("Published", "Unfinished", "Unlisted", "Archived", "Disposed")
 MAX_GRAPH_NODES = 80
 MAX_TREE_NODES = 400  # groups drawn on the tree page; the rest are reached through their parents' pages
 MAX_TREE_CHILDREN = 50
+MAX_SEARCH_RESULTS = 200
 
 
 class NotFound(Exception):
@@ -281,11 +283,61 @@ def domain_view(backend: Backend, w: Where) -> Safe:
             f"Domain {d.name}",
             w.crumbs()[:-1] + [(d.name, None)],
             summary,
+            section(
+                "Find packages",
+                _search_form(f"{w.url}/search", None, None, "Search", w.url, "Search packages in every repository"),
+                id="search",
+            ),
             section("Repositories", graph_part, repo_table, id="repositories"),
             section(
                 "Resource policy",
                 json_block(policy) if policy else tag("p", "No resource policy is attached.", class_="empty"),
                 id="policy",
+            ),
+        )
+
+
+def search_view(backend: Backend, w: Where, args: dict[str, str]) -> Safe:
+    """Packages of every repository of the domain whose name or namespace contains ``q``, of one format or all."""
+    fmt = args.get("format") or None
+    if fmt not in FORMATS:
+        fmt = None
+    query = (args.get("q") or "").strip()[:255] or None
+    with locked_domain(backend, w) as (st, d):
+        found = search_domain(d, fmt, query, MAX_SEARCH_RESULTS + 1)
+        rows = []
+        for repo, pkg in found[:MAX_SEARCH_RESULTS]:
+            default = pkg.default_display_version()
+            rows.append(
+                [
+                    tag("a", display_name(pkg), href=package_url(w, repo.name, pkg)),
+                    tag("a", repo.name, href=w.repo_url(repo.name)),
+                    tag("span", pkg.format, class_=f"fmt fmt-{pkg.format}"),
+                    f"{len(pkg.versions):,}",
+                    tag("a", default, href=version_url(w, repo.name, pkg, default))
+                    if default
+                    else tag("span", "—", class_="muted"),
+                ]
+            )
+        note = (
+            tag("p", f"Showing the first {MAX_SEARCH_RESULTS} matches: refine the search.", class_="hint")
+            if len(found) > MAX_SEARCH_RESULTS
+            else tag("p", f"{len(found):,} matching package{'' if len(found) == 1 else 's'}.", class_="hint")
+        )
+        return page(
+            f"Packages in {d.name}",
+            w.crumbs() + [("Search", None)],
+            section(
+                "Search",
+                _search_form(f"{w.url}/search", query, fmt, "Search", f"{w.url}/search", "Search packages"),
+                note,
+                html_table(
+                    ["Package", "Repository", "Format", "Versions", "Default version"],
+                    rows,
+                    caption="Matching packages",
+                    empty="No package matches.",
+                ),
+                id="results",
             ),
         )
 
@@ -396,25 +448,9 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
         )
 
 
-def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | None, start: int) -> Safe:
-    path = w.repo_url(repo.name)
-    pg = package_page(repo, fmt, query, start)
-    rows = []
-    for pkg in pg.items:
-        default = pkg.default_display_version()
-        rows.append(
-            [
-                tag("a", display_name(pkg), href=package_url(w, repo.name, pkg)),
-                tag("span", pkg.format, class_=f"fmt fmt-{pkg.format}"),
-                pkg.namespace if pkg.namespace is not None else tag("span", "—", class_="muted"),
-                f"{len(pkg.versions):,}",
-                tag("a", default, href=version_url(w, repo.name, pkg, default))
-                if default
-                else tag("span", "—", class_="muted"),
-                tag("span", badge(pkg.publish, "publish"), " ", badge(pkg.upstream, "upstream"), class_="pair"),
-            ]
-        )
-    form = tag(
+def _search_form(action: str, query: str | None, fmt: str | None, button: str, clear: str, label: str) -> Safe:
+    """Package name (substring of name or namespace) and format: a GET form; "/" focuses its field."""
+    return tag(
         "form",
         tag(
             "label",
@@ -441,14 +477,35 @@ def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | 
             ),
             class_="field",
         ),
-        tag("button", "Filter", type="submit", class_="button primary"),
-        tag("a", "Clear", href=path + "#packages", class_="button") if (fmt or query) else None,
+        tag("button", button, type="submit", class_="button primary"),
+        tag("a", "Clear", href=clear, class_="button") if (fmt or query) else None,
         method="get",
-        action=path + "#packages",
+        action=action,
         class_="filters",
         role="search",
-        aria_label="Filter packages",
+        aria_label=label,
     )
+
+
+def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | None, start: int) -> Safe:
+    path = w.repo_url(repo.name)
+    pg = package_page(repo, fmt, query, start)
+    rows = []
+    for pkg in pg.items:
+        default = pkg.default_display_version()
+        rows.append(
+            [
+                tag("a", display_name(pkg), href=package_url(w, repo.name, pkg)),
+                tag("span", pkg.format, class_=f"fmt fmt-{pkg.format}"),
+                pkg.namespace if pkg.namespace is not None else tag("span", "—", class_="muted"),
+                f"{len(pkg.versions):,}",
+                tag("a", default, href=version_url(w, repo.name, pkg, default))
+                if default
+                else tag("span", "—", class_="muted"),
+                tag("span", badge(pkg.publish, "publish"), " ", badge(pkg.upstream, "upstream"), class_="pair"),
+            ]
+        )
+    form = _search_form(path + "#packages", query, fmt, "Filter", path + "#packages", "Filter packages")
     return section(
         "Packages",
         form,
