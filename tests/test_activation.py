@@ -290,7 +290,9 @@ def test_every_call_is_applied_once_across_activations(creds):
         with mock_codeartifact():
             client = boto3.client("codeartifact", region_name="us-east-1")
             client.create_domain(domain="my-domain")
-            put = client.put_domain_permissions_policy(domain="my-domain", policyDocument="{}")["policy"]
+            put = client.put_domain_permissions_policy(
+                domain="my-domain", policyDocument='{"Version": "2012-10-17", "Statement": []}'
+            )["policy"]
             assert client.get_domain_permissions_policy(domain="my-domain")["policy"] == put
 
 

@@ -87,7 +87,7 @@ def test_stale_revision_is_a_conflict_and_changes_nothing(client, target):
     current = target.put()
     before = snapshot(client)
     with raises("ConflictException", 409, resourceType=target.kind, resourceId=target.resource_id):
-        target.put('{"Version": "2012-10-17"}', policyRevision=first["revision"])
+        target.put('{"Version": "2012-10-17", "Statement": []}', policyRevision=first["revision"])
     with raises("ConflictException", 409, resourceType=target.kind, resourceId=target.resource_id):
         target.delete(policyRevision=first["revision"])
     assert snapshot(client) == before
@@ -131,8 +131,8 @@ def test_missing_resources(client, target):
 
 
 def test_largest_document_is_accepted(client, target):
-    filler = "x" * (7168 - len('{"Sid": ""}'))
-    document = '{"Sid": "' + filler + '"}'
+    shell = '{"Version": "2012-10-17", "Statement": [], "Id": ""}'
+    document = shell.replace('"Id": ""', '"Id": "' + "x" * (7168 - len(shell)) + '"')
     assert len(document) == 7168
     assert target.put(document)["document"] == document
 

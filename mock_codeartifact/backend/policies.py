@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import json
 import os
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..authz.policy import PolicyError, PolicyParseError, parse_policy_cached
 from ..errors import ValidationException, conflict, not_found
 from .store import Call
 
@@ -51,12 +51,13 @@ def _check_revision(resource: HasPolicy, revision: str | None, resource_type: st
 def _put(
     resource: HasPolicy, document: str, revision: str | None, resource_type: str, resource_id: str
 ) -> dict[str, Any]:
+    # Validated before the revision is compared: a malformed request fails the same way whatever the state.
     try:
-        parsed = json.loads(document)
-    except ValueError:
-        raise ValidationException("The policy document is not valid JSON", reason="CANNOT_PARSE") from None
-    if not isinstance(parsed, dict):
-        raise ValidationException("The policy document must be a JSON object", reason="CANNOT_PARSE")
+        parse_policy_cached(document)
+    except PolicyParseError as err:
+        raise ValidationException(str(err), reason="CANNOT_PARSE") from None
+    except PolicyError as err:
+        raise ValidationException(str(err)) from None
     _check_revision(resource, revision, resource_type, resource_id)
     resource.policy = Policy(resource.arn, _new_revision(), document)
     return {"policy": resource.policy.describe()}

@@ -1,0 +1,715 @@
+"""The IAM policy language for resource policies: parse and validate a document once, evaluate it cheaply.
+
+A document is parsed into an immutable :class:`Policy` whose statements are pre-compiled (wildcards become
+regular expressions, principals become a set of canonical keys, condition values are converted to the operator's
+type), so :func:`evaluate` does no JSON parsing and no regex compilation per call. The module knows the IAM
+grammar only: nothing of CodeArtifact, HTTP or the backend.
+
+Evaluation follows AWS's documented rules for one resource policy: a statement applies when its principal, action,
+resource and every condition match; a matching ``Deny`` beats any ``Allow``; no matching statement means the policy
+does not decide (:attr:`Decision.NOT_APPLICABLE`). See docs/authorization.md, "Policy language".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import functools
+import ipaddress
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = [
+    "AuthzRequest",
+    "Decision",
+    "Policy",
+    "PolicyError",
+    "PolicyParseError",
+    "Statement",
+    "combine",
+    "evaluate",
+    "parse_policy",
+    "parse_policy_cached",
+]
+
+ContextValue = str | bool | Sequence[str]
+
+
+class PolicyError(ValueError):
+    """A policy document that AWS would refuse; ``str(e)`` is the message for a ValidationException."""
+
+
+class PolicyParseError(PolicyError):
+    """The document is not JSON, or not a JSON object (AWS's ``CANNOT_PARSE`` case)."""
+
+
+class Decision(enum.Enum):
+    """What one policy (or several, see :func:`combine`) says about a request."""
+
+    ALLOW = "Allow"
+    EXPLICIT_DENY = "ExplicitDeny"
+    NOT_APPLICABLE = "NotApplicable"  # no statement matched: the policy neither allows nor denies
+
+
+@dataclass(frozen=True)
+class AuthzRequest:
+    """One authorization question: may ``principal_arn`` perform ``action`` on ``resource``?
+
+    ``context`` holds request condition keys other than the principal ones (``aws:ResourceTag/team``,
+    ``aws:RequestTag/k``, ``aws:TagKeys``, ...); key names are case-insensitive. ``aws:PrincipalAccount``,
+    ``aws:PrincipalArn`` and ``aws:PrincipalType`` are derived from the principal.
+    """
+
+    principal_arn: str
+    principal_account: str
+    action: str
+    resource: str
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Wildcards
+
+
+def _glob_regex(pattern: str) -> str:
+    """``*`` = any run of characters, ``?`` = exactly one; everything else literal."""
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+def _arn_regex(pattern: str) -> str:
+    """ARN matching as IAM does it: the five leading colon-separated components are matched one by one (a
+    wildcard stays inside its component); the resource part, which may itself hold colons, is matched whole."""
+    parts = pattern.split(":", 5)
+    out = []
+    for i, part in enumerate(parts):
+        if i < 5 and i < len(parts) - 1:
+            out.append("".join("[^:]*" if c == "*" else "[^:]" if c == "?" else re.escape(c) for c in part))
+        else:
+            out.append(_glob_regex(part))
+    return ":".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """A set of patterns compiled for one membership test: exact strings in a set, wildcards in one regex."""
+
+    any: bool
+    exact: frozenset[str]
+    regex: re.Pattern[str] | None
+
+    def matches(self, value: str) -> bool:
+        if self.any or value in self.exact:
+            return True
+        return self.regex is not None and self.regex.fullmatch(value) is not None
+
+
+def _compile_patterns(patterns: Sequence[str], to_regex: Callable[[str], str], flags: int = 0) -> _Patterns:
+    exact = frozenset(p for p in patterns if "*" not in p and "?" not in p)
+    wild = [p for p in patterns if p not in exact]
+    if "*" in wild:
+        return _Patterns(True, frozenset(), None)
+    regex = re.compile("|".join(f"(?:{to_regex(p)})" for p in wild), flags | re.DOTALL) if wild else None
+    return _Patterns(False, exact, regex)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Principals
+#
+# Both sides are reduced to canonical keys, so matching is one set intersection. A caller is the chain of
+# identities AWS evaluates for it (account, then role or user, then session): an account key matches every
+# principal of the account; a role key matches the role's sessions. Role and user names are compared without
+# their path, as AWS resolves a principal ARN to the entity's unique id when the policy is saved.
+
+_PRINCIPAL_ARN = re.compile(r"arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)", re.DOTALL)
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    keys: frozenset[str]  # the caller's chain: account, role/user, session
+    principal_type: str  # aws:PrincipalType
+    condition_arn: str  # aws:PrincipalArn (the role's ARN for an assumed-role session)
+    account: str
+
+
+def _principal_key(value: str) -> str | None:
+    """The canonical key of a principal named in a policy, or None when the value is not a valid AWS principal."""
+    if _ACCOUNT_ID.fullmatch(value):
+        return f"account:{value}"
+    m = _PRINCIPAL_ARN.fullmatch(value)
+    if m is None or "*" in value or "?" in value:
+        return None
+    _, service, account, resource = m.groups()
+    kind, _, rest = resource.partition("/")
+    if service == "iam":
+        if resource == "root":
+            return f"account:{account}"
+        if kind in ("user", "role") and rest and not rest.endswith("/"):
+            return f"{kind}:{account}:{rest.rsplit('/', 1)[-1]}"
+        return None
+    if kind == "assumed-role":
+        role, _, session = rest.partition("/")
+        if role and session and "/" not in session:
+            return f"session:{account}:{role}:{session}"
+        return None
+    if kind == "federated-user" and rest and "/" not in rest:
+        return f"federated-user:{account}:{rest}"
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _identity(principal_arn: str, principal_account: str) -> _Identity:
+    account_key = f"account:{principal_account}"
+    m = _PRINCIPAL_ARN.fullmatch(principal_arn)
+    if m is None:
+        return _Identity(frozenset({account_key, f"arn:{principal_arn}"}), "Unknown", principal_arn, principal_account)
+    partition, service, account, resource = m.groups()
+    kind, _, rest = resource.partition("/")
+    name = rest.rsplit("/", 1)[-1]
+    if service == "iam" and resource == "root":
+        return _Identity(frozenset({account_key}), "Account", principal_arn, principal_account)
+    if service == "iam" and kind == "user":
+        return _Identity(frozenset({account_key, f"user:{account}:{name}"}), "User", principal_arn, principal_account)
+    if service == "iam" and kind == "role":
+        # A role named directly as the caller stands for a session of that role.
+        keys = frozenset({account_key, f"role:{account}:{name}"})
+        return _Identity(keys, "AssumedRole", principal_arn, principal_account)
+    if service == "sts" and kind == "assumed-role":
+        role, _, session = rest.partition("/")
+        keys = frozenset({account_key, f"role:{account}:{role}", f"session:{account}:{role}:{session}"})
+        return _Identity(keys, "AssumedRole", f"arn:{partition}:iam::{account}:role/{role}", principal_account)
+    if kind == "federated-user":
+        keys = frozenset({account_key, f"federated-user:{account}:{name}"})
+        return _Identity(keys, "FederatedUser", principal_arn, principal_account)
+    return _Identity(frozenset({account_key, f"arn:{principal_arn}"}), "Unknown", principal_arn, principal_account)
+
+
+@dataclass(frozen=True, slots=True)
+class _Principals:
+    any: bool
+    keys: frozenset[str]
+
+    def matches(self, identity: _Identity) -> bool:
+        return self.any or not self.keys.isdisjoint(identity.keys)
+
+    def covers(self, identity: _Identity) -> bool:
+        """NotPrincipal: the caller is exempt only when every link of its chain is named (AWS's documented
+        advice to list the account, the role and the session together)."""
+        return self.any or identity.keys <= self.keys
+
+
+_PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+
+
+def _compile_principal(value: Any, element: str) -> _Principals:
+    if value == "*":
+        return _Principals(True, frozenset())
+    if not isinstance(value, dict) or not value:
+        raise PolicyError(f'{element} must be "*" or an object such as {{"AWS": "123456789012"}}')
+    keys: set[str] = set()
+    for kind, names in value.items():
+        if kind not in _PRINCIPAL_TYPES:
+            raise PolicyError(
+                f"Invalid principal type {kind!r} in {element}; expected one of {', '.join(_PRINCIPAL_TYPES)}"
+            )
+        for name in _string_list(names, f"{element}.{kind}"):
+            if kind != "AWS":
+                keys.add(f"{kind.lower()}:{name}")  # kept for completeness: never an AWS caller of this mock
+            elif name == "*":
+                return _Principals(True, frozenset())
+            else:
+                key = _principal_key(name)
+                if key is None:
+                    raise PolicyError(f"Invalid principal in policy: {name!r}")
+                keys.add(key)
+    return _Principals(False, frozenset(keys))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Conditions
+
+_ANY_VALUE, _ALL_VALUES = 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Condition:
+    operator: str
+    key: str  # lower-cased: condition key names are case-insensitive
+    qualifier: int  # 0, _ANY_VALUE or _ALL_VALUES
+    if_exists: bool
+    negated: bool
+    test: Callable[[str], bool]  # does one request value match one of the policy's values (positive form)?
+    null_expected: bool | None  # the Null operator: True = the key must be absent
+
+    def holds(self, values: tuple[str, ...] | None) -> bool:
+        if self.null_expected is not None:
+            return (not values) == self.null_expected
+        if not values:
+            if self.if_exists:
+                return True
+            if self.qualifier == _ALL_VALUES:
+                return True
+            if self.qualifier == _ANY_VALUE:
+                return False
+            return self.negated
+        test, negated = self.test, self.negated
+        if self.qualifier == _ALL_VALUES:
+            return all(test(v) != negated for v in values)
+        if self.qualifier == _ANY_VALUE:
+            return any(test(v) != negated for v in values)
+        return any(test(v) for v in values) != negated
+
+
+def _scalar(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return json.dumps(value)
+    raise PolicyError(f"{where}: condition values must be strings, numbers or booleans, got {json.dumps(value)}")
+
+
+def _string_test(values: list[str]) -> Callable[[str], bool]:
+    return frozenset(values).__contains__
+
+
+def _ignore_case_test(values: list[str]) -> Callable[[str], bool]:
+    folded = frozenset(v.casefold() for v in values)
+    return lambda v: v.casefold() in folded
+
+
+def _like_test(values: list[str]) -> Callable[[str], bool]:
+    patterns = _compile_patterns(values, _glob_regex)
+    return patterns.matches
+
+
+def _arn_test(values: list[str]) -> Callable[[str], bool]:
+    regex = re.compile("|".join(f"(?:{_arn_regex(v)})" for v in values), re.DOTALL)
+    return lambda v: regex.fullmatch(v) is not None
+
+
+def _bool_test(values: list[str]) -> Callable[[str], bool]:
+    for v in values:
+        if v.lower() not in ("true", "false"):
+            raise PolicyError(f"Bool condition values must be true or false, got {v!r}")
+    lowered = frozenset(v.lower() for v in values)
+    return lambda v: v.lower() in lowered
+
+
+def _binary_test(values: list[str]) -> Callable[[str], bool]:
+    decoded = set()
+    for v in values:
+        try:
+            decoded.add(base64.b64decode(v, validate=True))
+        except (binascii.Error, ValueError):
+            raise PolicyError(f"BinaryEquals condition values must be base64, got {v!r}") from None
+
+    def test(value: str) -> bool:
+        try:
+            return base64.b64decode(value, validate=True) in decoded
+        except (binascii.Error, ValueError):
+            return False
+
+    return test
+
+
+def _number(value: str) -> float | None:
+    try:
+        result = float(value)
+    except ValueError:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def _date(value: str) -> float | None:
+    """A date condition value: ISO 8601 (a date, or a date and time with an optional zone; UTC if none) or
+    seconds since the epoch."""
+    number = _number(value)
+    if number is not None:
+        return number
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.timestamp()
+
+
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    "Equals": lambda a, b: a == b,
+    "LessThan": lambda a, b: a < b,
+    "LessThanEquals": lambda a, b: a <= b,
+    "GreaterThan": lambda a, b: a > b,
+    "GreaterThanEquals": lambda a, b: a >= b,
+}
+
+
+def _ordered_test(
+    kind: str, compare: Callable[[float, float], bool], convert: Callable[[str], float | None]
+) -> Callable[[list[str]], Callable[[str], bool]]:
+    def build(values: list[str]) -> Callable[[str], bool]:
+        limits = []
+        for v in values:
+            converted = convert(v)
+            if converted is None:
+                raise PolicyError(f"{kind} condition value {v!r} is not a valid {kind.lower()}")
+            limits.append(converted)
+
+        def test(value: str) -> bool:
+            converted = convert(value)
+            return converted is not None and any(compare(converted, limit) for limit in limits)
+
+        return test
+
+    return build
+
+
+def _ip_test(values: list[str]) -> Callable[[str], bool]:
+    networks = []
+    for v in values:
+        try:
+            networks.append(ipaddress.ip_network(v, strict=False))
+        except ValueError:
+            raise PolicyError(f"IpAddress condition value {v!r} is not an IP address or CIDR block") from None
+
+    def test(value: str) -> bool:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return False
+        return any(address in network for network in networks)
+
+    return test
+
+
+# operator name (lower case) -> (canonical name, negated, test builder)
+_OPERATORS: dict[str, tuple[str, bool, Callable[[list[str]], Callable[[str], bool]]]] = {}
+
+
+def _register(name: str, negated: bool, build: Callable[[list[str]], Callable[[str], bool]]) -> None:
+    _OPERATORS[name.lower()] = (name, negated, build)
+
+
+for _name, _negated, _build in (
+    ("StringEquals", False, _string_test),
+    ("StringNotEquals", True, _string_test),
+    ("StringEqualsIgnoreCase", False, _ignore_case_test),
+    ("StringNotEqualsIgnoreCase", True, _ignore_case_test),
+    ("StringLike", False, _like_test),
+    ("StringNotLike", True, _like_test),
+    ("ArnEquals", False, _arn_test),
+    ("ArnLike", False, _arn_test),
+    ("ArnNotEquals", True, _arn_test),
+    ("ArnNotLike", True, _arn_test),
+    ("Bool", False, _bool_test),
+    ("BinaryEquals", False, _binary_test),
+    ("IpAddress", False, _ip_test),
+    ("NotIpAddress", True, _ip_test),
+):
+    _register(_name, _negated, _build)
+for _family, _convert in (("Numeric", _number), ("Date", _date)):
+    _register(f"{_family}Equals", False, _ordered_test(_family, _COMPARISONS["Equals"], _convert))
+    _register(f"{_family}NotEquals", True, _ordered_test(_family, _COMPARISONS["Equals"], _convert))
+    for _suffix in ("LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals"):
+        _register(f"{_family}{_suffix}", False, _ordered_test(_family, _COMPARISONS[_suffix], _convert))
+
+_QUALIFIERS = {"foranyvalue": _ANY_VALUE, "forallvalues": _ALL_VALUES}
+
+
+def _compile_condition_block(block: Any) -> tuple[_Condition, ...]:
+    if not isinstance(block, dict):
+        raise PolicyError('Condition must be an object such as {"StringEquals": {"aws:PrincipalAccount": "..."}}')
+    conditions = []
+    for operator, entries in block.items():
+        qualifier = 0
+        name = operator
+        prefix, colon, rest = operator.partition(":")
+        if colon:
+            if prefix.lower() not in _QUALIFIERS:
+                raise PolicyError(
+                    f"Unknown condition operator {operator!r}: the only qualifiers are ForAnyValue and ForAllValues"
+                )
+            qualifier, name = _QUALIFIERS[prefix.lower()], rest
+        if_exists = name.lower().endswith("ifexists") and name.lower() != "ifexists"
+        base = name[: -len("IfExists")] if if_exists else name
+        if not isinstance(entries, dict) or not entries:
+            raise PolicyError(f"Condition operator {operator!r} must map condition keys to values")
+        if base.lower() == "null":
+            if qualifier or if_exists:
+                raise PolicyError(f"Unknown condition operator {operator!r}: Null takes no qualifier or IfExists")
+            for key, raw in entries.items():
+                values = _condition_values(raw, operator, key)
+                flags = {v.lower() for v in values}
+                if not flags <= {"true", "false"} or len(flags) != 1:
+                    raise PolicyError(f"Null condition values must be true or false, got {raw!r}")
+                conditions.append(_Condition("Null", key.lower(), 0, False, False, _never, "true" in flags))
+            continue
+        known = _OPERATORS.get(base.lower())
+        if known is None:
+            raise PolicyError(f"Unknown condition operator {operator!r}")
+        canonical, negated, build = known
+        for key, raw in entries.items():
+            values = _condition_values(raw, operator, key)
+            conditions.append(_Condition(canonical, key.lower(), qualifier, if_exists, negated, build(values), None))
+    return tuple(conditions)
+
+
+def _never(_: str) -> bool:
+    return False
+
+
+def _condition_values(raw: Any, operator: str, key: str) -> list[str]:
+    if not isinstance(key, str) or not key:
+        raise PolicyError(f"Condition operator {operator!r} has an empty condition key")
+    where = f"Condition {operator} {key}"
+    if isinstance(raw, list):
+        if not raw:
+            raise PolicyError(f"{where}: the list of values is empty")
+        return [_scalar(v, where) for v in raw]
+    return [_scalar(raw, where)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Statements and documents
+
+_VERSIONS = ("2012-10-17", "2008-10-17")
+_POLICY_ELEMENTS = ("Version", "Id", "Statement")
+_STATEMENT_ELEMENTS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+_ACTION = re.compile(r"[A-Za-z0-9*?-]+:[A-Za-z0-9*?_.-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One compiled statement. Matching is done by :func:`evaluate`; the fields are not public API."""
+
+    sid: str | None
+    deny: bool
+    principal: _Principals | None  # None: no principal element (matches every caller)
+    not_principal: bool
+    action: _Patterns
+    not_action: bool
+    resource: _Patterns | None  # None: no resource element (the resource the policy is attached to)
+    not_resource: bool
+    conditions: tuple[_Condition, ...]
+
+    @property
+    def effect(self) -> str:
+        return "Deny" if self.deny else "Allow"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A parsed, validated policy document; immutable and safe to share between threads."""
+
+    version: str | None
+    id: str | None
+    statements: tuple[Statement, ...]
+
+
+def _string_list(value: Any, element: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    raise PolicyError(f"{element} must be a string or a non-empty list of strings")
+
+
+def _compile_statement(raw: Any) -> Statement:
+    if not isinstance(raw, dict):
+        raise PolicyError("must be a JSON object")
+    unknown = [k for k in raw if k not in _STATEMENT_ELEMENTS]
+    if unknown:
+        raise PolicyError(f"unsupported element {unknown[0]!r}; a statement has only {', '.join(_STATEMENT_ELEMENTS)}")
+    sid = raw.get("Sid")
+    if sid is not None and not isinstance(sid, str):
+        raise PolicyError("Sid must be a string")
+    effect = raw.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        if effect is None:
+            raise PolicyError("missing required element Effect")
+        raise PolicyError(f'Effect must be "Allow" or "Deny", got {json.dumps(effect)}')
+
+    if "Principal" in raw and "NotPrincipal" in raw:
+        raise PolicyError("a statement cannot have both Principal and NotPrincipal")
+    if "Principal" not in raw and "NotPrincipal" not in raw:
+        raise PolicyError("missing required element Principal (a resource policy names who it applies to)")
+    principal_element = "Principal" if "Principal" in raw else "NotPrincipal"
+    principal = _compile_principal(raw[principal_element], principal_element)
+
+    if "Action" in raw and "NotAction" in raw:
+        raise PolicyError("a statement cannot have both Action and NotAction")
+    if "Action" not in raw and "NotAction" not in raw:
+        raise PolicyError("missing required element Action or NotAction")
+    action_element = "Action" if "Action" in raw else "NotAction"
+    actions = _string_list(raw[action_element], action_element)
+    for action in actions:
+        if action != "*" and not _ACTION.fullmatch(action):
+            raise PolicyError(
+                f"invalid action {action!r}: expected service:ActionName, such as codeartifact:ReadFromRepository"
+            )
+    action_patterns = _compile_patterns([a.lower() for a in actions], _glob_regex)
+
+    if "Resource" in raw and "NotResource" in raw:
+        raise PolicyError("a statement cannot have both Resource and NotResource")
+    resource_patterns = None
+    resource_element = "Resource" if "Resource" in raw else "NotResource" if "NotResource" in raw else None
+    if resource_element is not None:
+        resources = _string_list(raw[resource_element], resource_element)
+        for resource in resources:
+            if resource != "*" and not (resource.startswith("arn:") and (resource.count(":") >= 5 or "*" in resource)):
+                raise PolicyError(f'invalid resource {resource!r}: expected "*" or an ARN')
+        resource_patterns = _compile_patterns(resources, _arn_regex)
+
+    conditions = _compile_condition_block(raw["Condition"]) if "Condition" in raw else ()
+    return Statement(
+        sid=sid,
+        deny=effect == "Deny",
+        principal=principal,
+        not_principal=principal_element == "NotPrincipal",
+        action=action_patterns,
+        not_action=action_element == "NotAction",
+        resource=resource_patterns,
+        not_resource=resource_element == "NotResource",
+        conditions=conditions,
+    )
+
+
+def parse_policy(document: str) -> Policy:
+    """Parse and validate a resource-policy document; raise :class:`PolicyError` with a clear message if AWS
+    would refuse it."""
+    try:
+        parsed = json.loads(document)
+    except ValueError as err:
+        raise PolicyParseError(f"The policy document is not valid JSON: {err}") from None
+    if not isinstance(parsed, dict):
+        raise PolicyParseError("The policy document must be a JSON object")
+    unknown = [k for k in parsed if k not in _POLICY_ELEMENTS]
+    if unknown:
+        raise PolicyError(
+            f"Invalid policy document: unsupported element {unknown[0]!r}; a policy has only Version, Id and Statement"
+        )
+    version = parsed.get("Version")
+    if version is not None and version not in _VERSIONS:
+        raise PolicyError(
+            f'Invalid policy document: Version must be "2012-10-17" or "2008-10-17", got {json.dumps(version)}'
+        )
+    policy_id = parsed.get("Id")
+    if policy_id is not None and not isinstance(policy_id, str):
+        raise PolicyError("Invalid policy document: Id must be a string")
+    if "Statement" not in parsed:
+        raise PolicyError("Invalid policy document: missing required element Statement")
+    raw_statements = parsed["Statement"]
+    if isinstance(raw_statements, dict):
+        raw_statements = [raw_statements]
+    if not isinstance(raw_statements, list):
+        raise PolicyError("Invalid policy document: Statement must be an object or a list of objects")
+    statements = []
+    for number, raw in enumerate(raw_statements, 1):
+        try:
+            statements.append(_compile_statement(raw))
+        except PolicyError as err:
+            sid = raw.get("Sid") if isinstance(raw, dict) else None
+            label = f"Statement {number}" + (f" (Sid {sid!r})" if isinstance(sid, str) and sid else "")
+            raise PolicyError(f"Invalid policy document: {label}: {err}") from None
+    return Policy(version=version, id=policy_id, statements=tuple(statements))
+
+
+@functools.lru_cache(maxsize=512)
+def parse_policy_cached(document: str) -> Policy:
+    """:func:`parse_policy`, memoized: stored policies are re-read on every authorized call."""
+    return parse_policy(document)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evaluation
+
+
+class _Context:
+    """Condition-key lookup for one request; the request's context is normalized only if a condition asks."""
+
+    __slots__ = ("_request", "_identity", "_values")
+
+    def __init__(self, request: AuthzRequest, identity: _Identity) -> None:
+        self._request = request
+        self._identity = identity
+        self._values: dict[str, tuple[str, ...]] | None = None
+
+    def get(self, key: str) -> tuple[str, ...] | None:
+        if self._values is None:
+            values = {k.lower(): _context_values(v) for k, v in self._request.context.items()}
+            identity = self._identity
+            values["aws:principalaccount"] = (identity.account,)
+            values["aws:principalarn"] = (identity.condition_arn,)
+            values["aws:principaltype"] = (identity.principal_type,)
+            self._values = values
+        return self._values.get(key)
+
+
+def _context_values(value: ContextValue) -> tuple[str, ...]:
+    if isinstance(value, bool):
+        return ("true" if value else "false",)
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def evaluate(policy: Policy, request: AuthzRequest) -> Decision:
+    """What ``policy`` says about ``request``: an explicit deny, an allow, or nothing (no statement matched)."""
+    identity = _identity(request.principal_arn, request.principal_account)
+    action = request.action.lower()
+    resource = request.resource
+    context: _Context | None = None
+    allowed = False
+    for statement in policy.statements:
+        if allowed and not statement.deny:
+            continue  # only a deny can still change the answer
+        if statement.action.matches(action) == statement.not_action:
+            continue
+        if statement.resource is not None and statement.resource.matches(resource) == statement.not_resource:
+            continue
+        principal = statement.principal
+        if principal is not None:
+            if statement.not_principal:
+                if principal.covers(identity):
+                    continue
+            elif not principal.matches(identity):
+                continue
+        if statement.conditions:
+            if context is None:
+                context = _Context(request, identity)
+            if not all(c.holds(context.get(c.key)) for c in statement.conditions):
+                continue
+        if statement.deny:
+            return Decision.EXPLICIT_DENY
+        allowed = True
+    return Decision.ALLOW if allowed else Decision.NOT_APPLICABLE
+
+
+def combine(*decisions: Decision) -> Decision:
+    """Several policies' answers as one: an explicit deny wins, then an allow; otherwise not applicable."""
+    if Decision.EXPLICIT_DENY in decisions:
+        return Decision.EXPLICIT_DENY
+    if Decision.ALLOW in decisions:
+        return Decision.ALLOW
+    return Decision.NOT_APPLICABLE
