@@ -82,16 +82,33 @@ def _glob_regex(pattern: str) -> str:
     return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
 
 
-def _arn_regex(pattern: str) -> str:
-    """ARN matching as IAM does it: the five leading colon-separated components are matched one by one (a
-    wildcard stays inside its component); the resource part, which may itself hold colons, is matched whole."""
-    parts = pattern.split(":", 5)
+def _resource_regex(pattern: str) -> str:
+    """A Resource ARN pattern as IAM matches it: wildcards work inside each colon-separated segment (``?`` is one
+    character of it); a ``*`` that ends a segment may run on across colons."""
+    segments = pattern.split(":")
     out = []
-    for i, part in enumerate(parts):
-        if i < 5 and i < len(parts) - 1:
-            out.append("".join("[^:]*" if c == "*" else "[^:]" if c == "?" else re.escape(c) for c in part))
-        else:
-            out.append(_glob_regex(part))
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        chars = []
+        for j, c in enumerate(segment):
+            if c == "*":
+                chars.append(".*" if last or j == len(segment) - 1 else "[^:]*")
+            elif c == "?":
+                chars.append("." if last else "[^:]")
+            else:
+                chars.append(re.escape(c))
+        out.append("".join(chars))
+    return ":".join(out)
+
+
+def _arn_condition_regex(pattern: str) -> str | None:
+    """ArnEquals/ArnLike: the six components of the ARN (the last, the resource, may hold colons) are compared
+    one by one, each with wildcards of its own. A value without six components matches nothing."""
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return None
+    out = ["".join("[^:]*" if c == "*" else "[^:]" if c == "?" else re.escape(c) for c in part) for part in parts[:5]]
+    out.append(_glob_regex(parts[5]))
     return ":".join(out)
 
 
@@ -291,7 +308,10 @@ def _like_test(values: list[str]) -> Callable[[str], bool]:
 
 
 def _arn_test(values: list[str]) -> Callable[[str], bool]:
-    regex = re.compile("|".join(f"(?:{_arn_regex(v)})" for v in values), re.DOTALL)
+    regexes = [r for r in map(_arn_condition_regex, values) if r is not None]
+    if not regexes:
+        return _never
+    regex = re.compile("|".join(f"(?:{r})" for r in regexes), re.DOTALL)
     return lambda v: regex.fullmatch(v) is not None
 
 
@@ -577,9 +597,11 @@ def _compile_statement(raw: Any) -> Statement:
     if resource_element is not None:
         resources = _string_list(raw[resource_element], resource_element)
         for resource in resources:
-            if resource != "*" and not (resource.startswith("arn:") and (resource.count(":") >= 5 or "*" in resource)):
+            if resource != "*" and not (
+                resource.startswith("arn:") and (resource.count(":") >= 5 or "*" in resource or "?" in resource)
+            ):
                 raise PolicyError(f'invalid resource {resource!r}: expected "*" or an ARN')
-        resource_patterns = _compile_patterns(resources, _arn_regex)
+        resource_patterns = _compile_patterns(resources, _resource_regex)
 
     conditions = _compile_condition_block(raw["Condition"]) if "Condition" in raw else ()
     return Statement(
@@ -691,7 +713,8 @@ def evaluate(policy: Policy, request: AuthzRequest) -> Decision:
         principal = statement.principal
         if principal is not None:
             if statement.not_principal:
-                if principal.covers(identity):
+                # A Deny spares only a caller whose whole chain is named; an Allow leaves out anyone named.
+                if principal.covers(identity) if statement.deny else principal.matches(identity):
                     continue
             elif not principal.matches(identity):
                 continue
