@@ -153,6 +153,15 @@ class _Identity:
     principal_type: str  # aws:PrincipalType
     condition_arn: str  # aws:PrincipalArn (the role's ARN for an assumed-role session)
     account: str
+    condition_values: dict[str, tuple[str, ...]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        values = {
+            "aws:principalaccount": (self.account,),
+            "aws:principalarn": (self.condition_arn,),
+            "aws:principaltype": (self.principal_type,),
+        }
+        object.__setattr__(self, "condition_values", values)
 
 
 def _principal_key(value: str) -> str | None:
@@ -537,6 +546,15 @@ class Statement:
     def effect(self) -> str:
         return "Deny" if self.deny else "Allow"
 
+    def applies_to(self, identity: _Identity) -> bool:
+        principal = self.principal
+        if principal is None:
+            return True
+        if not self.not_principal:
+            return principal.matches(identity)
+        # A Deny spares only a caller whose whole chain is named; an Allow leaves out anyone named.
+        return not (principal.covers(identity) if self.deny else principal.matches(identity))
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -545,6 +563,35 @@ class Policy:
     version: str | None
     id: str | None
     statements: tuple[Statement, ...]
+    # (action, resource, principal ARN, principal account) -> the statements whose Action, Resource and principal
+    # elements match, denies first. Filled as requests come: the same few callers, actions and resources recur,
+    # so most calls check only conditions.
+    _candidates: dict[tuple[str, str, str, str], tuple[Statement, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def candidates(self, request: AuthzRequest) -> tuple[Statement, ...]:
+        """The statements that apply to ``request`` unless a condition says otherwise, denies first."""
+        key = (request.action, request.resource, request.principal_arn, request.principal_account)
+        found = self._candidates.get(key)
+        if found is None:
+            action, resource = request.action.lower(), request.resource
+            identity = _identity(request.principal_arn, request.principal_account)
+            matching = [
+                s
+                for s in self.statements
+                if s.action.matches(action) != s.not_action
+                and (s.resource is None or s.resource.matches(resource) != s.not_resource)
+                and s.applies_to(identity)
+            ]
+            found = tuple(s for s in matching if s.deny) + tuple(s for s in matching if not s.deny)
+            if len(self._candidates) >= _CANDIDATES_KEPT:
+                self._candidates.clear()  # a bound, not an LRU: the working set is small
+            self._candidates[key] = found
+        return found
+
+
+_CANDIDATES_KEPT = 4096
 
 
 def _string_list(value: Any, element: str) -> list[str]:
@@ -670,21 +717,19 @@ def parse_policy_cached(document: str) -> Policy:
 class _Context:
     """Condition-key lookup for one request; the request's context is normalized only if a condition asks."""
 
-    __slots__ = ("_request", "_identity", "_values")
+    __slots__ = ("_request", "_derived", "_values")
 
-    def __init__(self, request: AuthzRequest, identity: _Identity) -> None:
+    def __init__(self, request: AuthzRequest) -> None:
         self._request = request
-        self._identity = identity
+        self._derived = _identity(request.principal_arn, request.principal_account).condition_values
         self._values: dict[str, tuple[str, ...]] | None = None
 
     def get(self, key: str) -> tuple[str, ...] | None:
+        found = self._derived.get(key)
+        if found is not None:
+            return found
         if self._values is None:
-            values = {k.lower(): _context_values(v) for k, v in self._request.context.items()}
-            identity = self._identity
-            values["aws:principalaccount"] = (identity.account,)
-            values["aws:principalarn"] = (identity.condition_arn,)
-            values["aws:principaltype"] = (identity.principal_type,)
-            self._values = values
+            self._values = {k.lower(): _context_values(v) for k, v in self._request.context.items()}
         return self._values.get(key)
 
 
@@ -698,35 +743,16 @@ def _context_values(value: ContextValue) -> tuple[str, ...]:
 
 def evaluate(policy: Policy, request: AuthzRequest) -> Decision:
     """What ``policy`` says about ``request``: an explicit deny, an allow, or nothing (no statement matched)."""
-    identity = _identity(request.principal_arn, request.principal_account)
-    action = request.action.lower()
-    resource = request.resource
     context: _Context | None = None
-    allowed = False
-    for statement in policy.statements:
-        if allowed and not statement.deny:
-            continue  # only a deny can still change the answer
-        if statement.action.matches(action) == statement.not_action:
-            continue
-        if statement.resource is not None and statement.resource.matches(resource) == statement.not_resource:
-            continue
-        principal = statement.principal
-        if principal is not None:
-            if statement.not_principal:
-                # A Deny spares only a caller whose whole chain is named; an Allow leaves out anyone named.
-                if principal.covers(identity) if statement.deny else principal.matches(identity):
-                    continue
-            elif not principal.matches(identity):
-                continue
+    for statement in policy.candidates(request):
         if statement.conditions:
             if context is None:
-                context = _Context(request, identity)
+                context = _Context(request)
             if not all(c.holds(context.get(c.key)) for c in statement.conditions):
                 continue
-        if statement.deny:
-            return Decision.EXPLICIT_DENY
-        allowed = True
-    return Decision.ALLOW if allowed else Decision.NOT_APPLICABLE
+        # Candidates list denies first, so the first statement that applies decides.
+        return Decision.EXPLICIT_DENY if statement.deny else Decision.ALLOW
+    return Decision.NOT_APPLICABLE
 
 
 def combine(*decisions: Decision) -> Decision:
