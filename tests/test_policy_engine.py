@@ -39,6 +39,7 @@ DOMAIN = f"arn:aws:codeartifact:us-east-1:{OWNER}:domain/dom"
 REPO = f"arn:aws:codeartifact:us-east-1:{OWNER}:repository/dom/repo"
 OTHER_REPO = f"arn:aws:codeartifact:us-east-1:{OWNER}:repository/dom/other"
 PACKAGE = f"arn:aws:codeartifact:us-east-1:{OWNER}:package/dom/repo/npm//lodash"
+REPO_PREFIX = f"arn:aws:codeartifact:us-east-1:{OWNER}:repository/dom/"
 READ = "codeartifact:ReadFromRepository"
 
 ACCOUNT_OF = {ALICE: OTHER, BOB: OTHER, OTHER_ROOT: OTHER, CI_ROLE: OTHER, CI_SESSION: OTHER, OWNER_USER: OWNER}
@@ -570,6 +571,85 @@ CASES: list[tuple[str, list[dict[str, Any]], AuthzRequest, Decision]] = [
         request(**{"aws:RequestTag/team": "web"}),
         ALLOW,
     ),
+    # --- Policy variables (Version 2012-10-17) in Resource and condition values.
+    (
+        "variable-in-resource",
+        [st(Resource=f"{REPO_PREFIX}${{aws:username}}")],
+        request(resource=f"{REPO_PREFIX}alice"),
+        ALLOW,
+    ),
+    (
+        "variable-in-resource-other-user",
+        [st(Resource=f"{REPO_PREFIX}${{aws:username}}")],
+        request(principal=BOB, resource=f"{REPO_PREFIX}alice"),
+        NA,
+    ),
+    (
+        "variable-unresolved-matches-nothing",
+        [st(Resource=f"{REPO_PREFIX}${{aws:username}}")],
+        request(principal=CI_SESSION, resource=f"{REPO_PREFIX}alice"),
+        NA,
+    ),
+    (
+        "variable-default-value",
+        [st(Resource=f"{REPO_PREFIX}${{aws:username, 'shared'}}")],
+        request(principal=CI_SESSION, resource=f"{REPO_PREFIX}shared"),
+        ALLOW,
+    ),
+    (
+        "variable-in-notresource",
+        [st(), st("Deny", NotResource=f"{REPO_PREFIX}${{aws:username}}")],
+        request(resource=f"{REPO_PREFIX}bob"),
+        DENY,
+    ),
+    (
+        "variable-in-condition",
+        [st(**cond(StringEquals={"aws:ResourceTag/owner": "${aws:username}"}))],
+        request(**{"aws:ResourceTag/owner": "alice"}),
+        ALLOW,
+    ),
+    (
+        "variable-in-condition-mismatch",
+        [st(**cond(StringEquals={"aws:ResourceTag/owner": "${aws:username}"}))],
+        request(**{"aws:ResourceTag/owner": "bob"}),
+        NA,
+    ),
+    (
+        "variable-principal-account",
+        [st(**cond(StringEquals={"aws:ResourceTag/account": ["${aws:PrincipalAccount}"]}))],
+        request(principal=CI_SESSION, **{"aws:ResourceTag/account": OTHER}),
+        ALLOW,
+    ),
+    (
+        "variable-literal-star",
+        [st(**cond(StringLike={"aws:ResourceTag/x": "a${*}"}))],
+        request(**{"aws:ResourceTag/x": "ab"}),
+        NA,
+    ),
+    (
+        "variable-literal-star-matches-star",
+        [st(**cond(StringLike={"aws:ResourceTag/x": "a${*}"}))],
+        request(**{"aws:ResourceTag/x": "a*"}),
+        ALLOW,
+    ),
+    (
+        "variable-values-are-literal",
+        [st(**cond(StringLike={"aws:PrincipalArn": "arn:aws:iam::${aws:ResourceTag/who}"}))],
+        request(**{"aws:ResourceTag/who": "*"}),
+        NA,
+    ),
+    (
+        "variable-multivalued-key-unresolved",
+        [st(**cond(StringEquals={"aws:ResourceTag/x": "${aws:TagKeys}"}))],
+        request(**{"aws:TagKeys": ["a"], "aws:ResourceTag/x": "a"}),
+        ALLOW,
+    ),
+    (
+        "variable-multivalued-key-two-values",
+        [st(**cond(StringEquals={"aws:ResourceTag/x": "${aws:TagKeys}"}))],
+        request(**{"aws:TagKeys": ["a", "b"], "aws:ResourceTag/x": "a"}),
+        NA,
+    ),
     # --- Other operator families (keys the caller supplies in the context).
     (
         "numeric-less-than",
@@ -636,6 +716,15 @@ def test_statement_may_be_a_single_object() -> None:
 def test_version_2008_and_no_version() -> None:
     for document in ({"Version": "2008-10-17", "Statement": [st()]}, {"Statement": [st()]}):
         assert evaluate(parse_policy(json.dumps(document)), request()) is ALLOW
+
+
+@pytest.mark.parametrize("version", ["2008-10-17", None])
+def test_variables_are_plain_text_before_version_2012(version: str | None) -> None:
+    statement = st(Resource=f"{REPO_PREFIX}${{aws:username}}")
+    document = {"Statement": [statement]} | ({"Version": version} if version else {})
+    policy = parse_policy(json.dumps(document))
+    assert evaluate(policy, request(resource=f"{REPO_PREFIX}alice")) is NA
+    assert evaluate(policy, request(resource=f"{REPO_PREFIX}${{aws:username}}")) is ALLOW
 
 
 @pytest.mark.parametrize(

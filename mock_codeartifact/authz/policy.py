@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import enum
 import functools
 import ipaddress
@@ -77,23 +78,52 @@ class AuthzRequest:
 # Wildcards
 
 
-def _glob_regex(pattern: str) -> str:
+Token = tuple[str, bool]  # one character of a pattern, and whether it is literal (a wildcard character that is not)
+PatternText = str | tuple[Token, ...]  # a pattern as written, or as resolved from policy variables
+
+
+def _chars(pattern: PatternText) -> Sequence[Token]:
+    return [(c, False) for c in pattern] if isinstance(pattern, str) else pattern
+
+
+def _is_wild(pattern: PatternText) -> bool:
+    return any(c in "*?" and not literal for c, literal in _chars(pattern))
+
+
+def _text(pattern: PatternText) -> str:
+    return pattern if isinstance(pattern, str) else "".join(c for c, _ in pattern)
+
+
+def _glob_regex(pattern: PatternText) -> str:
     """``*`` = any run of characters, ``?`` = exactly one; everything else literal."""
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return "".join(
+        ".*" if c == "*" and not lit else "." if c == "?" and not lit else re.escape(c) for c, lit in _chars(pattern)
+    )
 
 
-def _resource_regex(pattern: str) -> str:
+def _segments(pattern: PatternText, limit: int = -1) -> list[list[Token]]:
+    """Split at the colons written in the pattern (not those a policy variable brought in)."""
+    segments: list[list[Token]] = [[]]
+    for token in _chars(pattern):
+        if token == (":", False) and (limit < 0 or len(segments) <= limit):
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    return segments
+
+
+def _resource_regex(pattern: PatternText) -> str:
     """A Resource ARN pattern as IAM matches it: wildcards work inside each colon-separated segment (``?`` is one
     character of it); a ``*`` that ends a segment may run on across colons."""
-    segments = pattern.split(":")
+    segments = _segments(pattern)
     out = []
     for i, segment in enumerate(segments):
         last = i == len(segments) - 1
         chars = []
-        for j, c in enumerate(segment):
-            if c == "*":
+        for j, (c, literal) in enumerate(segment):
+            if c == "*" and not literal:
                 chars.append(".*" if last or j == len(segment) - 1 else "[^:]*")
-            elif c == "?":
+            elif c == "?" and not literal:
                 chars.append("." if last else "[^:]")
             else:
                 chars.append(re.escape(c))
@@ -101,14 +131,19 @@ def _resource_regex(pattern: str) -> str:
     return ":".join(out)
 
 
-def _arn_condition_regex(pattern: str) -> str | None:
+def _arn_condition_regex(pattern: PatternText) -> str | None:
     """ArnEquals/ArnLike: the six components of the ARN (the last, the resource, may hold colons) are compared
     one by one, each with wildcards of its own. A value without six components matches nothing."""
-    parts = pattern.split(":", 5)
+    parts = _segments(pattern, 5)
     if len(parts) < 6:
         return None
-    out = ["".join("[^:]*" if c == "*" else "[^:]" if c == "?" else re.escape(c) for c in part) for part in parts[:5]]
-    out.append(_glob_regex(parts[5]))
+    out = [
+        "".join(
+            "[^:]*" if c == "*" and not lit else "[^:]" if c == "?" and not lit else re.escape(c) for c, lit in part
+        )
+        for part in parts[:5]
+    ]
+    out.append(_glob_regex(tuple(parts[5])))
     return ":".join(out)
 
 
@@ -126,13 +161,81 @@ class _Patterns:
         return self.regex is not None and self.regex.fullmatch(value) is not None
 
 
-def _compile_patterns(patterns: Sequence[str], to_regex: Callable[[str], str], flags: int = 0) -> _Patterns:
-    exact = frozenset(p for p in patterns if "*" not in p and "?" not in p)
-    wild = [p for p in patterns if p not in exact]
+def _compile_patterns(patterns: Sequence[PatternText], to_regex: Callable[[PatternText], str]) -> _Patterns:
+    exact = frozenset(_text(p) for p in patterns if not _is_wild(p))
+    wild = [p for p in patterns if _is_wild(p)]
     if "*" in wild:
         return _Patterns(True, frozenset(), None)
-    regex = re.compile("|".join(f"(?:{to_regex(p)})" for p in wild), flags | re.DOTALL) if wild else None
+    regex = re.compile("|".join(f"(?:{to_regex(p)})" for p in wild), re.DOTALL) if wild else None
     return _Patterns(False, exact, regex)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resource_patterns(patterns: tuple[PatternText, ...]) -> _Patterns:
+    """Resource patterns resolved from policy variables at evaluation time, compiled once per distinct result."""
+    return _compile_patterns(patterns, _resource_regex)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Policy variables (Version 2012-10-17): ${key}, ${key, 'default'}, and ${*} ${?} ${$} for literal characters.
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_VARIABLE_BODY = re.compile(r"\s*([^\s,']+)\s*(?:,\s*'((?:[^']|'')*)'\s*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Variable:
+    key: str  # lower-cased condition key
+    default: str | None
+
+
+Template = tuple[str | Token | _Variable, ...]  # pattern text, a literal character, a variable
+
+
+def _template(value: str) -> Template | None:
+    """The value split into text and variables, or None when it holds no variable."""
+    parts: list[str | Token | _Variable] = []
+    position = 0
+    for m in _VARIABLE.finditer(value):
+        body = m.group(1).strip()
+        if body in ("*", "?", "$"):
+            part: Token | _Variable = (body, True)
+        else:
+            parsed = _VARIABLE_BODY.fullmatch(m.group(1))
+            if parsed is None:
+                continue  # not a variable: stays text
+            default = parsed.group(2).replace("''", "'") if parsed.group(2) is not None else None
+            part = _Variable(parsed.group(1).lower(), default)
+        if m.start() > position:
+            parts.append(value[position : m.start()])
+        parts.append(part)
+        position = m.end()
+    if not parts:
+        return None
+    if position < len(value):
+        parts.append(value[position:])
+    return tuple(parts)
+
+
+def _resolve(template: Template, lookup: Callable[[str], tuple[str, ...] | None]) -> tuple[Token, ...] | None:
+    """The template with its variables replaced by the request's values (literal characters); None when a
+    variable has no single value and no default (AWS: the element then matches nothing)."""
+    out: list[Token] = []
+    for part in template:
+        if isinstance(part, str):
+            out.extend((c, False) for c in part)
+        elif isinstance(part, tuple):
+            out.append(part)
+        else:
+            values = lookup(part.key)
+            if values is not None and len(values) == 1:
+                text = values[0]
+            elif part.default is not None:
+                text = part.default
+            else:
+                return None
+            out.extend((c, True) for c in text)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -161,6 +264,8 @@ class _Identity:
             "aws:principalarn": (self.condition_arn,),
             "aws:principaltype": (self.principal_type,),
         }
+        if self.principal_type == "User":
+            values["aws:username"] = (self.condition_arn.rsplit("/", 1)[-1],)
         object.__setattr__(self, "condition_values", values)
 
 
@@ -263,6 +368,9 @@ def _compile_principal(value: Any, element: str) -> _Principals:
 _ANY_VALUE, _ALL_VALUES = 1, 2
 
 
+Builder = Callable[[list[PatternText]], Callable[[str], bool]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Condition:
     operator: str
@@ -271,9 +379,13 @@ class _Condition:
     if_exists: bool
     negated: bool
     test: Callable[[str], bool]  # does one request value match one of the policy's values (positive form)?
-    null_expected: bool | None  # the Null operator: True = the key must be absent
+    null_expected: bool | None = None  # the Null operator: True = the key must be absent
+    # With policy variables among the values, ``test`` is rebuilt per request from these (cached by result).
+    templated: tuple[str | Template, ...] = ()
+    build: Builder | None = None
 
-    def holds(self, values: tuple[str, ...] | None) -> bool:
+    def holds(self, context: _Context) -> bool:
+        values = context.get(self.key)
         if self.null_expected is not None:
             return (not values) == self.null_expected
         if not values:
@@ -285,11 +397,33 @@ class _Condition:
                 return False
             return self.negated
         test, negated = self.test, self.negated
+        if self.build is not None:
+            test = _resolved_test(self.build, self.templated, context)
         if self.qualifier == _ALL_VALUES:
             return all(test(v) != negated for v in values)
         if self.qualifier == _ANY_VALUE:
             return any(test(v) != negated for v in values)
         return any(test(v) for v in values) != negated
+
+
+def _resolved_test(build: Builder, templated: tuple[str | Template, ...], context: _Context) -> Callable[[str], bool]:
+    resolved: list[PatternText] = []
+    for value in templated:
+        if isinstance(value, str):
+            resolved.append(value)
+        else:
+            tokens = _resolve(value, context.get)
+            if tokens is not None:  # an unresolved variable: that value matches nothing
+                resolved.append(tokens)
+    return _cached_test(build, tuple(resolved)) if resolved else _never
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_test(build: Builder, values: tuple[PatternText, ...]) -> Callable[[str], bool]:
+    try:
+        return build(list(values))
+    except PolicyError:
+        return _never  # e.g. a variable that resolved to something that is not a number, for NumericEquals
 
 
 def _scalar(value: Any, where: str) -> str:
@@ -311,12 +445,12 @@ def _ignore_case_test(values: list[str]) -> Callable[[str], bool]:
     return lambda v: v.casefold() in folded
 
 
-def _like_test(values: list[str]) -> Callable[[str], bool]:
+def _like_test(values: list[PatternText]) -> Callable[[str], bool]:
     patterns = _compile_patterns(values, _glob_regex)
     return patterns.matches
 
 
-def _arn_test(values: list[str]) -> Callable[[str], bool]:
+def _arn_test(values: list[PatternText]) -> Callable[[str], bool]:
     regexes = [r for r in map(_arn_condition_regex, values) if r is not None]
     if not regexes:
         return _never
@@ -423,40 +557,45 @@ def _ip_test(values: list[str]) -> Callable[[str], bool]:
 
 
 # operator name (lower case) -> (canonical name, negated, test builder)
-_OPERATORS: dict[str, tuple[str, bool, Callable[[list[str]], Callable[[str], bool]]]] = {}
+_OPERATORS: dict[str, tuple[str, bool, Builder]] = {}
 
 
-def _register(name: str, negated: bool, build: Callable[[list[str]], Callable[[str], bool]]) -> None:
+def _on_text(build: Callable[[list[str]], Callable[[str], bool]]) -> Builder:
+    """A builder for an operator without wildcards: characters from policy variables are plain text anyway."""
+    return functools.wraps(build)(lambda values: build([_text(v) for v in values]))
+
+
+def _register(name: str, negated: bool, build: Builder) -> None:
     _OPERATORS[name.lower()] = (name, negated, build)
 
 
 for _name, _negated, _build in (
-    ("StringEquals", False, _string_test),
-    ("StringNotEquals", True, _string_test),
-    ("StringEqualsIgnoreCase", False, _ignore_case_test),
-    ("StringNotEqualsIgnoreCase", True, _ignore_case_test),
+    ("StringEquals", False, _on_text(_string_test)),
+    ("StringNotEquals", True, _on_text(_string_test)),
+    ("StringEqualsIgnoreCase", False, _on_text(_ignore_case_test)),
+    ("StringNotEqualsIgnoreCase", True, _on_text(_ignore_case_test)),
     ("StringLike", False, _like_test),
     ("StringNotLike", True, _like_test),
     ("ArnEquals", False, _arn_test),
     ("ArnLike", False, _arn_test),
     ("ArnNotEquals", True, _arn_test),
     ("ArnNotLike", True, _arn_test),
-    ("Bool", False, _bool_test),
-    ("BinaryEquals", False, _binary_test),
-    ("IpAddress", False, _ip_test),
-    ("NotIpAddress", True, _ip_test),
+    ("Bool", False, _on_text(_bool_test)),
+    ("BinaryEquals", False, _on_text(_binary_test)),
+    ("IpAddress", False, _on_text(_ip_test)),
+    ("NotIpAddress", True, _on_text(_ip_test)),
 ):
     _register(_name, _negated, _build)
 for _family, _convert in (("Numeric", _number), ("Date", _date)):
-    _register(f"{_family}Equals", False, _ordered_test(_family, _COMPARISONS["Equals"], _convert))
-    _register(f"{_family}NotEquals", True, _ordered_test(_family, _COMPARISONS["Equals"], _convert))
+    _register(f"{_family}Equals", False, _on_text(_ordered_test(_family, _COMPARISONS["Equals"], _convert)))
+    _register(f"{_family}NotEquals", True, _on_text(_ordered_test(_family, _COMPARISONS["Equals"], _convert)))
     for _suffix in ("LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals"):
-        _register(f"{_family}{_suffix}", False, _ordered_test(_family, _COMPARISONS[_suffix], _convert))
+        _register(f"{_family}{_suffix}", False, _on_text(_ordered_test(_family, _COMPARISONS[_suffix], _convert)))
 
 _QUALIFIERS = {"foranyvalue": _ANY_VALUE, "forallvalues": _ALL_VALUES}
 
 
-def _compile_condition_block(block: Any) -> tuple[_Condition, ...]:
+def _compile_condition_block(block: Any, variables: bool) -> tuple[_Condition, ...]:
     if not isinstance(block, dict):
         raise PolicyError('Condition must be an object such as {"StringEquals": {"aws:PrincipalAccount": "..."}}')
     conditions = []
@@ -490,7 +629,14 @@ def _compile_condition_block(block: Any) -> tuple[_Condition, ...]:
         canonical, negated, build = known
         for key, raw in entries.items():
             values = _condition_values(raw, operator, key)
-            conditions.append(_Condition(canonical, key.lower(), qualifier, if_exists, negated, build(values), None))
+            templates = [_template(v) if variables else None for v in values]
+            static: list[PatternText] = [v for v, t in zip(values, templates, strict=True) if t is None]
+            test = build(static) if static else _never  # validates the values known now
+            condition = _Condition(canonical, key.lower(), qualifier, if_exists, negated, test)
+            if any(t is not None for t in templates):
+                templated = tuple(v if t is None else t for v, t in zip(values, templates, strict=True))
+                condition = dataclasses.replace(condition, templated=templated, build=build)
+            conditions.append(condition)
     return tuple(conditions)
 
 
@@ -541,10 +687,20 @@ class Statement:
     resource: _Patterns | None  # None: no resource element (the resource the policy is attached to)
     not_resource: bool
     conditions: tuple[_Condition, ...]
+    # With policy variables in Resource/NotResource, the patterns are resolved per request (``resource`` is None).
+    templated_resource: tuple[str | Template, ...] = ()
 
     @property
     def effect(self) -> str:
         return "Deny" if self.deny else "Allow"
+
+    def resource_resolved_matches(self, resource: str, context: _Context) -> bool:
+        resolved: list[PatternText] = []
+        for pattern in self.templated_resource:
+            tokens = pattern if isinstance(pattern, str) else _resolve(pattern, context.get)
+            if tokens is not None:  # an unresolved variable: that pattern matches nothing
+                resolved.append(tokens)
+        return bool(resolved) and _resource_patterns(tuple(resolved)).matches(resource)
 
     def applies_to(self, identity: _Identity) -> bool:
         principal = self.principal
@@ -581,7 +737,7 @@ class Policy:
                 s
                 for s in self.statements
                 if s.action.matches(action) != s.not_action
-                and (s.resource is None or s.resource.matches(resource) != s.not_resource)
+                and (s.resource is None or s.resource.matches(resource) != s.not_resource)  # templated: later
                 and s.applies_to(identity)
             ]
             found = tuple(s for s in matching if s.deny) + tuple(s for s in matching if not s.deny)
@@ -602,7 +758,7 @@ def _string_list(value: Any, element: str) -> list[str]:
     raise PolicyError(f"{element} must be a string or a non-empty list of strings")
 
 
-def _compile_statement(raw: Any) -> Statement:
+def _compile_statement(raw: Any, variables: bool) -> Statement:
     if not isinstance(raw, dict):
         raise PolicyError("must be a JSON object")
     unknown = [k for k in raw if k not in _STATEMENT_ELEMENTS]
@@ -640,6 +796,7 @@ def _compile_statement(raw: Any) -> Statement:
     if "Resource" in raw and "NotResource" in raw:
         raise PolicyError("a statement cannot have both Resource and NotResource")
     resource_patterns = None
+    templated_resource: tuple[str | Template, ...] = ()
     resource_element = "Resource" if "Resource" in raw else "NotResource" if "NotResource" in raw else None
     if resource_element is not None:
         resources = _string_list(raw[resource_element], resource_element)
@@ -648,9 +805,13 @@ def _compile_statement(raw: Any) -> Statement:
                 resource.startswith("arn:") and (resource.count(":") >= 5 or "*" in resource or "?" in resource)
             ):
                 raise PolicyError(f'invalid resource {resource!r}: expected "*" or an ARN')
-        resource_patterns = _compile_patterns(resources, _resource_regex)
+        templates = [_template(r) if variables else None for r in resources]
+        if any(t is not None for t in templates):
+            templated_resource = tuple(r if t is None else t for r, t in zip(resources, templates, strict=True))
+        else:
+            resource_patterns = _compile_patterns(resources, _resource_regex)
 
-    conditions = _compile_condition_block(raw["Condition"]) if "Condition" in raw else ()
+    conditions = _compile_condition_block(raw["Condition"], variables) if "Condition" in raw else ()
     return Statement(
         sid=sid,
         deny=effect == "Deny",
@@ -661,6 +822,7 @@ def _compile_statement(raw: Any) -> Statement:
         resource=resource_patterns,
         not_resource=resource_element == "NotResource",
         conditions=conditions,
+        templated_resource=templated_resource,
     )
 
 
@@ -696,7 +858,7 @@ def parse_policy(document: str) -> Policy:
     statements = []
     for number, raw in enumerate(raw_statements, 1):
         try:
-            statements.append(_compile_statement(raw))
+            statements.append(_compile_statement(raw, variables=version == "2012-10-17"))
         except PolicyError as err:
             sid = raw.get("Sid") if isinstance(raw, dict) else None
             label = f"Statement {number}" + (f" (Sid {sid!r})" if isinstance(sid, str) and sid else "")
@@ -745,10 +907,14 @@ def evaluate(policy: Policy, request: AuthzRequest) -> Decision:
     """What ``policy`` says about ``request``: an explicit deny, an allow, or nothing (no statement matched)."""
     context: _Context | None = None
     for statement in policy.candidates(request):
-        if statement.conditions:
+        if statement.conditions or statement.templated_resource:
             if context is None:
                 context = _Context(request)
-            if not all(c.holds(context.get(c.key)) for c in statement.conditions):
+            if statement.templated_resource and (
+                statement.resource_resolved_matches(request.resource, context) == statement.not_resource
+            ):
+                continue
+            if not all(c.holds(context) for c in statement.conditions):
                 continue
         # Candidates list denies first, so the first statement that applies decides.
         return Decision.EXPLICIT_DENY if statement.deny else Decision.ALLOW
