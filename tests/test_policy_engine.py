@@ -920,3 +920,102 @@ def test_unparsable_documents_are_parse_errors() -> None:
 def test_valid_documents(document: dict[str, Any]) -> None:
     policy = parse_policy(json.dumps(document))
     assert len(policy.statements) == len(document["Statement"])
+
+
+# --- Robustness: any JSON is either a policy or a PolicyError, and evaluating a policy never fails.
+
+_WORDS = [
+    "Version",
+    "Id",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+    "Allow",
+    "Deny",
+    "AWS",
+    "Service",
+    "*",
+    "2012-10-17",
+    OTHER,
+    OTHER_ROOT,
+    CI_ROLE,
+    CI_SESSION,
+    READ,
+    "codeartifact:*",
+    REPO,
+    f"{REPO_PREFIX}${{aws:username}}",
+    "StringEquals",
+    "StringLike",
+    "ForAllValues:StringNotLike",
+    "ForAnyValue:ArnLike",
+    "BoolIfExists",
+    "Null",
+    "NumericLessThan",
+    "DateLessThan",
+    "IpAddress",
+    "aws:PrincipalAccount",
+    "aws:TagKeys",
+    "aws:ResourceTag/team",
+    "true",
+    "${aws:username, 'x'}",
+    "",
+]
+
+
+def _json_values():
+    from hypothesis import strategies as hs
+
+    scalars = hs.one_of(hs.sampled_from(_WORDS), hs.text(max_size=8), hs.integers(), hs.booleans(), hs.none())
+    return hs.recursive(
+        scalars,
+        lambda inner: hs.one_of(
+            hs.lists(inner, max_size=4), hs.dictionaries(hs.sampled_from(_WORDS), inner, max_size=5)
+        ),
+        max_leaves=30,
+    )
+
+
+def test_any_json_is_a_policy_or_a_policy_error() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as hs
+
+    statement = hs.fixed_dictionaries(
+        {"Effect": hs.sampled_from(["Allow", "Deny"]), "Principal": _json_values(), "Action": _json_values()},
+        optional={k: _json_values() for k in ("NotPrincipal", "Resource", "NotResource", "Condition", "Sid")},
+    )
+    documents = hs.one_of(
+        _json_values(),
+        hs.fixed_dictionaries(
+            {"Version": hs.sampled_from(["2012-10-17", "2008-10-17"]), "Statement": hs.lists(statement, max_size=3)}
+        ),
+    )
+    requests = [
+        request(),
+        request(principal=CI_SESSION, resource=PACKAGE),
+        request(principal=OTHER_ROOT, **{"aws:TagKeys": ["a"]}),
+    ]
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(documents)
+    def check(document: Any) -> None:
+        try:
+            policy = parse_policy(json.dumps(document))
+        except PolicyError:
+            return
+        for req in requests:
+            assert evaluate(policy, req) in (ALLOW, DENY, NA)
+
+    check()
+
+
+def test_deeply_nested_json_is_a_parse_error() -> None:
+    for text in ("[" * 7000, '{"Statement": ' + "[" * 5000):
+        with pytest.raises(PolicyParseError):
+            parse_policy(text)

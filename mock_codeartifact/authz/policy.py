@@ -426,6 +426,15 @@ def _cached_test(build: Builder, values: tuple[PatternText, ...]) -> Callable[[s
         return _never  # e.g. a variable that resolved to something that is not a number, for NumericEquals
 
 
+def _show(value: Any) -> str:
+    """A JSON value for a message: scalars as written, containers by kind (they may be large or deep)."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return json.dumps(value)
+
+
 def _scalar(value: Any, where: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -433,7 +442,7 @@ def _scalar(value: Any, where: str) -> str:
         return value
     if isinstance(value, (int, float)) and math.isfinite(value):
         return json.dumps(value)
-    raise PolicyError(f"{where}: condition values must be strings, numbers or booleans, got {json.dumps(value)}")
+    raise PolicyError(f"{where}: condition values must be strings, numbers or booleans, got {_show(value)}")
 
 
 def _string_test(values: list[str]) -> Callable[[str], bool]:
@@ -771,7 +780,7 @@ def _compile_statement(raw: Any, variables: bool) -> Statement:
     if effect not in ("Allow", "Deny"):
         if effect is None:
             raise PolicyError("missing required element Effect")
-        raise PolicyError(f'Effect must be "Allow" or "Deny", got {json.dumps(effect)}')
+        raise PolicyError(f'Effect must be "Allow" or "Deny", got {_show(effect)}')
 
     if "Principal" in raw and "NotPrincipal" in raw:
         raise PolicyError("a statement cannot have both Principal and NotPrincipal")
@@ -833,6 +842,8 @@ def parse_policy(document: str) -> Policy:
         parsed = json.loads(document)
     except ValueError as err:
         raise PolicyParseError(f"The policy document is not valid JSON: {err}") from None
+    except RecursionError:
+        raise PolicyParseError("The policy document is not valid JSON: it is nested too deeply") from None
     if not isinstance(parsed, dict):
         raise PolicyParseError("The policy document must be a JSON object")
     unknown = [k for k in parsed if k not in _POLICY_ELEMENTS]
@@ -843,7 +854,7 @@ def parse_policy(document: str) -> Policy:
     version = parsed.get("Version")
     if version is not None and version not in _VERSIONS:
         raise PolicyError(
-            f'Invalid policy document: Version must be "2012-10-17" or "2008-10-17", got {json.dumps(version)}'
+            f'Invalid policy document: Version must be "2012-10-17" or "2008-10-17", got {_show(version)}'
         )
     policy_id = parsed.get("Id")
     if policy_id is not None and not isinstance(policy_id, str):
