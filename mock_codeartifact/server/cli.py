@@ -1,28 +1,111 @@
-"""``mock-codeartifact-server`` / ``python -m mock_codeartifact``: run the server in the foreground."""
+"""``mock-codeartifact-server`` / ``python -m mock_codeartifact``: run the server in the foreground.
+
+The first line on stdout is ``mock-codeartifact-server listening on URL`` (with the real port when ``--port 0``);
+then, unless ``--quiet``, the shell environment a client needs. Logs go to stderr. SIGINT and SIGTERM stop the
+server cleanly: requests in flight are answered first.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import signal
 import sys
-
-from werkzeug.serving import make_server
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType
 
 from .app import CodeArtifactApp
+from .serving import ACCESS_LOG, WSGIServer
+
+# The fake credentials the in-process mock provides too; the server accepts any.
+SHELL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+DEFAULT_REGION = "us-east-1"
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def shell_environment(endpoint_url: str) -> str:
+    """What a shell needs to reach the server with the AWS CLI (printed on start)."""
+    exports = " ".join(f"{k}={v}" for k, v in {**SHELL_CREDENTIALS, "AWS_DEFAULT_REGION": DEFAULT_REGION}.items())
+    return (
+        "# To use it from a shell:\n"
+        f"export {exports}\n"
+        f"aws codeartifact list-domains --endpoint-url {endpoint_url}\n"
+        f"# or, for every AWS CLI command and SDK client started from this shell:\n"
+        f"# export AWS_ENDPOINT_URL_CODEARTIFACT={endpoint_url}\n"
+    )
+
+
+def write_port_file(path: Path, port: int) -> None:
+    """Write ``port`` to ``path`` so that a reader never sees a partial file: a temporary file, then a rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(f"{port}\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mock-codeartifact-server", description="A local AWS CodeArtifact.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port to listen on; 0 picks a free one (default 5000)")
+    parser.add_argument("--port-file", metavar="PATH", help="once listening, write the port to PATH (atomically)")
+    parser.add_argument("--access-log", action="store_true", help="log one line per request to stderr")
+    parser.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS, help="default INFO")
+    parser.add_argument("--quiet", action="store_true", help="print only the 'listening on' line; log only errors")
     args = parser.parse_args(argv)
-    server = make_server(args.host, args.port, CodeArtifactApp(), threaded=True)
-    print(f"mock-codeartifact-server listening on http://{args.host}:{server.server_port}", flush=True)
+    # Installed first: a SIGTERM during start-up (imports take a while) still ends in a clean stop.
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    level = logging.ERROR if args.quiet else getattr(logging, args.log_level)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.access_log:  # access lines are INFO, bare, and shown even with --quiet
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        ACCESS_LOG.setLevel(logging.INFO)
+        ACCESS_LOG.addHandler(handler)
+        ACCESS_LOG.propagate = False
+
+    server = WSGIServer(CodeArtifactApp(), args.host, args.port, access_log=args.access_log)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.start()
+    except OSError as exc:
+        print(f"mock-codeartifact-server: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        return 1
+    host = args.host if ":" not in args.host else f"[{args.host}]"
+    url = f"http://{host}:{server.port}"
+    port_file = Path(args.port_file) if args.port_file else None
+    if port_file is not None:
+        write_port_file(port_file, server.port)
+    print(f"mock-codeartifact-server listening on {url}", flush=True)
+    if not args.quiet:
+        print(shell_environment(url), end="", flush=True)
+
+    try:
+        while not stopping.wait(0.5):  # a bounded wait lets the main thread run signal handlers
+            if server.wait(0):
+                break
     finally:
-        server.server_close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.stop()
+        if port_file is not None:
+            try:
+                if port_file.read_text(encoding="ascii").strip() == str(server.port):
+                    port_file.unlink()
+            except OSError:
+                pass
     return 0
 
 

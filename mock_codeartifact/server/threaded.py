@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-import threading
 from types import TracebackType
-
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from ..backend import Backend
 from .app import CodeArtifactApp
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Tests drive thousands of requests; one log line each would drown their output."""
-
-    def log_request(self, *args: object, **kwargs: object) -> None:
-        pass
+from .serving import WSGIServer
 
 
 class ThreadedCodeArtifactServer:
-    """Serve a fresh backend on ``host:port`` (``port=0`` picks a free port) from a daemon thread.
+    """Serve a fresh backend on ``host:port`` (``port=0`` picks a free port) from daemon threads.
 
     ``endpoint_url`` is the base URL to give boto3 (``endpoint_url=``) or the AWS CLI (``--endpoint-url``);
-    ``backend`` is the state it serves, for seeding and inspection.
+    ``backend`` is the state it serves, for seeding and inspection. Connections are kept alive between
+    requests; ``access_log=True`` logs one line per request on the ``mock_codeartifact.server.access`` logger.
+    ``stop()`` answers the requests in flight before it returns and leaves no thread behind.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, backend: Backend | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, backend: Backend | None = None, *, access_log: bool = False
+    ) -> None:
         self.host = host
         self.port = port
+        self.access_log = access_log
         self.app = CodeArtifactApp(backend)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: WSGIServer | None = None
 
     @property
     def backend(self) -> Backend:
@@ -41,25 +36,20 @@ class ThreadedCodeArtifactServer:
         if self._server is None:
             raise RuntimeError("the server is not running")
         host = self.host if ":" not in self.host else f"[{self.host}]"
-        return f"http://{host}:{self._server.server_port}"
+        return f"http://{host}:{self._server.port}"
 
     def start(self) -> None:
         if self._server is not None:
             return
-        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mock-codeartifact-server", daemon=True)
-        self._thread.start()
+        server = WSGIServer(self.app, self.host, self.port, access_log=self.access_log)
+        server.start()
+        self._server = server
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._server.stop()
         self._server = None
-        self._thread = None
 
     def reset(self) -> None:
         self.backend.reset()
