@@ -259,8 +259,14 @@ def main() -> list[tuple[str, float, str]]:
     rows: list[tuple[str, float, str]] = []
     printed: list[tuple[str, Result, int]] = []
 
-    with ThreadedCodeArtifactServer(port=0) as server, werkzeug_dev_server() as (dev_url, dev_port), moto_server() as moto:
-        mock_control, mock_npm, mock_pypi = seed(server.endpoint_url, int(server.endpoint_url.rsplit(":", 1)[1]), "mock")
+    with (
+        ThreadedCodeArtifactServer(port=0) as server,
+        werkzeug_dev_server() as (dev_url, dev_port),
+        moto_server() as moto,
+    ):
+        mock_control, mock_npm, mock_pypi = seed(
+            server.endpoint_url, int(server.endpoint_url.rsplit(":", 1)[1]), "mock"
+        )
         _, dev_npm, dev_pypi = seed(dev_url, dev_port, "werkzeug-dev")
         pairs: list[tuple[str, Target, Target | None, str]] = [
             ("control plane describe_repository / moto describe_cluster", mock_control, moto, "target >= 5"),

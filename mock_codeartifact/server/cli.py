@@ -69,10 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.ERROR if args.quiet else getattr(logging, args.log_level)
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.access_log:  # access lines are INFO, bare, and shown even with --quiet
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_handler = logging.StreamHandler(sys.stderr)
+        access_handler.setFormatter(logging.Formatter("%(message)s"))
         ACCESS_LOG.setLevel(logging.INFO)
-        ACCESS_LOG.addHandler(handler)
+        ACCESS_LOG.addHandler(access_handler)
         ACCESS_LOG.propagate = False
 
     server = WSGIServer(CodeArtifactApp(), args.host, args.port, access_log=args.access_log)

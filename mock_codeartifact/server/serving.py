@@ -10,8 +10,8 @@ block, a malformed request) are AWS-shaped JSON errors instead of plain text, it
 from __future__ import annotations
 
 import json
-import select
 import logging
+import select
 import threading
 import time
 import uuid
@@ -46,7 +46,7 @@ WORKER_THREADS = 8
 KEEP_ALIVE_SECONDS = 30
 """How long an idle keep-alive connection (or a stalled read) is kept before the server closes it."""
 
-STOP_TIMEOUT_SECONDS = 10.0
+STOP_TIMEOUT_SECONDS = 10
 """How long ``stop()`` waits for requests in flight before it closes their connections."""
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -85,13 +85,13 @@ _MESSAGES = {
 }
 
 
-class _Request(cheroot_server.HTTPRequest):  # type: ignore[misc]
+class _Request(cheroot_server.HTTPRequest):
     """cheroot's request with separate limits for the request line and the headers, and JSON error answers."""
 
     def parse_request(self) -> None:
         self.rfile = cheroot_server.SizeCheckWrapper(self.conn.rfile, MAX_REQUEST_LINE)
         try:
-            if not self.read_request_line():
+            if not self.read_request_line():  # type: ignore[no-untyped-call]
                 return
         except cheroot_errors.MaxSizeExceeded:
             self._discard_head()
@@ -99,7 +99,7 @@ class _Request(cheroot_server.HTTPRequest):  # type: ignore[misc]
             return
         self.rfile = cheroot_server.SizeCheckWrapper(self.conn.rfile, MAX_REQUEST_HEADERS)
         try:
-            if not self.read_request_headers():
+            if not self.read_request_headers():  # type: ignore[no-untyped-call]
                 return
         except cheroot_errors.MaxSizeExceeded:
             self._discard_head()
@@ -151,21 +151,18 @@ class _Request(cheroot_server.HTTPRequest):  # type: ignore[misc]
         super().send_headers()
 
 
-class _Connection(cheroot_server.HTTPConnection):  # type: ignore[misc]
+class _Connection(cheroot_server.HTTPConnection):
     RequestHandlerClass = _Request
 
-    def __init__(self, server: Any, sock: Any, makefile: Any = None) -> None:
-        if makefile is None:
-            super().__init__(server, sock)
-        else:
-            super().__init__(server, sock, makefile)
+    def __init__(self, server: Any, sock: Any, makefile: Any = cheroot_server.MakeFile) -> None:
+        super().__init__(server, sock, makefile)
         self.wfile = _CoalescingWriter(sock)
 
     def communicate(self) -> bool:
         # cheroot hands a kept-alive connection back to its selector thread after each request, and the next
         # request then waits for that thread to wake a worker: two thread switches per request. While other
         # workers are free, this one waits briefly for the client's next request itself.
-        while super().communicate():
+        while super().communicate():  # type: ignore[no-untyped-call]
             if not self.server.ready:
                 return True
             if not self.rfile.has_data():
@@ -181,9 +178,9 @@ class _Connection(cheroot_server.HTTPConnection):  # type: ignore[misc]
 class _CoalescingWriter:
     """What cheroot writes a response through: the status line, headers and body leave in one ``sendall``.
 
-    cheroot writes headers and body separately, each write a system call that releases and retakes the GIL;
-    for the small answers this server mostly gives, that doubled the per-request cost of sending. Writes are
-    collected until the response is complete (``flush()``) or ``WRITE_BUFFER`` bytes are waiting.
+    cheroot writes headers and body separately, each write a system call that releases and retakes the GIL,
+    where one does for the small answers this server mostly gives. Writes are collected until the response is
+    complete (``flush()``) or ``WRITE_BUFFER`` bytes are waiting.
     """
 
     def __init__(self, sock: Any) -> None:
@@ -211,7 +208,7 @@ class _CoalescingWriter:
         self._parts.clear()
 
 
-class _CherootServer(cheroot_wsgi.Server):  # type: ignore[misc]
+class _CherootServer(cheroot_wsgi.Server):
     ConnectionClass = _Connection
 
     def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
