@@ -36,9 +36,8 @@ import urllib.parse
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
 import requests
@@ -51,8 +50,7 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 
 
-@dataclass
-class Target:
+class Target(NamedTuple):
     """One replayable request on one server."""
 
     label: str
@@ -63,8 +61,7 @@ class Target:
     body: str | None = None
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     requests: int
     seconds: float
     median_us: float  # median time of one request, sent to fully read, as one client saw it
@@ -233,8 +230,10 @@ def moto_server() -> Iterator[Target | None]:
         WSGIRequestHandler.log_request = saved  # type: ignore[method-assign]
 
 
-def compare(ours: Target, theirs: Target, threads: int, seconds: float, rounds: int) -> tuple[float, Result, Result]:
-    """Alternate rounds; (ratio of the best rounds ours/theirs, our best round, their best round).
+def compare(
+    ours: Target, theirs: Target, threads: int, seconds: float, rounds: int
+) -> tuple[float, float, Result, Result]:
+    """Alternate rounds; (ratio of the best rounds ours/theirs, median per-round ratio, our best, their best).
 
     The best round is the least disturbed one: other processes on the machine only ever take throughput away.
     """
@@ -246,7 +245,7 @@ def compare(ours: Target, theirs: Target, threads: int, seconds: float, rounds: 
     best_mine, best_other = max(mine, key=lambda r: r.rate), max(other, key=lambda r: r.rate)
     median = statistics.median(a.rate / b.rate for a, b in zip(mine, other, strict=True))
     print(f"{ours.label} / {theirs.label}: best rounds {best_mine.rate / best_other.rate:.2f}, median {median:.2f}")
-    return best_mine.rate / best_other.rate, best_mine, best_other
+    return best_mine.rate / best_other.rate, median, best_mine, best_other
 
 
 def main() -> list[tuple[str, float, str]]:
@@ -276,8 +275,9 @@ def main() -> list[tuple[str, float, str]]:
         for name, ours, theirs, target in pairs:
             if theirs is None:
                 continue
-            ratio, best_ours, best_theirs = compare(ours, theirs, threads, seconds, rounds)
+            ratio, median, best_ours, best_theirs = compare(ours, theirs, threads, seconds, rounds)
             rows.append((f"{name}, {threads} keep-alive clients: throughput ratio", ratio, target))
+            rows.append((f"{name}: median of the per-round throughput ratios", median, "x"))
             rows.append((f"{name}: server CPU per request, theirs / ours", best_theirs.cpu_us / best_ours.cpu_us, "x"))
             printed += [(ours.label, best_ours, threads), (theirs.label, best_theirs, threads)]
         # One client: the time a request takes end to end.
