@@ -290,7 +290,7 @@ class WSGIServer:
             finally:
                 self._stopped.set()
 
-        self._thread = threading.Thread(target=run, name=f"mock-codeartifact-server-{self.port}", daemon=True)
+        self._thread = threading.Thread(target=run, name="mock-codeartifact-server", daemon=True)
         self._thread.start()
         ready.wait()
         if failure:
