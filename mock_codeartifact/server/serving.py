@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import select
+import socket
 import threading
 import time
 import uuid
@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cheroot import errors as cheroot_errors
+from cheroot import makefile as cheroot_makefile
 from cheroot import server as cheroot_server
 from cheroot import wsgi as cheroot_wsgi
 
@@ -154,7 +155,7 @@ class _Request(cheroot_server.HTTPRequest):
 class _Connection(cheroot_server.HTTPConnection):
     RequestHandlerClass = _Request
 
-    def __init__(self, server: Any, sock: Any, makefile: Any = cheroot_server.MakeFile) -> None:
+    def __init__(self, server: Any, sock: Any, makefile: Any = cheroot_makefile.MakeFile) -> None:
         super().__init__(server, sock, makefile)
         self.wfile = _CoalescingWriter(sock)
 
@@ -169,10 +170,23 @@ class _Connection(cheroot_server.HTTPConnection):
                 pool = self.server.requests
                 if pool.qsize or not pool.idle:
                     return True
-                readable, _, _ = select.select([self.socket], [], [], LINGER_SECONDS)
-                if not readable:
+                if not self._next_request_arrives():
                     return True
         return False
+
+    def _next_request_arrives(self) -> bool:
+        # A peek under a short timeout rather than select(), which fails on descriptors above FD_SETSIZE.
+        sock = self.socket
+        sock.settimeout(LINGER_SECONDS)
+        try:
+            sock.recv(1, socket.MSG_PEEK)
+        except TimeoutError:
+            return False
+        except OSError:
+            pass  # communicate() meets the same error and closes the connection
+        finally:
+            sock.settimeout(self.server.timeout)
+        return True
 
 
 class _CoalescingWriter:
