@@ -387,10 +387,30 @@ def test_cli_reports_a_port_in_use(tmp_path):
     assert proc.returncode == 1 and "cannot listen" in err and out == ""
 
 
-def test_cli_log_level_debug_is_accepted(tmp_path):
+def test_cli_logs_no_requests_without_access_log_even_at_debug(tmp_path):
     proc = _start(["--port", "0", "--log-level", "debug"], tmp_path)
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline().startswith("mock-codeartifact-server listening on http://127.0.0.1:")
+        first = proc.stdout.readline()
+        match = re.fullmatch(r"mock-codeartifact-server listening on (http://127\.0\.0\.1:\d+)\n", first)
+        assert match, first
+        conn = _connection(match.group(1))
+        assert _exchange(conn, "GET", "/_mock/health?probe=1").status == 200
+        conn.close()
     finally:
-        _stop(proc)
+        _, err = _stop(proc)
+    assert "probe=1" not in err
+
+
+def test_a_client_that_asks_for_close_gets_it(server):
+    host, port = server.endpoint_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, headers, body, rest = _read_response(sock)
+        assert status == 200 and json.loads(body) == {"status": "ok"}
+        assert headers.get("connection") == "close"
+        assert rest == b"" and sock.recv(1) == b""
+    with socket.create_connection((host, int(port)), timeout=30) as sock:  # HTTP/1.0 closes by default
+        sock.sendall(b"GET /_mock/health HTTP/1.0\r\n\r\n")
+        status, _, body, rest = _read_response(sock)
+        assert status == 200 and rest == b"" and sock.recv(1) == b""
