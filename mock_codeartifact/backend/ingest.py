@@ -392,10 +392,6 @@ def upstream_allowed(repo: Repository, pkg: Package | None, coord: Coordinate) -
     return entry_blocked(repo, pkg, coord, INTERNAL, from_upstream=True) is None
 
 
-_blocked = entry_blocked  # earlier private names, still used by callers
-_upstream_allowed = upstream_allowed
-
-
 def resolve_version(
     backend: Backend, repo: Repository, coord: Coordinate, version: str, *, retain: bool = True
 ) -> tuple[Repository, Package, PackageVersion] | None:

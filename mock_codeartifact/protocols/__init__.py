@@ -26,10 +26,12 @@ Inside ``handle``:
   the AWS-style error response; any other exception is logged and answered as InternalServerException;
 - read bodies only through ``req.body()`` / ``req.form()`` / ``req.json_body()`` (size limit
   ``MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES``, default 256 MiB, then 413); nothing is ever written to disk;
-- store and read only through ``storage.py``: ``publish`` (the ingestion path of the seeding API, origin
-  INTERNAL), ``listable_versions`` (own + upstream + external stand-in versions, Published only),
-  ``fetch_asset`` (upstream resolution with retention and external ingestion; Archived/Disposed: 404),
-  ``dist_tags``/``set_dist_tag``;
+- store and read only through ``storage.py``, the one module here that imports backend state (checked by
+  ``tests/test_import_graph.py``): ``publish`` (the ingestion path of the seeding API, origin INTERNAL),
+  ``listable_versions`` (own + upstream + external stand-in versions, Published only), ``fetch_asset``
+  (upstream resolution with retention and external ingestion; Archived/Disposed: 404), ``dist_tags``/
+  ``set_dist_tag``, ``has_version``, Maven's ``stage``/``finish``/``publish_snapshot``; ``req.backend`` is
+  an opaque handle for those functions;
 - validate every name with ``base.safe_name`` or stricter format rules before using it.
 """
 

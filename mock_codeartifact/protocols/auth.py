@@ -13,10 +13,14 @@ import base64
 import binascii
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ..backend.store import RegionState
-from ..backend.tokens import AuthToken, find_token
+from . import storage
+
+if TYPE_CHECKING:
+    from ..backend.store import Backend
+    from ..backend.tokens import AuthToken
 
 
 def token_from_header(header: str | None) -> str | None:
@@ -49,15 +53,14 @@ def _parse(header: str) -> str | None:
     return value  # a bare token (cargo's credential provider, gem's GEM_HOST_API_KEY)
 
 
-def authenticate(state: RegionState, header: str | None, domain: str, owner: str, now: dt.datetime) -> AuthToken | None:
-    """The token of this request if it is valid for ``domain`` of ``owner`` (in ``state``'s region), else None."""
+def authenticate(
+    backend: Backend, header: str | None, region: str, domain: str, owner: str, now: dt.datetime
+) -> AuthToken | None:
+    """The token of this request if it is valid for ``domain`` of ``owner`` in ``region``, else None."""
     raw = token_from_header(header)
     if raw is None:
         return None
-    token = find_token(state, raw)
-    if token is None or not token.valid_for(domain, owner, now):
-        return None
-    return token
+    return storage.valid_token(backend, region, domain, owner, raw, now)
 
 
 def challenge(domain: str, owner: str, region: str) -> dict[str, str]:

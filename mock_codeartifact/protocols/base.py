@@ -1,25 +1,23 @@
-"""What every format module gets from the router: the authenticated request and a few response helpers."""
+"""What every format module gets from the router: the authenticated request and a few response helpers.
+
+Nothing here touches backend state: ``RepoRequest`` carries the backend as an opaque handle that only
+``storage.py`` uses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from ..backend.store import Call, RegionState, find_domain
-from ..backend.tokens import AuthToken
-
 if TYPE_CHECKING:
-    from ..backend.domains import Domain
-    from ..backend.repositories import Repository
-    from ..server.app import CodeArtifactApp
+    from ..backend.store import Backend
+    from ..backend.tokens import AuthToken
 
 # AWS allows 5 GB per asset; the mock keeps assets in memory, so it refuses bodies above this by default.
 DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024
@@ -53,11 +51,12 @@ class RepoRequest:
 
     ``segments`` are the percent-decoded path segments after the repository (``a%2Fb`` stays one segment
     ``a/b``); a trailing slash gives a trailing empty segment. ``base_url`` is the repository endpoint as the
-    client addressed it (scheme and Host of the request), ending with ``/``.
+    client addressed it (scheme and Host of the request), ending with ``/``. ``backend`` is the state the
+    request reads and writes, through ``storage.py`` only.
     """
 
     request: Request
-    app: CodeArtifactApp
+    backend: Backend
     region: str
     owner: str
     domain: str
@@ -67,28 +66,6 @@ class RepoRequest:
     base_url: str
     token: AuthToken
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
-
-    @property
-    def state(self) -> RegionState:
-        return self.app.backend.state(self.owner, self.region)
-
-    def call(self) -> Call:
-        """A backend ``Call`` as the domain owner, for code shared with the control plane."""
-        return Call(self.app.backend, self.owner, self.region, None, self.now)
-
-    @contextmanager
-    def locked(self) -> Iterator[tuple[Domain, Repository]]:
-        """Hold the owner's state lock; yield the domain and repository (404 if either is gone)."""
-        st = self.state
-        with st.lock:
-            domain = st.domains.get(self.domain)
-            repo = domain.repositories.get(self.repository) if domain is not None else None
-            if domain is None or repo is None:
-                raise ProtocolError(404, f"Repository '{self.repository}' in domain '{self.domain}' does not exist")
-            yield domain, repo
-
-    def domain_object(self) -> Domain:
-        return find_domain(self.state, self.domain)
 
     def body(self) -> bytes:
         """The request body, at most ``max_upload_bytes()`` (413 above)."""

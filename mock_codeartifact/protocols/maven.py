@@ -29,10 +29,6 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from ..backend import ingest
-from ..backend.catalog import ALLOW, PUBLISHED, UNFINISHED, UNLISTED, Meta
-from ..backend.coordinates import Coordinate
-from ..errors import ServiceQuotaExceededException, conflict
 from . import storage
 from .base import ProtocolError, RepoRequest, text_response
 from .maven_pom import (
@@ -68,10 +64,6 @@ def handle(req: RepoRequest) -> Response:
     if method == "PUT":
         return _put(req, path)
     raise ProtocolError(405, f"Method {method} is not allowed", {"Allow": "GET, HEAD, PUT"})
-
-
-def _coord(path: MavenPath) -> Coordinate:
-    return Coordinate(FORMAT, path.group_id, path.artifact_id)
 
 
 # ------------------------------------------------------------------------------------------------ reads
@@ -146,40 +138,22 @@ def _put(req: RepoRequest, path: MavenPath) -> Response:
         version = file_version(path)
     except MavenError as exc:
         raise ProtocolError(400, str(exc)) from None
-    meta = None
+    metadata: dict[str, Any] | None = None
     if path.filename.endswith(".pom"):
         try:
             pom = parse_pom(body)
         except MavenError as exc:
             raise ProtocolError(400, f"Invalid POM: {exc}") from None
-        licenses = [dict(x) for x in pom.licenses] or None
-        meta = Meta(
-            summary=pom.description,
-            display_name=path.artifact_id,
-            home_page=pom.url,
-            source_code_repository=pom.scm_url,
-            licenses=licenses,
-            dependencies=pom_dependencies(pom),
-        )
-    with req.locked() as (_domain, repo):
-        _ingest(
-            req,
-            repo,
-            path,
-            version=version,
-            assets={path.filename: body},
-            status=UNFINISHED,
-            meta=meta,
-            now=req.now,
-        )
+        metadata = {
+            "summary": pom.description,
+            "display_name": path.artifact_id,
+            "home_page": pom.url,
+            "source_code_repository": pom.scm_url,
+            "licenses": [dict(x) for x in pom.licenses] or None,
+            "dependencies": pom_dependencies(pom),
+        }
+    storage.stage(req, path.group_id, path.artifact_id, version, path.filename, body, metadata)
     return Response(b"", status=201)
-
-
-def _ingest(req: RepoRequest, repo: Any, path: MavenPath, **fields: Any) -> Any:
-    """Store into the artifact ``path`` names, through the ingestion path every format shares."""
-    return ingest.ingest_version(
-        req.app.backend, repo, format=FORMAT, namespace=path.group_id, package=path.artifact_id, **fields
-    )
 
 
 def _put_checksum(req: RepoRequest, path: MavenPath, body: bytes) -> Response:
@@ -198,12 +172,10 @@ def _put_checksum(req: RepoRequest, path: MavenPath, body: bytes) -> Response:
         except MavenError as exc:
             raise ProtocolError(400, str(exc)) from None
     assert version is not None
-    with req.locked() as (_domain, repo):
-        pv = ingest.find_version(repo, _coord(path), version)
-        blob = pv.assets.get(name) if pv is not None else None
-        if blob is None:
-            raise ProtocolError(404, f"Not Found: {name} has not been uploaded")
-        expected = blob.hashes[path.checksum]
+    stored = storage.own_asset(req, path.group_id, path.artifact_id, version, name)
+    if stored is None:
+        raise ProtocolError(404, f"Not Found: {name} has not been uploaded")
+    expected = stored.hashes[path.checksum]
     if not given or given[0].lower() != expected:
         raise ProtocolError(400, f"Checksum mismatch for {name}: the uploaded {path.checksum} does not match the file")
     return Response(b"", status=201)
@@ -214,26 +186,10 @@ def _put_artifact_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
         listed = metadata_versions(body)
     except MavenError as exc:
         raise ProtocolError(400, str(exc)) from None
-    coord = _coord(path)
-    with req.locked() as (_domain, repo):
-        pending = []
-        for version in listed:
-            pv = ingest.find_version(repo, coord, version)
-            if pv is not None and pv.status == UNFINISHED:
-                pending.append(version)
-        # Writing the metadata publishes what it lists. Versions it names that this repository does not hold
-        # (or holds already finished) are left alone; metadata for an unknown artifact (a plugin group's
-        # metadata, for one) is accepted and changes nothing (undocumented in AWS).
-        for version in pending:
-            _ingest(
-                req,
-                repo,
-                path,
-                version=version,
-                status=PUBLISHED,
-                normalize=False,
-                now=req.now,
-            )
+    # Writing the metadata publishes what it lists. Versions it names that this repository does not hold
+    # (or holds already finished) are left alone; metadata for an unknown artifact (a plugin group's
+    # metadata, for one) is accepted and changes nothing (undocumented in AWS).
+    storage.finish(req, path.group_id, path.artifact_id, listed)
     return Response(b"", status=201)
 
 
@@ -243,76 +199,5 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
         build = snapshot_build(body, path.version)
     except MavenError as exc:
         raise ProtocolError(400, str(exc)) from None
-    coord = _coord(path)
-    backend = req.app.backend
-    with req.locked() as (_domain, repo):
-        build_pv = ingest.find_version(repo, coord, build)
-        if build_pv is None or not build_pv.assets:
-            raise ProtocolError(400, f"Snapshot build {build} has no uploaded files in this repository")
-        assets: dict[str, bytes] = {name: blob.data for name, blob in build_pv.assets.items()}
-        assets[METADATA] = body
-        meta = build_pv.meta
-        pkg = ingest.find_package(repo, coord)
-        assert pkg is not None
-        _check_snapshot_publish(repo, pkg, coord, path.version, len(assets))
-        if build_pv.status == UNFINISHED:
-            _ingest(
-                req,
-                repo,
-                path,
-                version=build,
-                status=UNLISTED,
-                normalize=False,
-                now=req.now,
-            )
-        old = pkg.versions.get(path.version)
-        if old is not None:
-            same = set(old.assets) == set(assets) and all(old.assets[n].data == d for n, d in assets.items())
-            if same:
-                return Response(b"", status=201)
-            # The SNAPSHOT version now stands for the new build: its assets are replaced (user guide).
-            ingest.release_version(backend, repo, old)
-            pkg.remove(path.version)
-        _ingest(
-            req,
-            repo,
-            path,
-            version=path.version,
-            assets=assets,
-            status=PUBLISHED,
-            meta=_copy_meta(meta),
-            normalize=False,
-            now=req.now,
-        )
+    storage.publish_snapshot(req, path.group_id, path.artifact_id, path.version, build, METADATA, body)
     return Response(b"", status=201)
-
-
-def _check_snapshot_publish(repo: Any, pkg: Any, coord: Coordinate, version: str, asset_count: int) -> None:
-    """What would make the SNAPSHOT's publish fail, checked before the build is unlisted and the previous
-    SNAPSHOT replaced (a failed request changes nothing): origin controls and package groups, a SNAPSHOT an
-    upstream repository already has, the assets-per-version quota."""
-    reason = ingest._blocked(repo, pkg, coord, ingest.INTERNAL, from_upstream=False)
-    if reason is not None:
-        raise conflict(
-            f"Package version {coord.name} {version} cannot be added to repository '{repo.name}': {reason}",
-            "package",
-            coord.name,
-        )
-    if version not in pkg.versions and pkg.upstream == ALLOW:
-        for up in ingest.search_order(repo)[1:]:
-            if ingest.find_version(up, coord, version) is not None:
-                raise conflict(
-                    f"Package version {coord.name} {version} already exists in upstream repository '{up.name}'",
-                    "package-version",
-                    version,
-                )
-    if asset_count > ingest.MAX_ASSETS_PER_VERSION:
-        raise ServiceQuotaExceededException(
-            f"A package version can have at most {ingest.MAX_ASSETS_PER_VERSION} assets",
-            resource_type="package-version",
-            resource_id=version,
-        )
-
-
-def _copy_meta(meta: Any) -> Meta | None:
-    return meta.copy() if isinstance(meta, Meta) else None

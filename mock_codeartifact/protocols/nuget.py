@@ -31,8 +31,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from ..backend import ingest
-from ..backend.coordinates import Coordinate, normalize_nuget_version
+from ..backend.coordinates import normalize_nuget_version
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response, safe_name
 
@@ -405,9 +404,8 @@ def _push(req: RepoRequest) -> Response:
         # DescribePackageVersion's displayName is the non-normalized name (user guide).
         "display_name": spec.id,
     }
-    with req.locked() as (_domain, repo):
-        # NuGet's publish protocol: "409 Conflict: a package with the provided ID and version already exists".
-        if ingest.find_version(repo, Coordinate(FORMAT, None, lower_id), version) is not None:
-            raise ProtocolError(409, f"Package {spec.id} {version} already exists in this repository")
+    # NuGet's publish protocol: "409 Conflict: a package with the provided ID and version already exists".
+    if storage.has_version(req, None, lower_id, version):
+        raise ProtocolError(409, f"Package {spec.id} {version} already exists in this repository")
     storage.publish(req, None, lower_id, version, asset_name, content, metadata)
     return Response(b"", status=201)

@@ -18,13 +18,13 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from ..api import codec
-from ..backend.store import utcnow
 from ..errors import CodeArtifactError, InternalServerException
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
+from .storage import repository_exists, utcnow
 
 if TYPE_CHECKING:
-    from ..server.app import CodeArtifactApp
+    from ..backend.store import Backend
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,9 @@ def default_error(status: int, message: str, headers: dict[str, str]) -> Respons
 
 
 class DataPlaneRouter:
-    """The ``data_plane`` of ``CodeArtifactApp``: one instance serves every registered format module."""
+    """The ``data_plane`` of ``CodeArtifactApp``: one instance serves every registered format module.
+
+    Called with the request and the backend; it reaches state only through ``storage.py``."""
 
     def __init__(self, modules: Iterable[ModuleType] | None = None) -> None:
         if modules is None:
@@ -58,7 +60,7 @@ class DataPlaneRouter:
         self.handlers[fmt] = module.handle
         self.errors[fmt] = getattr(module, "render_error", default_error)
 
-    def __call__(self, request: Request, app: CodeArtifactApp) -> Response | None:
+    def __call__(self, request: Request, backend: Backend) -> Response | None:
         segments = _segments(request)
         if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
             return None
@@ -71,23 +73,18 @@ class DataPlaneRouter:
         if not rest:
             # ".../{format}/{repository}" without the trailing slash: the endpoint always ends with "/".
             rest = [""]
-        st = app.backend.state(owner, region)
         now = utcnow()
-        token = authenticate(st, request.headers.get("Authorization"), domain, owner, now)
+        token = authenticate(backend, request.headers.get("Authorization"), region, domain, owner, now)
         if token is None:
             return render(
                 401,
                 "Unauthorized: a valid CodeArtifact authorization token is required",
                 challenge(domain, owner, region),
             )
-        with st.lock:
-            d = st.domains.get(domain)
-            if d is None or repository not in d.repositories:
-                return render(
-                    404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {}
-                )
+        if not repository_exists(backend, region, domain, owner, repository):
+            return render(404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {})
         base = f"{_host_url(request)}{region}/{domain}/{owner}/{fmt}/{repository}/"
-        req = RepoRequest(request, app, region, owner, domain, repository, fmt, rest, base, token, now)
+        req = RepoRequest(request, backend, region, owner, domain, repository, fmt, rest, base, token, now)
         try:
             return handler(req)
         except ProtocolError as error:

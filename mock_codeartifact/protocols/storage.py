@@ -1,4 +1,8 @@
-"""The one storage path of every format module, on top of ``backend/ingest.py`` (shared with the seeding API).
+"""The one door of the repository endpoints to backend state, on top of ``backend/ingest.py`` (shared with the
+seeding API). No other module of ``protocols/`` imports backend state; the router and the format modules call
+these functions with the ``RepoRequest`` (or, before there is one, the backend).
+
+- ``valid_token`` / ``repository_exists``: what the router checks before it calls a format module.
 
 - ``publish``: a package manager's publish; ``ingest_version`` with origin INTERNAL (origin controls, 409 on
   conflicting content, new revision, hashes, readme, dependencies, metadata).
@@ -10,6 +14,8 @@
   repository holding the connection (origin EXTERNAL) and retained in the requesting one. Archived, Disposed
   and Unfinished versions are not downloadable (404).
 - ``dist_tags`` / ``set_dist_tag``: npm tags, merged across upstreams (an upstream tag wins on a clash).
+- ``has_version``, ``package_names``, ``package_coordinates``: what the repository itself holds.
+- ``stage``, ``own_asset``, ``finish``, ``publish_snapshot``: Maven's Unfinished versions and SNAPSHOT builds.
 
 Every function takes the owner's state lock for its whole duration.
 """
@@ -19,21 +25,61 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..backend import ingest
 from ..backend.assets import Blob
-from ..backend.catalog import DISPOSED, PUBLISHED, UNLISTED, Meta, new_revision, table
+from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
 from ..backend.coordinates import Coordinate
 from ..backend.repositories import EXTERNAL_CONNECTIONS
-from ..external import ExternalVersion, find_registry
+from ..backend.stand_ins import ExternalVersion, find_registry
+from ..backend.store import Backend, utcnow
+from ..backend.tokens import AuthToken, find_token
+from ..errors import ServiceQuotaExceededException, conflict
 from .base import ProtocolError, RepoRequest
 
 if TYPE_CHECKING:
     from ..backend.repositories import Repository
 
+__all__ = [
+    "StoredAsset", "StoredVersion", "dist_tags", "fetch_asset", "finish", "has_version", "listable_versions",
+    "own_asset", "package_coordinates", "package_names", "publish", "publish_snapshot", "repository_exists",
+    "set_deprecations", "set_dist_tag", "stage", "utcnow", "valid_token",
+]  # fmt: skip
+
 DOWNLOADABLE = (PUBLISHED, UNLISTED)
+
+
+# ------------------------------------------------------------------------------------------------ the router
+
+
+def valid_token(backend: Backend, region: str, domain: str, owner: str, raw: str, now: dt.datetime) -> AuthToken | None:
+    """The token ``raw`` if it is known in ``owner``'s state of ``region``, unexpired and issued for ``domain``."""
+    token = find_token(backend.state(owner, region), raw)
+    if token is None or not token.valid_for(domain, owner, now):
+        return None
+    return token
+
+
+def repository_exists(backend: Backend, region: str, domain: str, owner: str, repository: str) -> bool:
+    st = backend.state(owner, region)
+    with st.lock:
+        d = st.domains.get(domain)
+        return d is not None and repository in d.repositories
+
+
+@contextmanager
+def _locked(req: RepoRequest) -> Iterator[Repository]:
+    """Hold the owner's state lock; yield the request's repository (404 if it or its domain is gone)."""
+    st = req.backend.state(req.owner, req.region)
+    with st.lock:
+        domain = st.domains.get(req.domain)
+        repo = domain.repositories.get(req.repository) if domain is not None else None
+        if domain is None or repo is None:
+            raise ProtocolError(404, f"Repository '{req.repository}' in domain '{req.domain}' does not exist")
+        yield repo
 
 
 @dataclass
@@ -93,11 +139,11 @@ _DEPRECATED_KEY = "npm-deprecated"
 
 
 def _extras(req: RepoRequest) -> dict[tuple[str, str], dict[str, Any]]:
-    return req.app.backend.extensions.setdefault(_EXTRA_KEY, {})
+    return req.backend.extensions.setdefault(_EXTRA_KEY, {})
 
 
 def _extra_of(req: RepoRequest, assets: list[StoredAsset]) -> dict[str, Any]:
-    table = req.app.backend.extensions.get(_EXTRA_KEY)
+    table = req.backend.extensions.get(_EXTRA_KEY)
     if not table:
         return {}
     out: dict[str, Any] = {}
@@ -125,17 +171,17 @@ def _external_allowed(repo: Repository, holder: Repository, coord: Coordinate) -
     """Origin controls: EXTERNAL_UPSTREAM on the repository with the connection and, when that is another
     repository, INTERNAL_UPSTREAM on the requesting one (its retention)."""
     holder_pkg = ingest.find_package(holder, coord)
-    if ingest._blocked(holder, holder_pkg, coord, ingest.EXTERNAL, from_upstream=False) is not None:
+    if ingest.entry_blocked(holder, holder_pkg, coord, ingest.EXTERNAL, from_upstream=False) is not None:
         return False
     if holder is not repo:
-        return ingest._upstream_allowed(repo, ingest.find_package(repo, coord), coord)
+        return ingest.upstream_allowed(repo, ingest.find_package(repo, coord), coord)
     return True
 
 
 def _stand_in(
     req: RepoRequest, repo: Repository, coord: Coordinate
 ) -> list[tuple[Repository, str, dict[str, ExternalVersion]]]:
-    registry = find_registry(req.app.backend)
+    registry = find_registry(req.backend)
     if registry is None:
         return []
     out = []
@@ -148,9 +194,9 @@ def _stand_in(
 
 def listable_versions(req: RepoRequest, namespace: str | None, name: str) -> list[StoredVersion]:
     coord = _coord(req, namespace, name)
-    with req.locked() as (_domain, repo):
+    with _locked(req) as repo:
         out: dict[str, StoredVersion] = {}
-        deprecations = req.app.backend.extensions.get(_DEPRECATED_KEY)
+        deprecations = req.backend.extensions.get(_DEPRECATED_KEY)
         for _where, pv in ingest.visible_versions(repo, coord):
             if pv.version in out:
                 continue
@@ -180,8 +226,8 @@ def listable_versions(req: RepoRequest, namespace: str | None, name: str) -> lis
 
 def fetch_asset(req: RepoRequest, namespace: str | None, name: str, version: str, asset_name: str) -> StoredAsset:
     coord = _coord(req, namespace, name)
-    backend = req.app.backend
-    with req.locked() as (_domain, repo):
+    backend = req.backend
+    with _locked(req) as repo:
         found = ingest.resolve_version(backend, repo, coord, version, retain=False)
         if found is None:
             found = _ingest_external(req, repo, coord, version)
@@ -206,10 +252,10 @@ def _ingest_external(req: RepoRequest, repo: Repository, coord: Coordinate, vers
         existing = ingest.find_version(holder, coord, version)
         if existing is not None and existing.status == DISPOSED:
             continue
-        registry = find_registry(req.app.backend)
+        registry = find_registry(req.backend)
         tags = registry.dist_tags(conn, coord.namespace, coord.name) if registry is not None else {}
         result = ingest.ingest_version(
-            req.app.backend,
+            req.backend,
             holder,
             format=coord.format,
             namespace=coord.namespace,
@@ -241,10 +287,10 @@ def publish(
 ) -> None:
     """Store one asset of a version as a direct publish (origin INTERNAL); ``metadata`` keys are ``Meta``'s
     (summary, readme, dependencies, display_name, home_page, source_code_repository, licenses)."""
-    meta = Meta(**{k: v for k, v in metadata.items() if k in Meta.__slots__})
-    with req.locked() as (_domain, repo):
+    meta = _meta(metadata)
+    with _locked(req) as repo:
         result = ingest.ingest_version(
-            req.app.backend,
+            req.backend,
             repo,
             format=req.format,
             namespace=namespace,
@@ -262,26 +308,42 @@ def publish(
                 _extras(req).setdefault((req.format, blob.sha256), {}).update(extra)
 
 
+def _meta(metadata: dict[str, Any]) -> Meta:
+    return Meta(**{k: v for k, v in metadata.items() if k in Meta.__slots__})
+
+
+def has_version(req: RepoRequest, namespace: str | None, name: str, version: str) -> bool:
+    """Whether the repository itself holds ``version`` (any status), upstreams left aside."""
+    with _locked(req) as repo:
+        return ingest.find_version(repo, _coord(req, namespace, name), version) is not None
+
+
 def package_names(req: RepoRequest, namespace: str | None) -> list[str]:
     """Names of the packages of this format (and namespace) stored in the repository itself."""
-    with req.locked() as (_domain, repo):
+    with _locked(req) as repo:
         return [key[2] for key in table(repo).keys_sorted if key[0] == req.format and key[1] == (namespace or "")]
+
+
+def package_coordinates(req: RepoRequest) -> list[tuple[str, str]]:
+    """``(namespace, name)`` of every package of this format stored in the repository itself ("" for none)."""
+    with _locked(req) as repo:
+        return [(key[1], key[2]) for key in table(repo).keys_sorted if key[0] == req.format]
 
 
 def dist_tags(req: RepoRequest, namespace: str | None, name: str) -> dict[str, str]:
     coord = _coord(req, namespace, name)
-    with req.locked() as (_domain, repo):
+    with _locked(req) as repo:
         local = ingest.find_package(repo, coord)
         merged: dict[str, str] = {}
         if local is not None:
             merged.update(local.dist_tags)
-        if ingest._upstream_allowed(repo, local, coord):
+        if ingest.upstream_allowed(repo, local, coord):
             for up in ingest.search_order(repo)[1:]:
                 pkg = ingest.find_package(up, coord)
                 if pkg is not None:
                     # "npm tags are merged across upstreams; on a clash the upstream tag wins".
                     merged.update(pkg.dist_tags)
-        registry = find_registry(req.app.backend)
+        registry = find_registry(req.backend)
         if registry is not None:
             for _holder, conn, _offered in _stand_in(req, repo, coord):
                 for tag, ver in registry.dist_tags(conn, coord.namespace, coord.name).items():
@@ -291,7 +353,7 @@ def dist_tags(req: RepoRequest, namespace: str | None, name: str) -> dict[str, s
 
 def set_dist_tag(req: RepoRequest, namespace: str | None, name: str, tag: str, version: str | None) -> None:
     coord = _coord(req, namespace, name)
-    with req.locked() as (_domain, repo):
+    with _locked(req) as repo:
         pkg = ingest.find_package(repo, coord)
         if pkg is None:
             raise ProtocolError(404, f"Not found: package {name} is not in this repository")
@@ -310,11 +372,11 @@ def set_deprecations(req: RepoRequest, namespace: str | None, name: str, message
     """npm deprecate: ``version -> message`` ("" undeprecates) for versions the repository itself holds; versions
     only visible through upstreams are left alone. Each change makes a new revision. Returns how many changed."""
     coord = _coord(req, namespace, name)
-    with req.locked() as (_domain, repo):
+    with _locked(req) as repo:
         pkg = ingest.find_package(repo, coord)
         if pkg is None:
             raise ProtocolError(404, f"Not found: package {name} is not in this repository")
-        table_ = req.app.backend.extensions.setdefault(_DEPRECATED_KEY, {})
+        table_ = req.backend.extensions.setdefault(_DEPRECATED_KEY, {})
         changes = []
         for version, message in messages.items():
             pv = pkg.versions.get(version)
@@ -328,3 +390,132 @@ def set_deprecations(req: RepoRequest, namespace: str | None, name: str, message
             if message:
                 table_[pv.revision] = message
         return len(changes)
+
+
+# ------------------------------------------------------------------------------------------------ maven
+
+
+def stage(
+    req: RepoRequest,
+    namespace: str | None,
+    name: str,
+    version: str,
+    asset_name: str,
+    content: bytes,
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    """Add one asset to a version that stays Unfinished until ``finish`` or ``publish_snapshot`` (created if
+    new); ``metadata`` (``Meta``'s keys) replaces the stored fields it gives."""
+    meta = _meta(metadata) if metadata is not None else None
+    with _locked(req) as repo:
+        ingest.ingest_version(
+            req.backend,
+            repo,
+            format=req.format,
+            namespace=namespace,
+            package=name,
+            version=version,
+            assets={asset_name: content},
+            status=UNFINISHED,
+            meta=meta,
+            now=req.now,
+        )
+
+
+def own_asset(req: RepoRequest, namespace: str | None, name: str, version: str, asset_name: str) -> StoredAsset | None:
+    """An asset of a version the repository itself holds, in any status (no upstream resolution), or None."""
+    with _locked(req) as repo:
+        pv = ingest.find_version(repo, _coord(req, namespace, name), version)
+        blob = pv.assets.get(asset_name) if pv is not None else None
+        return StoredAsset(asset_name, blob=blob) if blob is not None else None
+
+
+def finish(req: RepoRequest, namespace: str | None, name: str, versions: list[str]) -> None:
+    """Publish those of ``versions`` that are Unfinished in the repository itself; the others are left alone."""
+    coord = _coord(req, namespace, name)
+    with _locked(req) as repo:
+        pending = []
+        for version in versions:
+            pv = ingest.find_version(repo, coord, version)
+            if pv is not None and pv.status == UNFINISHED:
+                pending.append(version)
+        for version in pending:
+            ingest.ingest_version(
+                req.backend,
+                repo,
+                format=req.format,
+                namespace=namespace,
+                package=name,
+                version=version,
+                status=PUBLISHED,
+                normalize=False,
+                now=req.now,
+            )
+
+
+def publish_snapshot(
+    req: RepoRequest, namespace: str | None, name: str, snapshot: str, build: str, metadata_name: str, metadata: bytes
+) -> None:
+    """Make ``snapshot`` (``1.0-SNAPSHOT``) stand for ``build``: Published with the build's assets plus the
+    metadata file, the build Unlisted, a previous SNAPSHOT's assets replaced; identical content changes nothing.
+    Everything that could refuse it is checked first (a failed request changes nothing)."""
+    coord = _coord(req, namespace, name)
+    backend = req.backend
+    with _locked(req) as repo:
+        build_pv = ingest.find_version(repo, coord, build)
+        if build_pv is None or not build_pv.assets:
+            raise ProtocolError(400, f"Snapshot build {build} has no uploaded files in this repository")
+        assets: dict[str, bytes] = {asset: blob.data for asset, blob in build_pv.assets.items()}
+        assets[metadata_name] = metadata
+        meta = build_pv.meta
+        pkg = ingest.find_package(repo, coord)
+        assert pkg is not None
+        _check_snapshot_publish(repo, pkg, coord, snapshot, len(assets))
+        fields: dict[str, Any] = {"format": req.format, "namespace": namespace, "package": name, "now": req.now}
+        if build_pv.status == UNFINISHED:
+            ingest.ingest_version(backend, repo, version=build, status=UNLISTED, normalize=False, **fields)
+        old = pkg.versions.get(snapshot)
+        if old is not None:
+            same = set(old.assets) == set(assets) and all(old.assets[n].data == d for n, d in assets.items())
+            if same:
+                return
+            # The SNAPSHOT version now stands for the new build: its assets are replaced (user guide).
+            ingest.release_version(backend, repo, old)
+            pkg.remove(snapshot)
+        ingest.ingest_version(
+            backend,
+            repo,
+            version=snapshot,
+            assets=assets,
+            status=PUBLISHED,
+            meta=meta.copy() if isinstance(meta, Meta) else None,
+            normalize=False,
+            **fields,
+        )
+
+
+def _check_snapshot_publish(repo: Repository, pkg: Package, coord: Coordinate, version: str, asset_count: int) -> None:
+    """What would make the SNAPSHOT's publish fail, checked before the build is unlisted and the previous
+    SNAPSHOT replaced: origin controls and package groups, a SNAPSHOT an upstream repository already has, the
+    assets-per-version quota."""
+    reason = ingest.entry_blocked(repo, pkg, coord, ingest.INTERNAL, from_upstream=False)
+    if reason is not None:
+        raise conflict(
+            f"Package version {coord.name} {version} cannot be added to repository '{repo.name}': {reason}",
+            "package",
+            coord.name,
+        )
+    if version not in pkg.versions and pkg.upstream == ALLOW:
+        for up in ingest.search_order(repo)[1:]:
+            if ingest.find_version(up, coord, version) is not None:
+                raise conflict(
+                    f"Package version {coord.name} {version} already exists in upstream repository '{up.name}'",
+                    "package-version",
+                    version,
+                )
+    if asset_count > ingest.MAX_ASSETS_PER_VERSION:
+        raise ServiceQuotaExceededException(
+            f"A package version can have at most {ingest.MAX_ASSETS_PER_VERSION} assets",
+            resource_type="package-version",
+            resource_id=version,
+        )

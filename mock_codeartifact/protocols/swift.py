@@ -28,9 +28,6 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from ..backend import ingest
-from ..backend.catalog import table
-from ..backend.coordinates import Coordinate
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 
@@ -272,8 +269,7 @@ def _extra_key(scope: str, name: str, version: str) -> str:
 
 def _packages(req: RepoRequest) -> list[tuple[str, str]]:
     """(scope, name) of every Swift package stored in the repository itself."""
-    with req.locked() as (_domain, repo):
-        return [(key[1], key[2]) for key in table(repo).keys_sorted if key[0] == FORMAT]
+    return storage.package_coordinates(req)
 
 
 def _normal_url(url: str) -> str:
@@ -306,9 +302,8 @@ def _publish(req: RepoRequest, scope: str, name: str, version: str) -> Response:
             raise ProtocolError(422, "The metadata part is not valid JSON") from None
         if not isinstance(release_meta, dict):
             raise ProtocolError(422, "The metadata part must be a JSON object")
-    with req.locked() as (_domain, repo):
-        if ingest.find_version(repo, Coordinate(FORMAT, scope, name), version) is not None:
-            raise ProtocolError(409, f"Release {version} of {scope}.{name} already exists")
+    if storage.has_version(req, scope, name, version):
+        raise ProtocolError(409, f"Release {version} of {scope}.{name} already exists")
     try:
         manifests = archive_manifests(content)
     except ValueError as exc:

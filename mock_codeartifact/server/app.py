@@ -12,8 +12,8 @@ from ..api import Dispatcher, codec
 from ..backend import Backend
 from ..wire import Headers, HttpRequest
 
-# A data-plane handler gets the request and returns a response, or None when the path is not its own.
-DataPlane = Callable[[Request, "CodeArtifactApp"], Response | None]
+# A data-plane handler gets the request and the backend, and returns a response, or None when the path is not its own.
+DataPlane = Callable[[Request, Backend], Response | None]
 
 
 class CodeArtifactApp:
@@ -52,7 +52,7 @@ class CodeArtifactApp:
             headers = {k: v if v.isascii() else v.encode().decode("latin-1") for k, v in answer.headers.items()}
             return Response(answer.body, status=answer.status, headers=headers)
         if self.data_plane is not None:
-            response = self.data_plane(request, self)
+            response = self.data_plane(request, self.backend)
             if response is not None:
                 return response
         return _json(404, {"message": f"No route for {request.method} {path}"})
@@ -64,8 +64,8 @@ class CodeArtifactApp:
             from .dashboard import handle as dashboard
 
             return dashboard(request, self.backend)
-        if request.path.startswith("/_mock/external"):  # stand-ins for external connections (external.py)
-            from ..external import http_api
+        if request.path.startswith("/_mock/external"):  # stand-ins for external connections
+            from .external_api import http_api
 
             return http_api(request, self.backend)
         if request.path == "/_mock/reset" and request.method == "POST":

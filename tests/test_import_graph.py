@@ -1,0 +1,224 @@
+"""The package's import structure, read from the source with ``ast`` (module-level, function-level and
+``TYPE_CHECKING`` imports alike):
+
+- the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage.py``;
+- nothing below ``protocols/`` (``backend/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or anything
+  above it;
+- no import cycle between the top-level modules and packages of ``mock_codeartifact``, nor between the modules of
+  ``protocols/``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import mock_codeartifact
+
+PACKAGE = "mock_codeartifact"
+ROOT = Path(mock_codeartifact.__file__).parent
+
+# The one module of protocols/ that touches backend state.
+STORAGE = f"{PACKAGE}.protocols.storage"
+# Backend modules that hold no state and reach none (pure name rules: normalization and checks of package
+# coordinates); a format module may use them directly. The test below checks that they stay pure.
+PURE_BACKEND = {f"{PACKAGE}.backend.coordinates"}
+# Top-level units below protocols/ and the units above them, which they must never import.
+BELOW_PROTOCOLS = {"backend", "wire", "errors", "api"}
+ABOVE_BELOW = {"protocols", "server", "external", "mock", "pytest_plugin", "seeding", "__init__", "__main__"}
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # importing module
+    target: str  # imported module (the submodule when ``from pkg import submodule``)
+    line: int
+    type_only: bool  # under ``if TYPE_CHECKING:`` (annotations only: nothing runs)
+    in_function: bool
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES: dict[str, Path] = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    if node.level == 0:
+        return node.module or ""
+    base = module.split(".")
+    if not is_package:
+        base = base[:-1]
+    if node.level > 1:
+        base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _edges_of(module: str, path: Path) -> Iterator[Edge]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    is_package = path.name == "__init__.py"
+
+    def visit(node: ast.AST, type_only: bool, in_function: bool) -> Iterator[Edge]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    if alias.name.split(".")[0] == PACKAGE:
+                        yield Edge(module, alias.name, child.lineno, type_only, in_function)
+            elif isinstance(child, ast.ImportFrom):
+                target = _resolve(module, is_package, child)
+                if target.split(".")[0] != PACKAGE:
+                    continue
+                for alias in child.names:
+                    sub = f"{target}.{alias.name}"
+                    # ``from . import storage`` imports the submodule; ``from .base import X`` the module itself.
+                    yield Edge(module, sub if sub in MODULES else target, child.lineno, type_only, in_function)
+            elif isinstance(child, ast.If) and _is_type_checking(child.test):
+                for stmt in child.body:
+                    yield from visit(ast.Module(body=[stmt], type_ignores=[]), True, in_function)
+                for stmt in child.orelse:
+                    yield from visit(ast.Module(body=[stmt], type_ignores=[]), type_only, in_function)
+            else:
+                function = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                yield from visit(child, type_only, in_function or function)
+
+    yield from visit(tree, False, False)
+
+
+EDGES: list[Edge] = [edge for module, path in MODULES.items() for edge in _edges_of(module, path)]
+
+
+def _unit(module: str) -> str:
+    """The top-level module or package of ``mock_codeartifact`` a module belongs to (``__init__`` for the root)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    return found
+
+
+def _describe(edges: list[Edge]) -> str:
+    return "\n".join(sorted({f"  {e.source}:{e.line} imports {e.target}" for e in edges}))
+
+
+# ---------------------------------------------------------------- the reader sees what it must
+
+
+def test_the_reader_sees_module_function_and_type_only_imports() -> None:
+    """A reader that missed imports would make every rule below pass vacuously: check known edges of each kind."""
+    pairs = {(e.source, e.target, e.in_function, e.type_only) for e in EDGES}
+    # module level, relative, submodule through ``from . import``
+    assert (f"{PACKAGE}.protocols.cargo", STORAGE, False, False) in pairs
+    # inside a function (the server builds its router lazily)
+    assert (f"{PACKAGE}.server.app", f"{PACKAGE}.protocols.router", True, False) in pairs
+    # under ``if TYPE_CHECKING:``
+    assert (f"{PACKAGE}.protocols.base", f"{PACKAGE}.backend.store", False, True) in pairs
+    assert len(MODULES) > 40 and len(EDGES) > 100
+
+
+def test_tarjan_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _state_imports(module: str) -> list[Edge]:
+    return [
+        e
+        for e in EDGES
+        if e.source == module
+        and (e.target == f"{PACKAGE}.backend" or e.target.startswith(f"{PACKAGE}.backend."))
+        and e.target not in PURE_BACKEND
+        and not e.type_only
+    ]
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith(f"{PACKAGE}.protocols")))
+def test_protocols_reach_state_only_through_storage(module: str) -> None:
+    """Only ``storage.py`` imports backend modules to run them; the others may name backend types for annotations
+    (``if TYPE_CHECKING:``) and use the pure coordinate rules."""
+    offending = [] if module == STORAGE else _state_imports(module)
+    assert not offending, f"{module} reaches backend state outside protocols/storage.py:\n{_describe(offending)}"
+
+
+def test_the_pure_backend_modules_hold_no_state() -> None:
+    for module in PURE_BACKEND:
+        inside = [e for e in EDGES if e.source == module and _unit(e.target) != "errors"]
+        assert not inside, f"{module} is meant to be pure name rules:\n{_describe(inside)}"
+
+
+def test_nothing_below_protocols_imports_it_or_anything_above() -> None:
+    upward = [e for e in EDGES if _unit(e.source) in BELOW_PROTOCOLS and _unit(e.target) in ABOVE_BELOW]
+    assert not upward, f"imports from below protocols/ upward:\n{_describe(upward)}"
+
+
+def test_no_cycle_between_top_level_modules() -> None:
+    graph: dict[str, set[str]] = {}
+    for e in EDGES:
+        a, b = _unit(e.source), _unit(e.target)
+        if a != b:
+            graph.setdefault(a, set()).add(b)
+    cycles = _cycles(graph)
+    detail = "\n".join(
+        _describe(
+            [e for e in EDGES if _unit(e.source) in c and _unit(e.target) in c and _unit(e.source) != _unit(e.target)]
+        )
+        for c in cycles
+    )
+    assert not cycles, f"import cycles between top-level units {cycles}:\n{detail}"
+
+
+def test_no_cycle_inside_protocols() -> None:
+    prefix = f"{PACKAGE}.protocols"
+    graph: dict[str, set[str]] = {}
+    for e in EDGES:
+        if e.source.startswith(prefix) and e.target.startswith(prefix) and e.source != e.target:
+            graph.setdefault(e.source, set()).add(e.target)
+    assert not _cycles(graph), _cycles(graph)
