@@ -30,7 +30,8 @@ NAMESPACE_REQUIRED = frozenset({"maven", "swift", "generic"})
 # "Python, NuGet, Ruby, and Cargo package versions do not contain a corresponding component".
 NAMESPACE_FORBIDDEN = frozenset({"pypi", "nuget", "ruby", "cargo"})
 
-_NAME = re.compile(r"[^#/\s]+")
+# The model's pattern as the service (Java) reads it: ``\s`` is ASCII whitespace only (see wire/patterns.py).
+_NAME = re.compile(r"[^#/\s]+", re.ASCII)
 _NUGET_VERSION = re.compile(r"(\d+(?:\.\d+){0,3})(-[^+]*)?(?:\+.*)?")
 
 

@@ -87,7 +87,8 @@ def matches(pattern: str, value: str) -> bool:
         return len(value) >= minimum and all(ok(ch) for ch in value)
     if "\\p{" in pattern or "\\P{" in pattern:
         return True  # a pattern we cannot read: treat every value as matching (generators then avoid it)
-    return re.fullmatch(pattern, value, re.DOTALL) is not None
+    # Java's ``\s``/``\S``/``\w``/``\d`` are ASCII classes, which is what ``re.ASCII`` gives.
+    return re.fullmatch(pattern, value, re.DOTALL | re.ASCII) is not None
 
 
 def _pattern_text(pattern: str, lo: int, hi: int) -> st.SearchStrategy[str]:
