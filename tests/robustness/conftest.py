@@ -76,7 +76,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
         tr.write_line(
             f"{mode}: {len(per_op)} operations, {total} inputs, {ok} successes; "
-            f"{len(unknown)} operations not implemented yet"
+            f"{len(unknown)} operations without a handler (UNKNOWN_OPERATION)"
         )
         never = sorted(op for op, c in per_op.items() if not c["ok"])
         if never and tr.config.getoption("verbose") >= 0:

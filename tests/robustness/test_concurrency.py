@@ -20,8 +20,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .world import is_unknown_operation
-
 THREADS = 8
 DOMAIN = "conc"
 
@@ -155,12 +153,7 @@ def test_publishing_copying_status_changes_and_listing_at_once(clients: list[Any
     c0.create_domain(domain=DOMAIN)
     for name in ("src", "dst"):
         c0.create_repository(domain=DOMAIN, repository=name)
-    try:
-        _publish(c0, "src", "seed-0", b"first")
-    except ClientError as error:
-        if is_unknown_operation(error):
-            pytest.skip("PublishPackageVersion is not implemented yet (UNKNOWN_OPERATION): packages part skipped")
-        raise
+    _publish(c0, "src", "seed-0", b"first")
     per_thread = 5
     shared = b"shared content: stored once per domain"
 
@@ -279,12 +272,7 @@ def test_racing_on_one_version_has_exactly_one_winner(clients: list[Any]) -> Non
     c0 = clients[0]
     c0.create_domain(domain=DOMAIN)
     c0.create_repository(domain=DOMAIN, repository="src")
-    try:
-        _publish(c0, "src", "seed-0", b"first")
-    except ClientError as error:
-        if is_unknown_operation(error):
-            pytest.skip("PublishPackageVersion is not implemented yet (UNKNOWN_OPERATION): packages part skipped")
-        raise
+    _publish(c0, "src", "seed-0", b"first")
 
     def publish(i: int) -> str:
         try:

@@ -15,13 +15,12 @@ from typing import Any
 import boto3
 import pytest
 from botocore import xform_name
-from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
 from . import strategies as s
 from .model import OPERATIONS, operation
-from .world import PLAIN_CONFIG, fuzz_settings, is_unknown_operation, seed
+from .world import PLAIN_CONFIG, fuzz_settings, seed
 
 PAGINATED = [
     name
@@ -45,47 +44,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _tolerate_missing(call: Any, **kwargs: Any) -> None:
-    try:
-        call(**kwargs)
-    except ClientError as error:
-        if not is_unknown_operation(error):
-            raise
-
-
-def _grow(client: Any, parts: dict[str, bool]) -> None:
+def _grow(client: Any) -> None:
     for i in range(6):
         client.create_domain(domain=f"extra-{i}")
         client.create_repository(domain=s.DOMAIN, repository=f"extra-repo-{i}")
-    if parts["packages"]:
-        for i in range(7):
-            content = f"extra {i}".encode()
-            common = dict(domain=s.DOMAIN, repository=s.REPO, format="generic", namespace=s.NAMESPACE)
-            sha = hashlib.sha256(content).hexdigest()
-            client.publish_package_version(
-                **common, package=s.PACKAGE, packageVersion=f"5.{i}.0", assetContent=content,
-                assetName="a.bin", assetSHA256=sha,
-            )  # fmt: skip
-            client.publish_package_version(
-                **common, package=f"extra-pkg-{i}", packageVersion="1.0.0", assetContent=content,
-                assetName="a.bin", assetSHA256=sha,
-            )  # fmt: skip
-            client.publish_package_version(
-                **common, package=s.PACKAGE, packageVersion="2.0.0", assetContent=content,
-                assetName=f"asset-{i}.bin", assetSHA256=sha, unfinished=True,
-            )  # fmt: skip
-    if parts["groups"]:
-        for i in range(6):
-            client.create_package_group(domain=s.DOMAIN, packageGroup=f"/generic/fuzz-ns/sub{i}~")
-        for i in range(5):
-            repo = f"extra-repo-{i}"
-            _tolerate_missing(
-                client.update_package_group_origin_configuration,
-                domain=s.DOMAIN,
-                packageGroup=s.GROUP,
-                restrictions={"PUBLISH": "ALLOW_SPECIFIC_REPOSITORIES"},
-                addAllowedRepositories=[{"originRestrictionType": "PUBLISH", "repositoryName": repo}],
-            )
+    for i in range(7):
+        content = f"extra {i}".encode()
+        common = dict(domain=s.DOMAIN, repository=s.REPO, format="generic", namespace=s.NAMESPACE)
+        sha = hashlib.sha256(content).hexdigest()
+        client.publish_package_version(
+            **common, package=s.PACKAGE, packageVersion=f"5.{i}.0", assetContent=content,
+            assetName="a.bin", assetSHA256=sha,
+        )  # fmt: skip
+        client.publish_package_version(
+            **common, package=f"extra-pkg-{i}", packageVersion="1.0.0", assetContent=content,
+            assetName="a.bin", assetSHA256=sha,
+        )  # fmt: skip
+        client.publish_package_version(
+            **common, package=s.PACKAGE, packageVersion="2.0.0", assetContent=content,
+            assetName=f"asset-{i}.bin", assetSHA256=sha, unfinished=True,
+        )  # fmt: skip
+    for i in range(6):
+        client.create_package_group(domain=s.DOMAIN, packageGroup=f"/generic/fuzz-ns/sub{i}~")
+    for i in range(5):
+        repo = f"extra-repo-{i}"
+        client.update_package_group_origin_configuration(
+            domain=s.DOMAIN,
+            packageGroup=s.GROUP,
+            restrictions={"PUBLISH": "ALLOW_SPECIFIC_REPOSITORIES"},
+            addAllowedRepositories=[{"originRestrictionType": "PUBLISH", "repositoryName": repo}],
+        )
 
 
 _ARGS: dict[str, dict[str, Any]] = {
@@ -97,17 +85,12 @@ _ARGS: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("operation_name", PAGINATED)
 def test_pages_add_up_to_one_page(operation_name: str, codeartifact_mock: Any) -> None:
     client = boto3.client("codeartifact", region_name=s.REGION, config=PLAIN_CONFIG)
-    parts = seed(client)
-    _grow(client, parts)
+    seed(client)
+    _grow(client)
     method = getattr(client, xform_name(operation_name))
     kwargs = {**s.example_input(operation_name), **_ARGS.get(operation_name, {})}
     key = _list_member(operation_name)
-    try:
-        whole = method(**kwargs, maxResults=1000)
-    except ClientError as error:
-        if is_unknown_operation(error):
-            pytest.skip(f"{operation_name} is not implemented yet (UNKNOWN_OPERATION)")
-        raise
+    whole = method(**kwargs, maxResults=1000)
     assert "nextToken" not in whole
     expected = _plain(whole[key])
     assert len(expected) >= 2, f"{operation_name} lists too little to paginate: {expected}"

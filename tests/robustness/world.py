@@ -58,6 +58,7 @@ def record(mode: str, operation: str, outcome: str) -> None:
 
 
 def is_unknown_operation(error: ClientError) -> bool:
+    """The mock's answer for an operation of the model it has no handler for (a lost handler: always a failure)."""
     response: dict[str, Any] = error.response
     return (
         response.get("Error", {}).get("Code") == "ValidationException" and response.get("reason") == "UNKNOWN_OPERATION"
@@ -67,19 +68,8 @@ def is_unknown_operation(error: ClientError) -> bool:
 # --------------------------------------------------------------------------- the seeded world
 
 
-def _optional(call: Callable[..., Any], **kwargs: Any) -> bool:
-    """Run a seeding call of an operation that may not be implemented yet; False when it is not."""
-    try:
-        call(**kwargs)
-    except ClientError as error:
-        if is_unknown_operation(error):
-            return False
-        raise
-    return True
-
-
-def seed(client: Any) -> dict[str, bool]:
-    """Create the resources the generated inputs name most often. Returns which optional parts exist."""
+def seed(client: Any) -> None:
+    """Create the resources the generated inputs name most often."""
     client.create_domain(domain=s.DOMAIN, tags=[{"key": "env", "value": "fuzz"}])
     client.create_repository(domain=s.DOMAIN, repository=s.STORE)
     client.associate_external_connection(domain=s.DOMAIN, repository=s.STORE, externalConnection="public:npmjs")
@@ -92,7 +82,6 @@ def seed(client: Any) -> dict[str, bool]:
     )
     client.put_domain_permissions_policy(domain=s.DOMAIN, policyDocument=s.POLICY)
     client.put_repository_permissions_policy(domain=s.DOMAIN, repository=s.REPO, policyDocument=s.POLICY)
-    parts = {"packages": False, "groups": False}
     publish = dict(
         domain=s.DOMAIN,
         repository=s.REPO,
@@ -103,12 +92,10 @@ def seed(client: Any) -> dict[str, bool]:
         assetName=s.ASSET,
         assetSHA256=s.CONTENT_SHA256,
     )
-    if _optional(client.publish_package_version, packageVersion=s.VERSION, **publish):
-        parts["packages"] = True
-        client.publish_package_version(packageVersion="2.0.0", unfinished=True, **publish)
-        client.publish_package_version(**{**publish, "repository": s.UPSTREAM, "packageVersion": "3.0.0"})
-    parts["groups"] = _optional(client.create_package_group, domain=s.DOMAIN, packageGroup=s.GROUP)
-    return parts
+    client.publish_package_version(packageVersion=s.VERSION, **publish)
+    client.publish_package_version(packageVersion="2.0.0", unfinished=True, **publish)
+    client.publish_package_version(**{**publish, "repository": s.UPSTREAM, "packageVersion": "3.0.0"})
+    client.create_package_group(domain=s.DOMAIN, packageGroup=s.GROUP)
 
 
 class World:
@@ -118,7 +105,6 @@ class World:
         self.backend = backend
         self._reset = reset
         self.client = client
-        self.parts: dict[str, bool] = {}
         self.seeded: Any = None
 
     def ensure(self) -> Any:
@@ -126,6 +112,6 @@ class World:
         current = snapshot_backend(self.backend) if self.seeded is not None else None
         if current is None or current != self.seeded:
             self._reset()
-            self.parts = seed(self.client)
+            seed(self.client)
             self.seeded = current = snapshot_backend(self.backend)
         return current
