@@ -3,12 +3,11 @@ seeding API). No other module of ``protocols/`` imports backend state; the route
 these functions with the ``RepoRequest`` (or, before there is one, the backend).
 
 - ``valid_token`` / ``repository_exists``: what the router checks before it calls a format module.
-
 - ``publish``: a package manager's publish; ``ingest_version`` with origin INTERNAL (origin controls, 409 on
   conflicting content, new revision, hashes, readme, dependencies, metadata).
 - ``listable_versions``: what a package manager's version list shows: the repository's own versions, its
   upstreams' (in search order, when origin controls allow) and those of external-connection stand-ins
-  (``mock_codeartifact.external``), Published only (Unlisted, Archived, Disposed and Unfinished are left out).
+  (``backend/stand_ins.py``), Published only (Unlisted, Archived, Disposed and Unfinished are left out).
 - ``fetch_asset``: a download: the version is resolved through the upstream graph; a version found upstream is
   retained in the requesting repository, one found only through an external connection is ingested into the
   repository holding the connection (origin EXTERNAL) and retained in the requesting one. Archived, Disposed
@@ -17,7 +16,7 @@ these functions with the ``RepoRequest`` (or, before there is one, the backend).
 - ``has_version``, ``package_names``, ``package_coordinates``: what the repository itself holds.
 - ``stage``, ``own_asset``, ``finish``, ``publish_snapshot``: Maven's Unfinished versions and SNAPSHOT builds.
 
-Every function takes the owner's state lock for its whole duration.
+Every function that reads or writes a repository holds the owner's state lock for its whole duration.
 """
 
 from __future__ import annotations
