@@ -27,7 +27,8 @@ stand-ins belong to one backend (every account and region share them, as they sh
 cleared by its reset.
 
 Their state lives in ``backend/stand_ins.py`` (below the repository endpoints, which read it through
-``protocols/storage.py``); their HTTP API in ``server/external_api.py``.
+``protocols/storage.py``), the metadata readers in ``protocols/stand_ins.py``, their HTTP API in
+``server/external_api.py``.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from __future__ import annotations
 from typing import Any
 
 from .backend import Backend
-from .backend.catalog import Meta
-from .backend.stand_ins import ExternalRegistry, ExternalVersion, registry_of
+from .backend.stand_ins import ExternalRegistry, ExternalVersion
+from .protocols.stand_ins import registry
 
 __all__ = ["ExternalRegistry", "ExternalVersion", "external_registry"]
 
@@ -57,41 +58,4 @@ def external_registry(target: Any = None) -> ExternalRegistry:
         if not isinstance(found, Backend):
             raise TypeError(f"cannot find the backend of {target!r}")
         backend = found
-    return registry_of(backend, _fill_from_assets)
-
-
-def _fill_from_assets(fmt: str, meta: Meta, assets: dict[str, bytes]) -> None:
-    """Readme, summary and dependencies from a real wheel/sdist or npm tarball, where not given."""
-    found: dict[str, Any] | None = None
-    if fmt == "pypi":
-        from .protocols import pypi
-
-        for name, data in assets.items():
-            try:
-                dist = pypi.read_distribution(name, data)
-            except ValueError:
-                continue
-            found = {
-                "summary": dist.summary,
-                "readme": dist.description,
-                "dependencies": pypi.dependencies_of(dist.requires_dist),
-            }
-            break
-    elif fmt == "npm" and "package.tgz" in assets:
-        from .protocols import npm
-
-        try:
-            manifest, readme = npm.read_tarball(assets["package.tgz"])
-        except ValueError:
-            manifest, readme = None, None
-        if manifest is not None:
-            description = manifest.get("description")
-            found = {
-                "summary": description if isinstance(description, str) else None,
-                "readme": readme,
-                "dependencies": npm.dependencies_of(manifest),
-            }
-    if found:
-        for key, value in found.items():
-            if getattr(meta, key) is None and value:
-                setattr(meta, key, value)
+    return registry(backend)

@@ -1,9 +1,10 @@
 """State of the offline stand-ins for public registries (``public:pypi``, ``public:npmjs``, ...).
 
 The stand-ins belong to one backend (every account and region share them, as they share the internet) and are
-kept in ``Backend.extensions``, so its reset clears them. ``mock_codeartifact.external`` is the public face that
-creates them; the repository endpoints read them through ``protocols/storage.py`` with ``find_registry``; the
-server's ``/_mock/external`` routes (``server/external_api.py``) change them over HTTP.
+kept in ``Backend.extensions``, so its reset clears them. ``protocols/stand_ins.py`` creates them with the format
+parsers that complete their metadata (``mock_codeartifact.external`` is the public face); the repository
+endpoints read them through ``protocols/storage.py``; the server's ``/_mock/external`` routes
+(``server/external_api.py``) change them over HTTP.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 seeding API). No other module of ``protocols/`` imports backend state; the router and the format modules call
 these functions with the ``RepoRequest`` (or, before there is one, the backend).
 
-- ``valid_token`` / ``repository_exists``: what the router checks before it calls a format module.
+- ``valid_token`` / ``repository_exists``: what the router checks before it calls a format module;
+  ``stand_in_registry``: the stand-ins for public registries (``protocols/stand_ins.py``).
 - ``publish``: a package manager's publish; ``ingest_version`` with origin INTERNAL (origin controls, 409 on
   conflicting content, new revision, hashes, readme, dependencies, metadata).
 - ``listable_versions``: what a package manager's version list shows: the repository's own versions, its
@@ -33,7 +34,7 @@ from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
 from ..backend.coordinates import Coordinate
 from ..backend.repositories import EXTERNAL_CONNECTIONS
-from ..backend.stand_ins import ExternalVersion, find_registry
+from ..backend.stand_ins import ExternalRegistry, ExternalVersion, MetadataFiller, find_registry, registry_of
 from ..backend.store import Backend, utcnow
 from ..backend.tokens import AuthToken, find_token
 from ..errors import ServiceQuotaExceededException, conflict
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "StoredAsset", "StoredVersion", "dist_tags", "fetch_asset", "finish", "has_version", "listable_versions",
     "own_asset", "package_coordinates", "package_names", "publish", "publish_snapshot", "repository_exists",
-    "set_deprecations", "set_dist_tag", "stage", "utcnow", "valid_token",
+    "set_deprecations", "set_dist_tag", "stage", "stand_in_registry", "utcnow", "valid_token",
 ]  # fmt: skip
 
 DOWNLOADABLE = (PUBLISHED, UNLISTED)
@@ -67,6 +68,11 @@ def repository_exists(backend: Backend, region: str, domain: str, owner: str, re
     with st.lock:
         d = st.domains.get(domain)
         return d is not None and repository in d.repositories
+
+
+def stand_in_registry(backend: Backend, fill_metadata: MetadataFiller) -> ExternalRegistry:
+    """The backend's stand-ins for public registries, created with ``fill_metadata`` on first use."""
+    return registry_of(backend, fill_metadata)
 
 
 @contextmanager

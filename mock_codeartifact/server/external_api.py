@@ -11,7 +11,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..backend import Backend
 from ..errors import CodeArtifactError
-from ..external import external_registry
+from ..protocols.stand_ins import registry as stand_ins
 
 HTTP_PREFIX = "/_mock/external"
 
@@ -27,7 +27,7 @@ def http_api(request: Request, backend: Backend) -> Response:
       ``DELETE /_mock/external`` clears every stand-in.
     """
     parts = [p for p in request.path[len(HTTP_PREFIX) :].split("/") if p]
-    registry = external_registry(backend)
+    registry = stand_ins(backend)
     if request.method == "DELETE" and not parts:
         registry.clear()
         return _answer(200, {"status": "cleared"})
