@@ -15,7 +15,9 @@ POLICY = (
 )
 
 
-def publish(client: Any, repository: str, package: str, version: str, content: bytes, **extra: Any) -> dict[str, Any]:
+def publish(
+    client: Any, repository: str, package: str, version: str, content: bytes, asset: str | None = None, **extra: Any
+) -> dict[str, Any]:
     result: dict[str, Any] = client.publish_package_version(
         domain="acme",
         repository=repository,
@@ -24,7 +26,7 @@ def publish(client: Any, repository: str, package: str, version: str, content: b
         package=package,
         packageVersion=version,
         assetContent=content,
-        assetName=f"{package}-{version}.bin",
+        assetName=asset or f"{package}-{version}.bin",
         assetSHA256=hashlib.sha256(content).hexdigest(),
         **extra,
     )
@@ -111,3 +113,18 @@ def build_world(make_client: Any, target: Any) -> None:
         assetSHA256=hashlib.sha256(shared).hexdigest(),
         **publish_west,
     )
+
+
+def state_view(backend: Any) -> Any:
+    """Everything the backend holds, by the robustness suite's full-state walker, with the asset store's
+    reference tables in a canonical order (their insertion order is history nobody can observe)."""
+    from robustness.snapshot import snapshot_backend
+
+    tag, states, others = snapshot_backend(backend)
+    blobs, refs, domains = backend.assets.holdings()
+    canonical = (
+        sorted((sha, b.size, sorted(b.hashes.items())) for sha, b in blobs.items()),
+        sorted(refs.items()),
+        sorted((d.owner, d.region, d.name, sorted(c.items())) for d, c in domains),
+    )
+    return (tag, states, [(k, canonical if k == "assets" else v) for k, v in others])
