@@ -18,10 +18,16 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from ..api import codec
 from ..backend import Backend
+from ..backend.arns import parse_arn
+from ..backend.coordinates import api_coordinates
+from ..errors import CodeArtifactError
+from ..wire import Headers, HttpRequest
+from ..wire.identity import account_of, region_of
 from . import export_archive, import_archive
 from .document import StateFormatError
-from .persist import PersistentState
+from .persist import PersistentState, Scope
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +56,61 @@ def state_api(request: Request, backend: Backend) -> Response:
     return _json(405, {"message": f"{request.method} is not allowed on {PATH}: use GET or PUT"})
 
 
-def _may_change(request: Request) -> bool:
+_READS = ("Describe", "Get", "List")
+
+
+def _scope(request: Request) -> Scope | None | bool:
+    """Where the request can have changed state: a ``Scope``, None for anywhere, False for nowhere.
+
+    Every mutating CodeArtifact operation names its domain (tags: the resource ARN names it), and those that
+    touch package versions name the repository and the package; a package manager's request names its
+    repository, and may also store into repositories with an external connection of the same domain."""
     path, method = request.path, request.method
     if path.startswith("/_mock/"):
-        return path != "/_mock/health" and method not in ("GET", "HEAD")
+        return False if path == "/_mock/health" or method in ("GET", "HEAD") else None
     if path.startswith("/v1/"):
-        return method not in ("GET", "HEAD")  # every API GET is a read (Describe*, Get*, List* by GET)
-    return True  # a package manager's read may retain a version from an upstream
+        if method in ("GET", "HEAD"):
+            return False  # every API GET is a read (Describe*, Get*, List* by GET)
+        http_request = HttpRequest(
+            method, path, request.query_string.decode("latin-1"), Headers(request.headers), b"", request.host
+        )
+        try:
+            operation = codec().route(http_request).name
+        except CodeArtifactError:
+            return None
+        if operation.startswith(_READS) and operation != "GetAuthorizationToken":
+            return False
+        args = request.args
+        account, region = args.get("domain-owner") or account_of(http_request), region_of(http_request)
+        domain = args.get("domain")
+        if domain is None:
+            parsed = parse_arn(args.get("resourceArn") or "")
+            if parsed is None:
+                return None
+            account, region, domain = parsed.account, parsed.region, parsed.rest.split("/", 1)[0]
+            return Scope(account, region, domain, frozenset())
+        names = {args[k] for k in ("repository", "destination-repository") if args.get(k)}
+        package = None
+        fmt, name = args.get("format"), args.get("package")
+        if names and fmt and name:
+            coord, _ = api_coordinates(fmt, args.get("namespace"), name)
+            package = coord.key
+        return Scope(account, region, domain, frozenset(names), package)
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 5:  # /{region}/{domain}/{owner}/{format}/{repository}/...
+        return Scope(parts[2], parts[0], parts[1], frozenset({parts[4]}), with_external_connections=True)
+    return None
 
 
 def after_request(store: PersistentState, request: Request, response: Response) -> Response:
     """Make the request's changes durable before ``response`` goes out (server ``--state-dir``)."""
-    if response.status_code >= 400 or not _may_change(request):
+    if response.status_code >= 400:
+        return response
+    scope = _scope(request)
+    if scope is False:
         return response
     try:
-        store.sync()
+        store.sync(scope or None)
     except Exception as error:  # disk full, permissions: never acknowledge a change that is not durable
         log.exception("mock-codeartifact could not persist the state")
         return _json(500, {"message": f"The change could not be made durable: {error}"})

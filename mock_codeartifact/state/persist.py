@@ -26,15 +26,20 @@ import json
 import os
 import sqlite3
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..backend import Backend, RegionState
+from ..backend.catalog import Package, PackageVersion
+from ..backend.domains import Domain
+from ..backend.repositories import Repository
 from ..external import ExternalRegistry
 from .document import (
     FORMAT_NAME,
     StateFormatError,
     domain_entry,
+    external_bytes,
     external_entries,
     from_document,
     package_entry,
@@ -66,9 +71,13 @@ class PersistentState:
         self.assets = self.directory / ASSET_DIR
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-        self._rows: dict[Key, str] = {}  # what the database holds
-        self._fingerprints: dict[Key, tuple[Any, str]] = {}  # key -> (fingerprint, body) of the last walk
         self._files: set[str] = set()  # asset files on disk
+        # What the database holds, as a tree that partial syncs compare against (see Scope).
+        self._domains: dict[tuple[str, str, str], _DomainRows] = {}
+        self._tokens: dict[tuple[str, str], dict[str, str]] = {}
+        self._extensions: dict[Key, str] = {}
+        self._extension_shas: dict[Key, tuple[str, ...]] = {}
+        self._extra_cache: dict[Key, tuple[Any, int, str]] = {}
 
     # ------------------------------------------------------------------ opening
 
@@ -92,8 +101,29 @@ class PersistentState:
         loaded = {tuple(json.loads(key)): body for key, body in rows}
         snap = from_document(self._document(loaded), self._load_asset)
         adopt(self.backend, snap)
-        self._rows = loaded
-        self._collect_garbage(self._referenced(loaded))
+        self._reconcile(loaded)
+
+    def _reconcile(self, loaded: dict[Key, str]) -> None:
+        """Build the stored picture from the loaded state; rewrite only rows that serialize differently."""
+        plan = _Plan()
+        for st in self.backend.all_states():
+            self._compare_region(st, plan)
+        self._compare_extensions(plan)
+        upserts = [(k, b) for k, b in plan.upserts if loaded.get(k) != b]
+        seen = {k for k, _ in plan.upserts}
+        deletes = [k for k in loaded if k not in seen]
+        assert self._db is not None
+        if upserts or deletes:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM entities WHERE key = ?", [(json.dumps(k),) for k in deletes])
+            self._db.executemany(
+                "INSERT INTO entities (key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body",
+                [(json.dumps(k), b) for k, b in upserts],
+            )
+            self._db.execute("COMMIT")
+        plan.deletes = []
+        self._apply(plan)
+        self._collect_garbage(self._referenced_now())
 
     def _check_or_create(self, db: sqlite3.Connection) -> None:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -199,121 +229,243 @@ class PersistentState:
 
     # ------------------------------------------------------------------ writing
 
-    def sync(self) -> None:
-        """Make the backend's current state durable: new asset files first, then the changed rows in one
-        transaction. Safe to call from any thread; concurrent calls are serialized (one commit may carry the
-        changes of several requests)."""
+    def sync(self, scope: Scope | None = None) -> None:
+        """Make the backend's state durable: new asset files first, then the changed rows in one transaction.
+
+        ``scope`` says where the changes can be (``Scope``); None compares everything. Safe from any thread;
+        concurrent calls are serialized (one commit may carry the changes of several requests)."""
         db = self._db
         if db is None:
             raise RuntimeError("the persistent state is not open")
         with self._lock:
-            current: dict[Key, str] = {}
-            fingerprints: dict[Key, tuple[Any, str]] = {}
-            data: dict[str, bytes] = {}
-            for st in self.backend.all_states():
+            plan = _Plan()
+            if scope is None:
+                for st in self.backend.all_states():
+                    with st.lock:
+                        self._compare_region(st, plan)
+                for key in list(self._domains):
+                    if key[:2] not in plan.regions_seen:
+                        self._compare_domain(key, None, plan, None)
+                for region_key, tokens in list(self._tokens.items()):
+                    if region_key not in plan.regions_seen:
+                        plan.deletes.extend(("token", *region_key, t) for t in tokens)
+                        plan.tokens[region_key] = {}
+            else:
+                st = self.backend.state(scope.account, scope.region)
                 with st.lock:
-                    self._walk_state(st, current, fingerprints, data)
-            self._walk_extensions(current, fingerprints, data)
-            self._fingerprints = fingerprints
-            rows = self._rows
-            changed = [(key, body) for key, body in current.items() if rows.get(key) != body]
-            deleted = [key for key in rows if key not in current]
-            if not changed and not deleted:
+                    self._compare_tokens(st, plan)
+                    self._compare_domain(
+                        (scope.account, scope.region, scope.domain), st.domains.get(scope.domain), plan, scope
+                    )
+            self._compare_extensions(plan)
+            if not plan.upserts and not plan.deletes:
                 return
-            for sha, content in data.items():
+            for sha, content in plan.data.items():
                 if sha not in self._files:
                     durable_write(self.assets / sha, content)  # fsynced, renamed, directory fsynced
                     self._files.add(sha)
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("DELETE FROM entities WHERE key = ?", [(json.dumps(k),) for k in deleted])
+                db.executemany("DELETE FROM entities WHERE key = ?", [(json.dumps(k),) for k in plan.deletes])
                 db.executemany(
                     "INSERT INTO entities (key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body",
-                    [(json.dumps(k), b) for k, b in changed],
+                    [(json.dumps(k), b) for k, b in plan.upserts],
                 )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            self._rows = current
-            self._collect_garbage(set(data))
+            self._apply(plan)
 
-    def _walk_state(
-        self,
-        st: RegionState,
-        current: dict[Key, str],
-        fingerprints: dict[Key, tuple[Any, str]],
-        data: dict[str, bytes],
-    ) -> None:
-        previous = self._fingerprints
-        acct, region = st.account, st.region
+    def _compare_region(self, st: RegionState, plan: _Plan) -> None:
+        plan.regions_seen.add((st.account, st.region))
+        self._compare_tokens(st, plan)
         for name, d in st.domains.items():
-            dkey = (acct, region, name)
-            current[("domain", *dkey)] = json.dumps(domain_entry(d))
-            for rname, repo in d.repositories.items():
-                rkey = (*dkey, rname)
-                current[("repository", *rkey)] = json.dumps(repository_entry(repo))
-                for pkg in repo.packages.values():
-                    pkey = (*rkey, pkg.format, pkg.namespace or "", pkg.name)
-                    key = ("package", *pkey)
-                    fp: Any = (pkg, pkg.publish, pkg.upstream, tuple(pkg.dist_tags.items()))
-                    current[key] = self._body(key, fp, previous, fingerprints, lambda p=pkg: package_entry(p))
-                    for version, pv in pkg.versions.items():
-                        for blob in pv.assets.values():
-                            data[blob.sha256] = blob.data
-                        key = ("version", *pkey, version)
-                        # A version changes only with a new revision, status, metadata object or asset count.
-                        fp = (pv, pv.revision, pv.status, pv.meta, len(pv.assets))
-                        current[key] = self._body(key, fp, previous, fingerprints, lambda v=pv: version_entry(v))
-        for token in st.tokens.values():
-            key = ("token", acct, region, token.token)
-            current[key] = self._body(key, token, previous, fingerprints, lambda t=token: token_entry(t))
+            self._compare_domain((st.account, st.region, name), d, plan, None)
+        for key in list(self._domains):
+            if key[:2] == (st.account, st.region) and key[2] not in st.domains:
+                self._compare_domain(key, None, plan, None)
 
-    def _walk_extensions(
-        self, current: dict[Key, str], fingerprints: dict[Key, tuple[Any, str]], data: dict[str, bytes]
-    ) -> None:
-        previous = self._fingerprints
+    def _compare_tokens(self, st: RegionState, plan: _Plan) -> None:
+        region_key = (st.account, st.region)
+        stored = self._tokens.get(region_key, {})
+        if stored.keys() == st.tokens.keys():
+            return
+        new: dict[str, str] = {}
+        for token, entry in st.tokens.items():
+            body = stored.get(token)
+            if body is None:
+                body = json.dumps(token_entry(entry))
+                plan.upserts.append((("token", *region_key, token), body))
+            new[token] = body
+        plan.deletes.extend(("token", *region_key, t) for t in stored if t not in new)
+        plan.tokens[region_key] = new
+
+    def _compare_domain(self, key: tuple[str, str, str], d: Domain | None, plan: _Plan, scope: Scope | None) -> None:
+        stored = self._domains.get(key)
+        if d is None:
+            if stored is not None:
+                plan.deletes.append(("domain", *key))
+                for name in stored.repositories:
+                    self._drop_repository(key, name, stored.repositories[name], plan)
+                plan.domains[key] = None
+            return
+        body = json.dumps(domain_entry(d))
+        repos = dict(stored.repositories) if stored is not None else {}
+        if stored is None or stored.body != body:
+            plan.upserts.append((("domain", *key), body))
+        for name in [n for n in repos if n not in d.repositories]:
+            self._drop_repository(key, name, repos.pop(name), plan)
+        for name, repo in d.repositories.items():
+            deep = scope is None or scope.covers(repo)
+            repos[name] = self._compare_repository(key, repo, repos.get(name), plan, deep, scope)
+        plan.domains[key] = _DomainRows(body, repos)
+
+    def _compare_repository(
+        self,
+        dkey: tuple[str, str, str],
+        repo: Repository,
+        stored: _RepoRows | None,
+        plan: _Plan,
+        deep: bool,
+        scope: Scope | None,
+    ) -> _RepoRows:
+        rkey = (*dkey, repo.name)
+        body = json.dumps(repository_entry(repo))
+        if stored is None or stored.body != body:
+            plan.upserts.append((("repository", *rkey), body))
+        packages = dict(stored.packages) if stored is not None else {}
+        if stored is None:
+            deep = True  # a repository met for the first time (created, or recreated under the same name)
+        if deep:
+            table = repo.packages
+            if scope is not None and scope.package is not None and stored is not None:
+                keys = [scope.package]  # only the package the request names can have changed here
+            else:
+                keys = list(table.keys())
+                for pkey in [k for k in packages if k not in table]:
+                    self._drop_package(rkey, pkey, packages.pop(pkey), plan)
+            for pkey in keys:
+                pkg = table.get(pkey)
+                if pkg is None:
+                    old = packages.pop(pkey, None)
+                    if old is not None:
+                        self._drop_package(rkey, pkey, old, plan)
+                    continue
+                packages[pkey] = self._compare_package(rkey, pkg, packages.get(pkey), plan)
+        return _RepoRows(body, packages)
+
+    def _compare_package(self, rkey: Key, pkg: Package, stored: _PackageRows | None, plan: _Plan) -> _PackageRows:
+        pkey = (*rkey, *pkg.coord.key)
+        fingerprint = (pkg.publish, pkg.upstream, tuple(pkg.dist_tags.items()))
+        if stored is not None and stored.fingerprint == fingerprint:
+            body = stored.body
+        else:
+            body = json.dumps(package_entry(pkg))
+            if stored is None or stored.body != body:
+                plan.upserts.append((("package", *pkey), body))
+        versions: dict[str, _VersionRow] = {}
+        old_versions = stored.versions if stored is not None else {}
+        for version, pv in pkg.versions.items():
+            old = old_versions.get(version)
+            # A version changes only with a new object, revision, status, metadata object or asset count.
+            if (
+                old is not None
+                and old.pv is pv
+                and old.revision is pv.revision
+                and old.status == pv.status
+                and old.meta is pv.meta
+                and old.count == len(pv.assets)
+            ):
+                versions[version] = old
+                continue
+            entry = version_entry(pv)
+            row = _VersionRow(pv, json.dumps(entry), tuple(sha for _, sha in entry["assets"]))
+            for blob in pv.assets.values():
+                plan.data[blob.sha256] = blob.data
+            if old is None or old.body != row.body:
+                plan.upserts.append((("version", *pkey, version), row.body))
+            versions[version] = row
+        plan.deletes.extend(("version", *pkey, v) for v in old_versions if v not in versions)
+        return _PackageRows(fingerprint, body, versions)
+
+    def _drop_repository(self, dkey: tuple[str, str, str], name: str, stored: _RepoRows, plan: _Plan) -> None:
+        rkey = (*dkey, name)
+        plan.deletes.append(("repository", *rkey))
+        for pkey, rows in stored.packages.items():
+            self._drop_package(rkey, pkey, rows, plan)
+
+    @staticmethod
+    def _drop_package(rkey: Key, pkey: Key, stored: _PackageRows, plan: _Plan) -> None:
+        full = (*rkey, *pkey)
+        plan.deletes.append(("package", *full))
+        plan.deletes.extend(("version", *full, v) for v in stored.versions)
+
+    def _compare_extensions(self, plan: _Plan) -> None:
+        rows: dict[Key, str] = {}
+        shas: dict[Key, tuple[str, ...]] = {}
         extensions = self.backend.extensions
         registry = extensions.get(_EXTERNAL_KEY)
         if isinstance(registry, ExternalRegistry):
             for (connection, namespace, name), entry in external_entries(registry):
-                current[("external", connection, namespace, name)] = json.dumps(entry)
-            for _, _, _, versions, _ in registry.entries():
-                for v in versions.values():
-                    for content in v.assets.values():
-                        data[hashlib.sha256(content).hexdigest()] = content
+                key = ("external", connection, namespace, name)
+                rows[key] = json.dumps(entry)
+                shas[key] = tuple(sha for v in entry["versions"] for _, sha in v["assets"])
+            for data in external_bytes(registry):
+                plan.data.setdefault(hashlib.sha256(data).hexdigest(), data)
         extra = extensions.get(_EXTRA_KEY)
         if extra:
+            cache = self._extra_cache
             for (fmt, sha), value in list(extra.items()):
                 key = ("extra", fmt, sha)
-                # Entries are only added to (per content), never rewritten: identity and size tell a change.
-                fp = (value, len(value))
-                current[key] = self._body(
-                    key, fp, previous, fingerprints, lambda f=fmt, s=sha, v=value: {"format": f, "sha256": s, "data": v}
-                )
+                # Entries are only ever added to, per content: identity and size tell a change.
+                cached = cache.get(key)
+                if cached is not None and cached[0] is value and cached[1] == len(value):
+                    rows[key] = cached[2]
+                else:
+                    rows[key] = json.dumps({"format": fmt, "sha256": sha, "data": value})
+                    cache[key] = (value, len(value), rows[key])
         deprecated = extensions.get(_DEPRECATED_KEY)
         if deprecated:
             for revision, message in list(deprecated.items()):
-                current[("deprecated", revision)] = json.dumps(message)
+                rows[("deprecated", revision)] = json.dumps(message)
         unknown = [k for k, v in extensions.items() if v and k not in (_EXTERNAL_KEY, _EXTRA_KEY, _DEPRECATED_KEY)]
         if unknown:
             raise StateFormatError(f"the state holds {unknown}, which the persistent store does not cover")
+        stored = self._extensions
+        plan.upserts.extend((k, b) for k, b in rows.items() if stored.get(k) != b)
+        plan.deletes.extend(k for k in stored if k not in rows)
+        plan.extensions = rows
+        plan.extension_shas = shas
 
-    @staticmethod
-    def _body(
-        key: Key,
-        fingerprint: Any,
-        previous: dict[Key, tuple[Any, str]],
-        fingerprints: dict[Key, tuple[Any, str]],
-        entry: Any,
-    ) -> str:
-        found = previous.get(key)
-        if found is not None and _same(found[0], fingerprint):
-            body = found[1]
-        else:
-            body = json.dumps(entry())
-        fingerprints[key] = (fingerprint, body)
-        return body
+    def _apply(self, plan: _Plan) -> None:
+        """After the commit: the stored picture, the asset reference counts, and garbage files."""
+        for key, rows in plan.domains.items():
+            if rows is None:
+                self._domains.pop(key, None)
+            else:
+                self._domains[key] = rows
+        for region_key, tokens in plan.tokens.items():
+            if tokens:
+                self._tokens[region_key] = tokens
+            else:
+                self._tokens.pop(region_key, None)
+        if plan.extensions is not None:
+            self._extensions = plan.extensions
+            self._extension_shas = plan.extension_shas
+        if plan.deletes:
+            self._collect_garbage(self._referenced_now())
+
+    def _referenced_now(self) -> set[str]:
+        found: set[str] = set()
+        for d in self._domains.values():
+            for repo in d.repositories.values():
+                for pkg in repo.packages.values():
+                    for row in pkg.versions.values():
+                        found.update(row.shas)
+        for shas in self._extension_shas.values():
+            found.update(shas)
+        return found
 
     def _collect_garbage(self, referenced: set[str]) -> None:
         for sha in [s for s in self._files if s not in referenced]:
@@ -330,12 +482,69 @@ class PersistentState:
                 self._db = None
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Fingerprints are equal: objects by identity (the cache keeps them alive), everything else by value."""
-    if isinstance(a, tuple) and isinstance(b, tuple):
-        return len(a) == len(b) and all(x is y or (type(x) is type(y) and _plain(x) and x == y) for x, y in zip(a, b))
-    return a is b
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a request can have changed state: one domain of one (account, region), and within it the named
+    repositories (every one when None) and, optionally, one package of them. Domain and repository rows and
+    the region's tokens are always compared; package rows only where the scope reaches."""
+
+    account: str
+    region: str
+    domain: str
+    repositories: frozenset[str] | None = None
+    package: tuple[str, str, str] | None = None  # the package table key (format, namespace or "", name)
+    with_external_connections: bool = False  # also every repository with an external connection
+
+    def covers(self, repo: Repository) -> bool:
+        if self.repositories is None:
+            return True
+        return repo.name in self.repositories or (self.with_external_connections and bool(repo.external_connections))
 
 
-def _plain(value: Any) -> bool:
-    return isinstance(value, (str, int, tuple, type(None)))
+@dataclass
+class _VersionRow:
+    pv: PackageVersion
+    body: str
+    shas: tuple[str, ...]
+    revision: str = ""
+    status: str = ""
+    meta: Any = None
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        pv = self.pv
+        self.revision, self.status, self.meta, self.count = pv.revision, pv.status, pv.meta, len(pv.assets)
+
+
+@dataclass
+class _PackageRows:
+    fingerprint: Any
+    body: str
+    versions: dict[str, _VersionRow]
+
+
+@dataclass
+class _RepoRows:
+    body: str
+    packages: dict[Key, _PackageRows]
+
+
+@dataclass
+class _DomainRows:
+    body: str
+    repositories: dict[str, _RepoRows]
+
+
+@dataclass
+class _Plan:
+    """What one sync found: rows to write and delete, bytes to store, and the new stored picture."""
+
+    upserts: list[tuple[Key, str]] = field(default_factory=list)
+    deletes: list[Key] = field(default_factory=list)
+    data: dict[str, bytes] = field(default_factory=dict)
+    domains: dict[tuple[str, str, str], _DomainRows | None] = field(default_factory=dict)
+    tokens: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    regions_seen: set[tuple[str, str]] = field(default_factory=set)
+    extensions: dict[Key, str] | None = None
+    extension_shas: dict[Key, tuple[str, ...]] = field(default_factory=dict)
