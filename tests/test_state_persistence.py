@@ -327,3 +327,122 @@ def test_without_state_dir_nothing_is_written(tmp_path: Path, monkeypatch: pytes
     proc.kill()
     proc.wait(timeout=30)
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- each request persists its own change
+
+
+def _normalized(value: Any) -> Any:
+    """An export document with list order ignored (a restarted store keeps rows, not every dict's order)."""
+    if isinstance(value, dict):
+        return {k: _normalized(v) for k, v in value.items() if k != "exportedAt"}
+    if isinstance(value, list):
+        return sorted((_normalized(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def _document_of(backend: Any) -> Any:
+    from mock_codeartifact.state import snapshot
+    from mock_codeartifact.state.document import to_document
+
+    return _normalized(to_document(snapshot(backend))[0])
+
+
+def _reloaded(directory: Path) -> Any:
+    from mock_codeartifact.backend import Backend
+    from mock_codeartifact.state.persist import PersistentState
+
+    backend = Backend()
+    store = PersistentState(directory, backend)
+    store.open()
+    store.close()
+    return _document_of(backend)
+
+
+def test_every_kind_of_change_is_durable_when_its_request_is_answered(tmp_path: Path) -> None:
+    from state_support import build_world, publish
+
+    from mock_codeartifact.server import ThreadedCodeArtifactServer
+    from mock_codeartifact.state.http import enable_persistence
+
+    directory = tmp_path / "state"
+    with ThreadedCodeArtifactServer(port=0) as server:
+        store = enable_persistence(server.app, str(directory))
+
+        def client(region: str = "us-east-1") -> Any:
+            return boto3.client("codeartifact", region_name=region, endpoint_url=server.endpoint_url)
+
+        build_world(client, server)
+        store.sync()  # seeding and stand-ins went straight into the backend, not through requests
+        assert _reloaded(directory) == _document_of(server.backend)
+        c = client()
+        token = c.get_authorization_token(domain="acme")["authorizationToken"]
+        base = f"{server.endpoint_url}/us-east-1/acme/123456789012"
+        coords = dict(domain="acme", format="generic", namespace="tools")
+        team_arn = c.describe_repository(domain="acme", repository="team")["repository"]["arn"]
+        group_arn = c.describe_package_group(domain="acme", packageGroup="/npm/*")["packageGroup"]["arn"]
+        wheel_name, wheel_data = wheel("persisted", "1.0")
+        manifest = {"name": "kept", "version": "1.0.0"}
+        npm_body = npm_publish_body(manifest, npm_tarball(manifest))
+        external = {"package": "left-pad", "version": "1.3.0", "assets": {}}
+        steps = [
+            lambda: publish(c, "team", "hammer", "5.0.0", b"five"),
+            lambda: c.update_package_versions_status(
+                repository="team", package="hammer", versions=["1.3.0"], targetStatus="Unlisted", **coords
+            ),
+            lambda: c.dispose_package_versions(repository="team", package="hammer", versions=["1.4.0"], **coords),
+            lambda: c.delete_package_versions(repository="team", package="hammer", versions=["1.2.0"], **coords),
+            lambda: c.copy_package_versions(
+                sourceRepository="team", destinationRepository="scratch", package="hammer", versions=["5.0.0"], **coords
+            ),
+            lambda: c.put_package_origin_configuration(
+                repository="scratch", package="hammer", restrictions={"publish": "BLOCK", "upstream": "ALLOW"}, **coords
+            ),
+            lambda: c.delete_package(repository="scratch", package="drill", **coords),
+            lambda: c.tag_resource(resourceArn=team_arn, tags=[{"key": "new", "value": "tag"}]),
+            lambda: c.untag_resource(resourceArn=group_arn, tagKeys=["k"]),
+            lambda: requests.put(
+                f"{base}/npm/team/kept",
+                data=json.dumps(npm_body),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                timeout=30,
+            ).raise_for_status(),
+            lambda: requests.put(
+                f"{base}/npm/team/-/package/kept/dist-tags/beta",
+                data=json.dumps("1.0.0"),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                timeout=30,
+            ).raise_for_status(),
+            # A read through "team" fetches left-pad from the npm stand-in: stored in "store" (the repository
+            # with the external connection) and retained in "team".
+            lambda: requests.get(
+                f"{base}/npm/team/left-pad/-/left-pad-1.3.0.tgz", headers={"Authorization": f"Bearer {token}"}, timeout=30
+            ).raise_for_status(),
+            lambda: c.update_package_group_origin_configuration(
+                domain="acme", packageGroup="/npm/*", restrictions={"PUBLISH": "BLOCK"}
+            ),
+            lambda: c.delete_package_group(domain="acme", packageGroup="/generic/tools/*"),
+            lambda: c.update_repository(domain="acme", repository="scratch", upstreams=[{"repositoryName": "team"}]),
+            lambda: c.delete_domain_permissions_policy(domain="acme"),
+            lambda: c.get_authorization_token(domain="acme"),
+            lambda: requests.post(
+                f"{base}/pypi/scratch/",
+                data={":action": "file_upload"},
+                files={"content": (wheel_name, wheel_data)},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ).raise_for_status(),
+            lambda: requests.post(
+                f"{server.endpoint_url}/_mock/external/public:pypi",
+                json={**external, "assets": {"left_pad-1.3.0.tar.gz": base64.b64encode(b"sdist").decode()}},
+                timeout=30,
+            ).raise_for_status(),
+            lambda: c.delete_repository(domain="acme", repository="scratch"),
+            lambda: client("us-west-2").delete_repository(domain="west", repository="rr"),
+            lambda: client("us-west-2").delete_domain(domain="west"),
+            lambda: requests.post(f"{server.endpoint_url}/_mock/reset", timeout=30).raise_for_status(),
+        ]
+        for i, step in enumerate(steps):
+            step()
+            assert _reloaded(directory) == _document_of(server.backend), f"step {i} was not persisted"
+        store.close()
