@@ -145,10 +145,28 @@ def persistent_vs_memory(world: Any | None, label: str) -> list[tuple[str, float
     ]
 
 
+def fsync_latency() -> list[tuple[str, float, str]]:
+    """What one durable write costs on this disk: a persistent publish pays three (asset file, its directory,
+    SQLite's WAL), so the ratio below depends on the machine's disk more than on the code."""
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for i in range(30):
+            start = time.perf_counter()
+            with open(os.path.join(tmp, str(i)), "wb") as f:
+                f.write(b"x" * 100)
+                f.flush()
+                os.fsync(f.fileno())
+            times.append(time.perf_counter() - start)
+    latency = statistics.median(times) * 1e3
+    print(f"fsync of a small file: {latency:.2f} ms")
+    return [("fsync of a small new file on this disk (ms, median)", latency, "ms")]
+
+
 def main() -> list[tuple[str, float, str]]:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    rows = restore_vs_rebuild()
+    rows = fsync_latency()
+    rows += restore_vs_rebuild()
     rows += persistent_vs_memory(None, "empty domain")
     with mock_codeartifact() as m:
         build_world(boto3.client("codeartifact", region_name="us-east-1"))

@@ -66,15 +66,18 @@ def fsync_dir(path: Path) -> None:
 
 def write_directory(path: str | os.PathLike[str], document: dict[str, Any], blobs: dict[str, bytes]) -> None:
     """Write an export into a directory (created if needed). Assets already there (same name, so same bytes)
-    are kept; ``state.json`` is written last, so an interrupted export never leaves a document whose assets
-    are missing."""
+    are kept; each file appears under its name only complete (written aside, then renamed), and
+    ``state.json`` comes last, so an interrupted export never leaves a document whose assets are missing.
+    Asset files are not fsynced one by one (an export is a copy, and an import checks every byte)."""
     root = Path(path)
     assets = root / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
     for sha, data in blobs.items():
         target = assets / sha
         if not target.exists():
-            durable_write(target, data)
+            aside = assets / f".tmp-{sha}"
+            aside.write_bytes(data)
+            os.replace(aside, target)
     durable_write(root / DOCUMENT, _dump(document))
 
 
