@@ -6,7 +6,9 @@ a persistent server's PublishPackageVersion against the in-memory server's.
   several restores). Target: restore at least 50x faster than the rebuild.
 * PublishPackageVersion through boto3 against a ``ThreadedCodeArtifactServer`` in memory and against one with
   a state directory (SQLite WAL, synchronous=FULL, fsynced asset files), in interleaved rounds, with a small
-  state and with the 10,000-version world in the same domain. Target: persistent under 3x in-memory.
+  state and with the 10,000-version world in the same domain, with the default durability (fsyncs: survives
+  power loss) and with ``--state-durability crash`` (no fsyncs: survives the process being killed). Target:
+  persistent under 3x in-memory. The fsync latency of the disk is printed beside it.
 
 Run: ``python benchmarks/state.py``.
 """
@@ -114,9 +116,13 @@ def _publish_cost(client: Any, tag: str, calls: int) -> float:
     return (time.perf_counter() - start) / calls * 1e6
 
 
-def persistent_vs_memory(world: Any | None, label: str) -> list[tuple[str, float, str]]:
-    with tempfile.TemporaryDirectory() as tmp, ThreadedCodeArtifactServer() as memory, ThreadedCodeArtifactServer() as disk:
-        enable_persistence(disk.app, os.path.join(tmp, "state"))
+def persistent_vs_memory(world: Any | None, label: str, durability: str = "full") -> list[tuple[str, float, str]]:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ThreadedCodeArtifactServer() as memory,
+        ThreadedCodeArtifactServer() as disk,
+    ):
+        enable_persistence(disk.app, os.path.join(tmp, "state"), durability)
         clients = []
         for server in (memory, disk):
             client = boto3.client("codeartifact", region_name="us-east-1", endpoint_url=server.endpoint_url)
@@ -137,7 +143,9 @@ def persistent_vs_memory(world: Any | None, label: str) -> list[tuple[str, float
             costs[1].append(per)
             ratios.append(per / mem)
     mem_us, per_us, ratio = statistics.median(costs[0]), statistics.median(costs[1]), statistics.median(ratios)
-    print(f"PublishPackageVersion ({label}): in-memory server {mem_us:.0f} us, persistent {per_us:.0f} us, x{ratio:.2f}")
+    print(
+        f"PublishPackageVersion ({label}): in-memory server {mem_us:.0f} us, persistent {per_us:.0f} us, x{ratio:.2f}"
+    )
     return [
         (f"PublishPackageVersion, in-memory server, {label} (us/call)", mem_us, "us"),
         (f"PublishPackageVersion, persistent server, {label} (us/call)", per_us, "us"),
@@ -168,11 +176,14 @@ def main() -> list[tuple[str, float, str]]:
     rows = fsync_latency()
     rows += restore_vs_rebuild()
     rows += persistent_vs_memory(None, "empty domain")
+    rows += persistent_vs_memory(None, "empty domain, --state-durability crash", "crash")
     with mock_codeartifact() as m:
         build_world(boto3.client("codeartifact", region_name="us-east-1"))
         world = snapshot(m.backend)
     rows += persistent_vs_memory(world, "10,000 versions in the domain")
+    rows += persistent_vs_memory(world, "10,000 versions in the domain, --state-durability crash", "crash")
     return rows
+
 
 if __name__ == "__main__":
     main()

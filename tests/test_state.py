@@ -248,7 +248,9 @@ def test_export_format_is_documented_json_with_content_addressed_assets(world: A
     assert [v["version"] for v in hammer["versions"]] == [f"1.{i}.0" for i in range(5)]
 
 
-def test_in_process_export_imports_into_a_server(world: Any, server: ThreadedCodeArtifactServer, tmp_path: Path) -> None:
+def test_in_process_export_imports_into_a_server(
+    world: Any, server: ThreadedCodeArtifactServer, tmp_path: Path
+) -> None:
     world.export_state(tmp_path / "s.tar")
     r = requests.put(f"{server.endpoint_url}/_mock/state", data=(tmp_path / "s.tar").read_bytes(), timeout=30)
     assert r.status_code == 200, r.text

@@ -61,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--state-dir", help="keep the state in this directory (SQLite + asset files) across restarts (docs/state.md)"
     )
+    parser.add_argument(
+        "--state-durability",
+        choices=("full", "crash"),
+        default="full",
+        help="with --state-dir: 'full' (default) fsyncs every change, surviving power loss; 'crash' survives the "
+        "process being killed, without fsyncs",
+    )
     args = parser.parse_args(argv)
     # Installed first: a SIGTERM during start-up (imports take a while) still ends in a clean stop.
     stopping = threading.Event()
@@ -84,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         from ..state.http import enable_persistence
 
         try:
-            enable_persistence(app, args.state_dir)
+            enable_persistence(app, args.state_dir, args.state_durability)
         except (StateFormatError, OSError) as error:
             print(f"mock-codeartifact-server: cannot use --state-dir {args.state_dir}: {error}", file=sys.stderr)
             for sig, handler in previous.items():

@@ -167,21 +167,24 @@ def token_entry(token: AuthToken) -> dict[str, Any]:
 def external_entries(registry: ExternalRegistry) -> Iterable[tuple[tuple[str, str, str], dict[str, Any]]]:
     """The stand-in registries, one entry per package, with the asset bytes to store beside them."""
     for connection, namespace, name, versions, tags in registry.entries():
-        yield (connection, namespace, name), {
-            "connection": connection,
-            "namespace": namespace,
-            "name": name,
-            "distTags": tags,
-            "versions": [
-                {
-                    "version": v.version,
-                    "publishedTime": _time(v.published),
-                    "assets": [[asset, hashlib.sha256(data).hexdigest()] for asset, data in v.assets.items()],
-                    "meta": meta_entry(v.meta),
-                }
-                for v in versions.values()
-            ],
-        }
+        yield (
+            (connection, namespace, name),
+            {
+                "connection": connection,
+                "namespace": namespace,
+                "name": name,
+                "distTags": tags,
+                "versions": [
+                    {
+                        "version": v.version,
+                        "publishedTime": _time(v.published),
+                        "assets": [[asset, hashlib.sha256(data).hexdigest()] for asset, data in v.assets.items()],
+                        "meta": meta_entry(v.meta),
+                    }
+                    for v in versions.values()
+                ],
+            },
+        )
 
 
 def external_bytes(registry: ExternalRegistry) -> Iterable[bytes]:
@@ -405,7 +408,9 @@ class _Builder:
     def package(self, node: _Node) -> Package:
         fmt = node.text("format", choices=FORMATS)
         coord = Coordinate(fmt, node.text("namespace", optional=True), node.text("name"))
-        pkg = Package(coord, node.text("publish", choices=(ALLOW, BLOCK)), node.text("upstream", choices=(ALLOW, BLOCK)))
+        pkg = Package(
+            coord, node.text("publish", choices=(ALLOW, BLOCK)), node.text("upstream", choices=(ALLOW, BLOCK))
+        )
         for item in node.items("versions"):
             pv = self.version(item)
             if pv.version in pkg.versions:
@@ -549,7 +554,9 @@ class _Builder:
                     assets = {name: self.blob(v, sha).data for name, sha in self._pairs(v)}
                     entry = ExternalVersion(v.text("version"), assets, _read_meta(v), v.time("publishedTime"))
                     versions[entry.version] = entry
-                registry.load(connection, item.text("namespace"), item.text("name"), versions, item.string_map("distTags"))
+                registry.load(
+                    connection, item.text("namespace"), item.text("name"), versions, item.string_map("distTags")
+                )
             out[_EXTERNAL_KEY] = registry
         if _EXTRA_KEY in node.value:
             table: dict[tuple[str, str], dict[str, Any]] = {}
@@ -576,7 +583,7 @@ class _Builder:
 def check_header(document: Any) -> None:
     """Refuse what is not a state document, and a newer format version, with a message that says so."""
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise StateFormatError(f"not a mock-codeartifact state document (expected \"format\": \"{FORMAT_NAME}\")")
+        raise StateFormatError(f'not a mock-codeartifact state document (expected "format": "{FORMAT_NAME}")')
     version = document.get("formatVersion")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise StateFormatError("formatVersion must be a positive integer")

@@ -37,15 +37,17 @@ def _dump(document: dict[str, Any]) -> bytes:
     return json.dumps(document, indent=1, ensure_ascii=False).encode()
 
 
-def durable_write(path: Path, data: bytes) -> None:
+def durable_write(path: Path, data: bytes, fsync: bool = True) -> None:
     """Write ``path`` so that it is either absent or complete after a crash: a temporary file in the same
-    directory, fsynced, renamed over ``path``, then the directory fsynced."""
+    directory, fsynced, renamed over ``path``, then the directory fsynced. Without ``fsync`` the same steps
+    protect against the process being killed, not against the machine losing power."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -53,7 +55,8 @@ def durable_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(path.parent)
+    if fsync:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(path: Path) -> None:

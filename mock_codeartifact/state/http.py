@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
@@ -27,7 +28,7 @@ from ..wire import Headers, HttpRequest
 from ..wire.identity import account_of, region_of
 from . import export_archive, import_archive
 from .document import StateFormatError
-from .persist import PersistentState, Scope
+from .persist import FULL, PersistentState, Scope
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,12 @@ def _scope(request: Request) -> Scope | None | bool:
         if method in ("GET", "HEAD"):
             return False  # every API GET is a read (Describe*, Get*, List* by GET)
         http_request = HttpRequest(
-            method, path, request.query_string.decode("latin-1"), Headers(request.headers), b"", request.host
+            method,
+            path,
+            request.query_string.decode("latin-1"),
+            Headers(cast(Mapping[str, Any], request.headers)),
+            b"",
+            request.host,
         )
         try:
             operation = codec().route(http_request).name
@@ -110,16 +116,18 @@ def after_request(store: PersistentState, request: Request, response: Response) 
     if scope is False:
         return response
     try:
-        store.sync(scope or None)
+        store.sync(scope if isinstance(scope, Scope) else None)
     except Exception as error:  # disk full, permissions: never acknowledge a change that is not durable
         log.exception("mock-codeartifact could not persist the state")
         return _json(500, {"message": f"The change could not be made durable: {error}"})
     return response
 
 
-def enable_persistence(app: Any, directory: str) -> PersistentState:
-    """Load ``directory`` into ``app``'s backend (creating the store if needed) and persist from now on."""
-    store = PersistentState(directory, app.backend)
+def enable_persistence(app: Any, directory: str, durability: str = FULL) -> PersistentState:
+    """Load ``directory`` into ``app``'s backend (creating the store if needed) and persist from now on.
+    ``durability``: ``"full"`` (survives power loss; the default) or ``"crash"`` (survives the process being
+    killed, without fsyncs)."""
+    store = PersistentState(directory, app.backend, durability)
     store.open()
     app.after_request = lambda request, response: after_request(store, request, response)
     return store

@@ -50,6 +50,9 @@ from .document import (
 from .files import ASSET_DIR, durable_write
 from .snapshot import adopt
 
+FULL = "full"  # an answered change survives power loss: fsync of asset files and directory, synchronous=FULL
+CRASH = "crash"  # an answered change survives the process being killed: no fsync, synchronous=NORMAL (WAL)
+DURABILITY = (FULL, CRASH)
 STORE_FORMAT = "mock-codeartifact-state-dir"
 STORE_VERSION = 1
 DATABASE = "state.sqlite3"
@@ -65,7 +68,10 @@ class PersistentState:
     """Keeps one backend's state in a directory. ``open()`` loads it (or creates the store); ``sync()`` makes
     every change so far durable."""
 
-    def __init__(self, directory: str | os.PathLike[str], backend: Backend) -> None:
+    def __init__(self, directory: str | os.PathLike[str], backend: Backend, durability: str = FULL) -> None:
+        if durability not in DURABILITY:
+            raise ValueError(f"durability must be one of {', '.join(DURABILITY)}")
+        self.durability = durability
         self.directory = Path(directory)
         self.backend = backend
         self.assets = self.directory / ASSET_DIR
@@ -90,7 +96,8 @@ class PersistentState:
             db.execute("PRAGMA journal_mode=WAL")
             # FULL: in WAL mode, NORMAL may lose the last transactions on power loss; FULL syncs the WAL on
             # every commit, so an answered change survives an OS crash too (SQLite docs, pragma synchronous).
-            db.execute("PRAGMA synchronous=FULL")
+            # NORMAL in WAL mode still survives the process being killed at any moment.
+            db.execute("PRAGMA synchronous=FULL" if self.durability == FULL else "PRAGMA synchronous=NORMAL")
             self._check_or_create(db)
             rows = db.execute("SELECT key, body FROM entities ORDER BY rowid").fetchall()
         except BaseException:
@@ -262,7 +269,8 @@ class PersistentState:
                 return
             for sha, content in plan.data.items():
                 if sha not in self._files:
-                    durable_write(self.assets / sha, content)  # fsynced, renamed, directory fsynced
+                    # Temporary name, fsynced, renamed, directory fsynced (no fsyncs with durability "crash").
+                    durable_write(self.assets / sha, content, fsync=self.durability == FULL)
                     self._files.add(sha)
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -408,7 +416,7 @@ class PersistentState:
         registry = extensions.get(_EXTERNAL_KEY)
         if isinstance(registry, ExternalRegistry):
             for (connection, namespace, name), entry in external_entries(registry):
-                key = ("external", connection, namespace, name)
+                key: Key = ("external", connection, namespace, name)
                 rows[key] = json.dumps(entry)
                 shas[key] = tuple(sha for v in entry["versions"] for _, sha in v["assets"])
             for data in external_bytes(registry):
@@ -417,14 +425,14 @@ class PersistentState:
         if extra:
             cache = self._extra_cache
             for (fmt, sha), value in list(extra.items()):
-                key = ("extra", fmt, sha)
+                extra_key: Key = ("extra", fmt, sha)
                 # Entries are only ever added to, per content: identity and size tell a change.
-                cached = cache.get(key)
+                cached = cache.get(extra_key)
                 if cached is not None and cached[0] is value and cached[1] == len(value):
-                    rows[key] = cached[2]
+                    rows[extra_key] = cached[2]
                 else:
-                    rows[key] = json.dumps({"format": fmt, "sha256": sha, "data": value})
-                    cache[key] = (value, len(value), rows[key])
+                    rows[extra_key] = json.dumps({"format": fmt, "sha256": sha, "data": value})
+                    cache[extra_key] = (value, len(value), rows[extra_key])
         deprecated = extensions.get(_DEPRECATED_KEY)
         if deprecated:
             for revision, message in list(deprecated.items()):
@@ -480,7 +488,6 @@ class PersistentState:
             if self._db is not None:
                 self._db.close()
                 self._db = None
-
 
 
 @dataclass(frozen=True)

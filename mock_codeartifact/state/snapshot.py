@@ -104,7 +104,7 @@ class _Copier:
         return make(items) if make is not None else type(obj)(items)
 
     def _object(self, obj: Any, dict_items: bool = False) -> Any:
-        cls = type(obj)
+        cls: Any = type(obj)
         new = cls.__new__(cls)
         self.memo[id(obj)] = new
         if dict_items:
