@@ -84,6 +84,7 @@ class PersistentState:
         self._extensions: dict[Key, str] = {}
         self._extension_shas: dict[Key, tuple[str, ...]] = {}
         self._extra_cache: dict[Key, tuple[Any, int, str]] = {}
+        self._sha_refs: dict[str, int] = {}  # asset -> how many stored rows reference it
 
     # ------------------------------------------------------------------ opening
 
@@ -91,6 +92,14 @@ class PersistentState:
         """Create the store, or load what it holds into the backend (replacing the backend's state). Raises
         ``StateFormatError`` for a store written by a newer mock-codeartifact, or a damaged one."""
         self.assets.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open()
+        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as error:
+            if isinstance(error, StateFormatError):
+                raise
+            raise StateFormatError(f"{self.directory} holds a damaged state: {error}") from None
+
+    def _open(self) -> None:
         db = sqlite3.connect(self.directory / DATABASE, check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -130,7 +139,8 @@ class PersistentState:
             self._db.execute("COMMIT")
         plan.deletes = []
         self._apply(plan)
-        self._collect_garbage(self._referenced_now())
+        for sha in [s for s in self._files if s not in self._sha_refs]:
+            self._remove_file(sha)  # written by a sync that a crash stopped before its commit
 
     def _check_or_create(self, db: sqlite3.Connection) -> None:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -393,8 +403,14 @@ class PersistentState:
                 plan.data[blob.sha256] = blob.data
             if old is None or old.body != row.body:
                 plan.upserts.append((("version", *pkey, version), row.body))
+            plan.held.extend(row.shas)
+            if old is not None:
+                plan.released.extend(old.shas)
             versions[version] = row
-        plan.deletes.extend(("version", *pkey, v) for v in old_versions if v not in versions)
+        for version, old in old_versions.items():
+            if version not in versions:
+                plan.deletes.append(("version", *pkey, version))
+                plan.released.extend(old.shas)
         return _PackageRows(fingerprint, body, versions)
 
     def _drop_repository(self, dkey: tuple[str, str, str], name: str, stored: _RepoRows, plan: _Plan) -> None:
@@ -407,7 +423,9 @@ class PersistentState:
     def _drop_package(rkey: Key, pkey: Key, stored: _PackageRows, plan: _Plan) -> None:
         full = (*rkey, *pkey)
         plan.deletes.append(("package", *full))
-        plan.deletes.extend(("version", *full, v) for v in stored.versions)
+        for version, row in stored.versions.items():
+            plan.deletes.append(("version", *full, version))
+            plan.released.extend(row.shas)
 
     def _compare_extensions(self, plan: _Plan) -> None:
         rows: dict[Key, str] = {}
@@ -459,29 +477,33 @@ class PersistentState:
             else:
                 self._tokens.pop(region_key, None)
         if plan.extensions is not None:
+            for shas in self._extension_shas.values():
+                plan.released.extend(shas)
+            for shas in plan.extension_shas.values():
+                plan.held.extend(shas)
             self._extensions = plan.extensions
             self._extension_shas = plan.extension_shas
-        if plan.deletes:
-            self._collect_garbage(self._referenced_now())
+        refs = self._sha_refs
+        for sha in plan.held:
+            refs[sha] = refs.get(sha, 0) + 1
+        unreferenced = []
+        for sha in plan.released:
+            n = refs.get(sha, 0) - 1
+            if n > 0:
+                refs[sha] = n
+            else:
+                refs.pop(sha, None)
+                unreferenced.append(sha)
+        for sha in unreferenced:
+            if sha not in refs:  # released by one row and taken by another in the same sync
+                self._remove_file(sha)
 
-    def _referenced_now(self) -> set[str]:
-        found: set[str] = set()
-        for d in self._domains.values():
-            for repo in d.repositories.values():
-                for pkg in repo.packages.values():
-                    for row in pkg.versions.values():
-                        found.update(row.shas)
-        for shas in self._extension_shas.values():
-            found.update(shas)
-        return found
-
-    def _collect_garbage(self, referenced: set[str]) -> None:
-        for sha in [s for s in self._files if s not in referenced]:
-            try:
-                os.unlink(self.assets / sha)
-            except FileNotFoundError:
-                pass
-            self._files.discard(sha)
+    def _remove_file(self, sha: str) -> None:
+        try:
+            os.unlink(self.assets / sha)
+        except FileNotFoundError:
+            pass
+        self._files.discard(sha)
 
     def close(self) -> None:
         with self._lock:
@@ -555,3 +577,5 @@ class _Plan:
     regions_seen: set[tuple[str, str]] = field(default_factory=set)
     extensions: dict[Key, str] | None = None
     extension_shas: dict[Key, tuple[str, ...]] = field(default_factory=dict)
+    held: list[str] = field(default_factory=list)  # asset references of rows written
+    released: list[str] = field(default_factory=list)  # asset references of rows replaced or deleted
