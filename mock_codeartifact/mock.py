@@ -323,16 +323,51 @@ class MockCodeArtifact:
     """One activation of the mock. Use as a context manager, a decorator, or with ``start()``/``stop()``.
 
     While any instance is active, every CodeArtifact request made through botocore is answered in-process.
-    Nested activations share state; state is reset when the outermost one starts.
+    Nested activations share state; state is reset when the outermost one starts. ``state`` (an export
+    directory or tar archive, or a ``Snapshot``) is loaded each time this mock starts, replacing all state.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, state: Any = None) -> None:
         self._active = 0
+        self._state = state
 
     def start(self) -> None:
-        """Activate the mock (resetting all state if no other mock is active)."""
+        """Activate the mock (resetting all state if no other mock is active, then loading ``state``)."""
         _activate()
         self._active += 1
+        if self._state is not None:
+            try:
+                self.import_state(self._state)
+            except BaseException:
+                self.stop()
+                raise
+
+    # State you can keep (mock_codeartifact.state, docs/state.md).
+
+    def snapshot(self) -> Any:
+        """An immutable snapshot of the whole state (every account and region), cheap to ``restore``."""
+        from .state import snapshot
+
+        return snapshot(_backend)
+
+    def restore(self, snapshot: Any) -> None:
+        """Replace the whole state with a copy of ``snapshot`` (any number of times)."""
+        from .state import restore
+
+        restore(_backend, snapshot)
+
+    def export_state(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole state to ``path``: a directory, or a tar archive (``.tar``, ``.tar.gz``, ``.tgz``)."""
+        from .state import export_state
+
+        export_state(_backend, path)
+
+    def import_state(self, source: Any) -> None:
+        """Replace the whole state with an export (directory or tar archive) or a Snapshot; a bad export raises
+        ``mock_codeartifact.state.StateFormatError`` and changes nothing."""
+        from .state import import_state
+
+        import_state(_backend, source)
 
     def stop(self) -> None:
         """Deactivate this mock; the hooks go away when the outermost mock stops."""
@@ -367,7 +402,9 @@ class MockCodeArtifact:
         return dashboard_url(_backend)
 
     def __call__(self, target: F) -> F:
-        return _decorate(target)
+        if self._state is None:
+            return _decorate(target)
+        return _with_state(target, self._state)
 
 
 def _wrap_function(func: F) -> F:
@@ -524,16 +561,41 @@ def _wrap_setup_class(cls: type, setup: Callable[..., Any]) -> None:
     cls.teardown_class = classmethod(teardown_class)  # type: ignore[attr-defined]
 
 
+def _with_state(target: F, state: Any) -> F:
+    """``@mock_codeartifact(state=...)`` on a function: each call runs in a mock that loads ``state``."""
+    if isinstance(target, type):
+        raise TypeError("mock_codeartifact(state=...) decorates functions; for a class, restore in setUp")
+    if inspect.iscoroutinefunction(target):
+
+        @functools.wraps(target)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with MockCodeArtifact(state):
+                return await target(*args, **kwargs)
+
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(target)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with MockCodeArtifact(state):
+            return target(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _decorate(target: F) -> F:
     if isinstance(target, type):
         return _decorate_class(target)  # type: ignore[return-value]
     return _wrap_function(target)
 
 
-def mock_codeartifact(target: F | None = None) -> Any:
-    """Mock AWS CodeArtifact: ``@mock_codeartifact`` on a function or class, or ``with mock_codeartifact() as m``."""
+def mock_codeartifact(target: F | None = None, *, state: Any = None) -> Any:
+    """Mock AWS CodeArtifact: ``@mock_codeartifact`` on a function or class, or ``with mock_codeartifact() as m``.
+
+    ``state``: an exported state (directory or tar archive) or a Snapshot to start from (docs/state.md)."""
     if target is None:
-        return MockCodeArtifact()
+        return MockCodeArtifact(state)
+    if state is not None:
+        return _with_state(target, state)
     return _decorate(target)
 
 

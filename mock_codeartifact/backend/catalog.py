@@ -44,6 +44,14 @@ def new_revision() -> str:
     return base64.b64encode(os.urandom(32)).decode()
 
 
+def reserve_sequence(floor: int) -> None:
+    """Make every version created from now on sort after ``floor`` among versions published at the same time
+    (state imported from another process carries its own ``seq`` values)."""
+    global _SEQ
+    if next(_SEQ) <= floor:
+        _SEQ = itertools.count(floor + 1)
+
+
 class Meta:
     """What a package manager extracts from a version's manifest. Absent fields are None."""
 

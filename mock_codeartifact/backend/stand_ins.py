@@ -145,6 +145,24 @@ class ExternalRegistry:
         with self._lock:
             self._packages.clear()
 
+    def entries(self) -> list[tuple[str, str, str, dict[str, ExternalVersion], dict[str, str]]]:
+        """Every offered package as ``(connection, namespace or "", name, versions, dist_tags)`` (copies),
+        for exporting state."""
+        with self._lock:
+            return [(c, ns, n, dict(p.versions), dict(p.dist_tags)) for (c, ns, n), p in self._packages.items()]
+
+    def load(
+        self,
+        connection: str,
+        namespace: str,
+        name: str,
+        versions: dict[str, ExternalVersion],
+        dist_tags: dict[str, str],
+    ) -> None:
+        """Put back one package as ``entries()`` gave it (importing state); stored coordinates, no checks."""
+        with self._lock:
+            self._packages[(connection, namespace, name)] = _Package(dict(versions), dict(dist_tags))
+
     # -- reading (used by the repository endpoints)
 
     def versions(self, connection: str, namespace: str | None, package: str) -> dict[str, ExternalVersion]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import not_found
@@ -65,6 +65,44 @@ class Backend:
             self._states = {}
             self.assets.clear()
             self.extensions.clear()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[dict[tuple[str, str], RegionState]]:
+        """Hold every region's lock (no operation runs meanwhile) and yield the states, for a consistent
+        snapshot or a wholesale ``install``. Region locks are taken without holding the backend lock, since an
+        operation may create a state while it holds its own region's lock; a state created meanwhile restarts
+        the attempt."""
+        while True:
+            with self._lock:
+                states = dict(self._states)
+            with ExitStack() as stack:
+                for key in sorted(states):
+                    stack.enter_context(states[key].lock)
+                with self._lock:
+                    if self._states.keys() != states.keys():
+                        continue
+                yield states
+                return
+
+    def install(self, states: dict[tuple[str, str], RegionState], extensions: dict[str, Any]) -> None:
+        """Make ``states`` and ``extensions`` the whole content (restoring a snapshot). Call inside
+        ``exclusive()``. Existing ``RegionState`` objects (and their locks) are kept and refilled, so that an
+        operation already waiting for a lock sees the installed content, not a discarded object."""
+        names = [f.name for f in fields(RegionState) if f.name not in ("account", "region", "lock")]
+        with self._lock:
+            current = self._states
+            merged: dict[tuple[str, str], RegionState] = {}
+            for key in current.keys() | states.keys():
+                target = current.get(key)
+                source = states.get(key) or RegionState(*key)
+                if target is None:
+                    target = RegionState(*key)
+                for name in names:
+                    setattr(target, name, getattr(source, name))
+                merged[key] = target
+            self._states = merged
+            self.extensions.clear()
+            self.extensions.update(extensions)
 
 
 def utcnow() -> dt.datetime:

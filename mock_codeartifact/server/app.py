@@ -27,10 +27,15 @@ class CodeArtifactApp:
 
             data_plane = DataPlaneRouter()
         self.data_plane = data_plane
+        # Set by mock_codeartifact.state.http.enable_persistence (server --state-dir): runs before an answer
+        # goes out, to make its changes durable.
+        self.after_request: Callable[[Request, Response], Response] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
         response = self.handle(request)
+        if self.after_request is not None:
+            response = self.after_request(request, response)
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
@@ -68,6 +73,10 @@ class CodeArtifactApp:
             from .external_api import http_api
 
             return http_api(request, self.backend)
+        if request.path == "/_mock/state":  # export / import (mock_codeartifact.state.http)
+            from ..state.http import state_api
+
+            return state_api(request, self.backend)
         if request.path == "/_mock/reset" and request.method == "POST":
             self.backend.reset()
             return _json(200, {"status": "reset"})

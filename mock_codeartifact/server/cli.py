@@ -58,6 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--access-log", action="store_true", help="log one line per request to stderr")
     parser.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS, help="default INFO")
     parser.add_argument("--quiet", action="store_true", help="print only the 'listening on' line; log only errors")
+    parser.add_argument(
+        "--state-dir", help="keep the state in this directory (SQLite + asset files) across restarts (docs/state.md)"
+    )
+    parser.add_argument(
+        "--state-durability",
+        choices=("full", "crash"),
+        default="full",
+        help="with --state-dir: 'full' (default) fsyncs every change, surviving power loss; 'crash' survives the "
+        "process being killed, without fsyncs",
+    )
     args = parser.parse_args(argv)
     # Installed first: a SIGTERM during start-up (imports take a while) still ends in a clean stop.
     stopping = threading.Event()
@@ -75,7 +85,19 @@ def main(argv: list[str] | None = None) -> int:
         ACCESS_LOG.addHandler(access_handler)
         ACCESS_LOG.propagate = False
 
-    server = WSGIServer(CodeArtifactApp(), args.host, args.port, access_log=args.access_log)
+    app = CodeArtifactApp()
+    if args.state_dir:
+        from ..state import StateFormatError
+        from ..state.http import enable_persistence
+
+        try:
+            enable_persistence(app, args.state_dir, args.state_durability)
+        except (StateFormatError, OSError) as error:
+            print(f"mock-codeartifact-server: cannot use --state-dir {args.state_dir}: {error}", file=sys.stderr)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            return 2
+    server = WSGIServer(app, args.host, args.port, access_log=args.access_log)
     try:
         server.start()
     except OSError as exc:
