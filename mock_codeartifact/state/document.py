@@ -42,6 +42,7 @@ from ..backend.stand_ins import ExternalRegistry, ExternalVersion
 from ..backend.tags import TagSet
 from ..backend.tokens import AuthToken
 from ..errors import CodeArtifactError
+from ..protocols.stand_ins import fill_from_assets
 from .snapshot import Snapshot, StateKey
 
 FORMAT_NAME = "mock-codeartifact-state"
@@ -546,7 +547,7 @@ class _Builder:
         if unknown:
             raise node.fail(f"unknown extensions {sorted(unknown)}")
         if _EXTERNAL_KEY in node.value:
-            registry = ExternalRegistry()
+            registry = ExternalRegistry(fill_from_assets)  # as the endpoints make it (protocols/stand_ins.py)
             for item in node.items(_EXTERNAL_KEY):
                 connection = item.text("connection", choices=sorted(EXTERNAL_CONNECTIONS))
                 versions: dict[str, ExternalVersion] = {}
