@@ -35,9 +35,11 @@ def _base(endpoint: str) -> str:
     return endpoint if endpoint.endswith("/") else endpoint + "/"
 
 
-def pip_index_url(endpoint: str, token: str) -> str:
-    """The simple-index URL with the token in it, for ``pip install --index-url`` (or ``PIP_INDEX_URL``)."""
-    return _with_credentials(_base(endpoint) + "simple/", token)
+def pip_index_url(endpoint: str, token: str | None) -> str:
+    """The simple-index URL with the token in it, for ``pip install --index-url`` (or ``PIP_INDEX_URL``); without
+    it when ``token`` is None (for a file that names the index while credentials come from the environment)."""
+    url = _base(endpoint) + "simple/"
+    return url if token is None else _with_credentials(url, token)
 
 
 def twine_env(endpoint: str, token: str) -> dict[str, str]:

@@ -73,21 +73,26 @@ class ThreadedCodeArtifactServer:
         self, domain: str, repository: str, fmt: str, *, region: str = "us-east-1", domain_owner: str | None = None
     ) -> tuple[str, str]:
         """``(endpoint, token)`` for ``repository``'s ``fmt`` endpoint, asked of this server through its API."""
-        import boto3
+        import botocore.session
 
-        # A session of its own: fake keys that touch neither the environment nor boto3's default session.
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+        # A session of its own with fake keys: neither the environment nor boto3's default session is touched.
+        client: Any = botocore.session.Session().create_client(
+            "codeartifact",
+            region_name=region,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
-        client: Any = session.client("codeartifact", endpoint_url=self.endpoint_url)
         owner = {"domainOwner": domain_owner} if domain_owner else {}
         endpoint = client.get_repository_endpoint(domain=domain, repository=repository, format=fmt, **owner)
         token = client.get_authorization_token(domain=domain, **owner)
         return endpoint["repositoryEndpoint"], token["authorizationToken"]
 
-    def pip_index_url(self, domain: str, repository: str, **where: Any) -> str:
-        """``pip install --index-url`` value (token included) for a pypi repository."""
-        return client_config.pip_index_url(*self.repository_access(domain, repository, "pypi", **where))
+    def pip_index_url(self, domain: str, repository: str, with_token: bool = True, **where: Any) -> str:
+        """``pip install --index-url`` value for a pypi repository (``https://aws:<token>@.../simple/``; without the
+        token for ``with_token=False``: a Poetry source or uv index given its credentials apart)."""
+        endpoint, token = self.repository_access(domain, repository, "pypi", **where)
+        return client_config.pip_index_url(endpoint, token if with_token else None)
 
     def twine_env(self, domain: str, repository: str, **where: Any) -> dict[str, str]:
         """``TWINE_*`` environment for ``twine upload`` to a pypi repository."""
