@@ -93,8 +93,14 @@ def npmrc(endpoint: str, token: str, scope: str | None = None) -> str:
 
 
 def yarnrc_yml(endpoint: str, token: str) -> str:
-    """A ``.yarnrc.yml`` for Yarn 2+ (Berry), which does not read ``.npmrc``."""
-    return f'npmRegistryServer: "{_base(endpoint)}"\nnpmAlwaysAuth: true\nnpmAuthToken: "{token}"\n'
+    """A ``.yarnrc.yml`` for Yarn 2+ (Berry), which does not read ``.npmrc``; a plain-HTTP endpoint (the mock's) is
+    whitelisted, as Yarn refuses HTTP registries otherwise."""
+    base = _base(endpoint)
+    parts = urlsplit(base)
+    text = f'npmRegistryServer: "{base}"\nnpmAlwaysAuth: true\nnpmAuthToken: "{token}"\n'
+    if parts.scheme == "http":
+        text += f'unsafeHttpWhitelist:\n  - "{parts.hostname}"\n'
+    return text
 
 
 def maven_settings(endpoint: str, token: str, local_repository: str | None = None, server_id: str = NAME) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from .conftest import DOMAIN, REPOSITORY, Kitchen, need
+from .conftest import DOMAIN, REPOSITORY, TOOLS_DIR, Kitchen, need
 
 
 @pytest.fixture
@@ -68,3 +71,32 @@ def test_npm_publish_then_yarn_install(npm_kitchen: Kitchen) -> None:
     assert out.splitlines()[-1] == "hello from npm"
     _published(npm_kitchen)
     _installed_from_the_mock(npm_kitchen, "yarn.lock")
+
+
+def _yarn_berry() -> str:
+    """Yarn 2+: where .ci/run installs it (beside Yarn 1, whose ``yarn`` is on PATH), or a ``yarn`` that is Berry."""
+    installed = TOOLS_DIR.parent / "yarn-berry" / "bin" / "yarn"
+    if installed.is_file():
+        return str(installed)
+    yarn = need("yarn")
+    version = subprocess.run([yarn, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    if not version or int(version.split(".")[0]) < 2:
+        pytest.skip(f"Yarn 2 or later is not installed here (yarn is {version or 'unusable'}; CI installs Berry)")
+    return yarn
+
+
+def test_npm_publish_then_yarn_berry_install(npm_kitchen: Kitchen) -> None:
+    berry = Path(_yarn_berry())
+    npm_kitchen.server.yarnrc_yml(DOMAIN, REPOSITORY, directory=npm_kitchen.home)
+    npm_kitchen.env.update(
+        PATH=f"{berry.parent}{os.pathsep}{npm_kitchen.env['PATH']}",
+        YARN_ENABLE_TELEMETRY="0",
+        YARN_GLOBAL_FOLDER=str(npm_kitchen.root.parent / "yarn-berry-global"),
+    )
+    out = npm_kitchen.run("npm-publish", "yarn-berry-install")
+    assert out.splitlines()[-1] == "hello from npm"
+    assert "YN0000" in out  # Berry's message codes: not Yarn 1
+    _published(npm_kitchen)
+    manifest = npm_kitchen.root / "app" / "node_modules" / "@acme" / "recipe-lib" / "package.json"
+    assert json.loads(manifest.read_text())["version"] == "1.0.0"
+    assert '"@acme/recipe-lib@npm:^1.0.0"' in (npm_kitchen.root / "app" / "yarn.lock").read_text()

@@ -30,7 +30,11 @@ def test_build_twine_upload_pip_install(kitchen: Kitchen) -> None:
         domain=DOMAIN, repository=REPOSITORY, format="pypi", package="recipe-hello", packageVersion="1.0.0"
     )["assets"]
     built = {p.name: p.read_bytes() for p in (kitchen.root / "hello" / "dist").iterdir()}
-    assert {a["name"] for a in assets} == set(built) == {"recipe_hello-1.0.0.tar.gz", "recipe_hello-1.0.0-py3-none-any.whl"}
+    assert (
+        {a["name"] for a in assets}
+        == set(built)
+        == {"recipe_hello-1.0.0.tar.gz", "recipe_hello-1.0.0-py3-none-any.whl"}
+    )
     for a in assets:
         assert a["hashes"]["SHA-256"] == hashlib.sha256(built[a["name"]]).hexdigest()
 
@@ -38,7 +42,9 @@ def test_build_twine_upload_pip_install(kitchen: Kitchen) -> None:
 def test_uv_build_publish_pip_install_and_sync(kitchen: Kitchen) -> None:
     need("uv")
     kitchen.env.update(kitchen.server.uv_env(DOMAIN, REPOSITORY))
-    kitchen.env.update(UV_PYTHON_DOWNLOADS="never", UV_CACHE_DIR=str(kitchen.root.parent / "uv-cache"), UV_NO_PROGRESS="1")
+    kitchen.env.update(
+        UV_PYTHON_DOWNLOADS="never", UV_CACHE_DIR=str(kitchen.root.parent / "uv-cache"), UV_NO_PROGRESS="1"
+    )
     out = kitchen.run("uv")
     assert out.splitlines()[-2:] == ["hello from uv", "hello from uv"]
 
