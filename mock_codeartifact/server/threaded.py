@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -73,16 +74,7 @@ class ThreadedCodeArtifactServer:
         self, domain: str, repository: str, fmt: str, *, region: str = "us-east-1", domain_owner: str | None = None
     ) -> tuple[str, str]:
         """``(endpoint, token)`` for ``repository``'s ``fmt`` endpoint, asked of this server through its API."""
-        import botocore.session
-
-        # A session of its own with fake keys: neither the environment nor boto3's default session is touched.
-        client: Any = botocore.session.Session().create_client(
-            "codeartifact",
-            region_name=region,
-            endpoint_url=self.endpoint_url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        client = _api_client(self.endpoint_url, region)
         owner = {"domainOwner": domain_owner} if domain_owner else {}
         endpoint = client.get_repository_endpoint(domain=domain, repository=repository, format=fmt, **owner)
         token = client.get_authorization_token(domain=domain, **owner)
@@ -169,6 +161,21 @@ class ThreadedCodeArtifactServer:
         """The ``gem push --host`` value for a ruby repository."""
         endpoint, _ = self.repository_access(domain, repository, "ruby", **where)
         return client_config.gem_host(endpoint)
+
+
+@functools.lru_cache(maxsize=8)
+def _api_client(endpoint_url: str, region: str) -> Any:
+    """A client of the server's own API with fake keys, from a session of its own: neither the environment nor
+    boto3's default session is touched. Cached: making a client costs more than the two calls it serves."""
+    import botocore.session
+
+    return botocore.session.Session().create_client(
+        "codeartifact",
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def _write(directory: str | Path | None, name: str, text: str) -> str:
