@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from ..backend import Backend
+from . import client_config
 from .app import CodeArtifactApp
 from .serving import WSGIServer
 
@@ -62,3 +66,121 @@ class ThreadedCodeArtifactServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+    # Package-manager configuration (docs/recipes.md): text or environment mappings made from this server's
+    # GetRepositoryEndpoint and GetAuthorizationToken answers; nothing is written outside a directory the caller gives.
+
+    def repository_access(
+        self, domain: str, repository: str, fmt: str, *, region: str = "us-east-1", domain_owner: str | None = None
+    ) -> tuple[str, str]:
+        """``(endpoint, token)`` for ``repository``'s ``fmt`` endpoint, asked of this server through its API."""
+        client = _api_client(self.endpoint_url, region)
+        owner = {"domainOwner": domain_owner} if domain_owner else {}
+        endpoint = client.get_repository_endpoint(domain=domain, repository=repository, format=fmt, **owner)
+        token = client.get_authorization_token(domain=domain, **owner)
+        return endpoint["repositoryEndpoint"], token["authorizationToken"]
+
+    def pip_index_url(self, domain: str, repository: str, with_token: bool = True, **where: Any) -> str:
+        """``pip install --index-url`` value for a pypi repository (``https://aws:<token>@.../simple/``; without the
+        token for ``with_token=False``: a Poetry source or uv index given its credentials apart)."""
+        endpoint, token = self.repository_access(domain, repository, "pypi", **where)
+        return client_config.pip_index_url(endpoint, token if with_token else None)
+
+    def twine_env(self, domain: str, repository: str, **where: Any) -> dict[str, str]:
+        """``TWINE_*`` environment for ``twine upload`` to a pypi repository."""
+        return client_config.twine_env(*self.repository_access(domain, repository, "pypi", **where))
+
+    def uv_env(self, domain: str, repository: str, index: str = client_config.NAME, **where: Any) -> dict[str, str]:
+        """``UV_*`` environment for ``uv publish``, ``uv pip install`` and a ``[[tool.uv.index]]`` named ``index``."""
+        return client_config.uv_env(*self.repository_access(domain, repository, "pypi", **where), index=index)
+
+    def poetry_env(self, domain: str, repository: str, name: str = client_config.NAME, **where: Any) -> dict[str, str]:
+        """``POETRY_*`` environment for ``poetry publish -r <name>`` and a ``[[tool.poetry.source]]`` ``name``."""
+        return client_config.poetry_env(*self.repository_access(domain, repository, "pypi", **where), name=name)
+
+    def npmrc(
+        self, domain: str, repository: str, directory: str | Path | None = None, scope: str | None = None, **where: Any
+    ) -> str:
+        """``.npmrc`` text for npm, pnpm and Yarn 1; written to ``directory/.npmrc`` when ``directory`` is given."""
+        text = client_config.npmrc(*self.repository_access(domain, repository, "npm", **where), scope=scope)
+        return _write(directory, ".npmrc", text)
+
+    def yarnrc_yml(self, domain: str, repository: str, directory: str | Path | None = None, **where: Any) -> str:
+        """``.yarnrc.yml`` text for Yarn 2+; written to ``directory/.yarnrc.yml`` when ``directory`` is given."""
+        text = client_config.yarnrc_yml(*self.repository_access(domain, repository, "npm", **where))
+        return _write(directory, ".yarnrc.yml", text)
+
+    def maven_settings(
+        self,
+        domain: str,
+        repository: str,
+        directory: str | Path | None = None,
+        local_repository: str | Path | None = None,
+        **where: Any,
+    ) -> str:
+        """``settings.xml`` text for ``mvn -s``; written to ``directory/settings.xml`` when ``directory`` is given."""
+        endpoint, token = self.repository_access(domain, repository, "maven", **where)
+        local = str(local_repository) if local_repository is not None else None
+        return _write(directory, "settings.xml", client_config.maven_settings(endpoint, token, local_repository=local))
+
+    def cargo_config(
+        self,
+        domain: str,
+        repository: str,
+        directory: str | Path | None = None,
+        name: str = client_config.NAME,
+        **where: Any,
+    ) -> str:
+        """``config.toml`` text declaring registry ``name``; written to ``directory/config.toml`` (a ``CARGO_HOME``
+        or a project's ``.cargo``) when ``directory`` is given. The token comes from :meth:`cargo_env`."""
+        endpoint, _ = self.repository_access(domain, repository, "cargo", **where)
+        return _write(directory, "config.toml", client_config.cargo_config(endpoint, name=name))
+
+    def cargo_env(self, domain: str, repository: str, name: str = client_config.NAME, **where: Any) -> dict[str, str]:
+        """``CARGO_REGISTRIES_<NAME>_TOKEN`` for registry ``name``."""
+        _, token = self.repository_access(domain, repository, "cargo", **where)
+        return client_config.cargo_env(token, name=name)
+
+    def gem_source_url(self, domain: str, repository: str, **where: Any) -> str:
+        """``gem install --source`` / Gemfile ``source`` URL (token included) for a ruby repository."""
+        return client_config.gem_source_url(*self.repository_access(domain, repository, "ruby", **where))
+
+    def gem_credentials(self, domain: str, repository: str, directory: str | Path | None = None, **where: Any) -> str:
+        """RubyGems ``credentials`` text for ``gem push --host <gem_host>``; written to ``directory/.gem/credentials``
+        (mode 0600, as RubyGems requires; ``directory`` is the ``HOME`` of the ``gem`` process) when given."""
+        text = client_config.gem_credentials(*self.repository_access(domain, repository, "ruby", **where))
+        if directory is not None:
+            path = Path(directory) / ".gem" / "credentials"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.chmod(0o600)
+            path.write_text(text)
+        return text
+
+    def gem_host(self, domain: str, repository: str, **where: Any) -> str:
+        """The ``gem push --host`` value for a ruby repository."""
+        endpoint, _ = self.repository_access(domain, repository, "ruby", **where)
+        return client_config.gem_host(endpoint)
+
+
+@functools.lru_cache(maxsize=8)
+def _api_client(endpoint_url: str, region: str) -> Any:
+    """A client of the server's own API with fake keys, from a session of its own: neither the environment nor
+    boto3's default session is touched. Cached: making a client costs more than the two calls it serves."""
+    import botocore.session
+
+    return botocore.session.Session().create_client(
+        "codeartifact",
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _write(directory: str | Path | None, name: str, text: str) -> str:
+    if directory is not None:
+        path = Path(directory) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return text

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_codeartifact.server import client_config
+
 from .builders import npm_publish_body, npm_tarball
 from .conftest import DOMAIN, run
 
@@ -23,8 +25,7 @@ ABBREVIATED = "application/vnd.npm.install-v1+json"
 def configure(repo, env: dict[str, str]) -> str:
     """A user .npmrc as ``aws codeartifact login --tool npm`` writes it: registry plus ``_authToken``."""
     endpoint = repo.endpoint("npm")
-    npmrc = Path(env["npm_config_userconfig"])
-    npmrc.write_text(f"registry={endpoint}\n//{endpoint.split('://', 1)[1]}:_authToken={repo.token}\n")
+    Path(env["npm_config_userconfig"]).write_text(client_config.npmrc(endpoint, repo.token))
     return endpoint
 
 

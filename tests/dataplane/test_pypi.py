@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_codeartifact.server import client_config
+
 from .builders import sdist, wheel
 from .conftest import DOMAIN, python, run
 
@@ -22,7 +24,7 @@ def twine_upload(repo, env, files: list[Path], repository_url: str | None = None
 
 
 def index_url(repo, repository: str | None = None) -> str:
-    return repo.endpoint("pypi", repository).replace("://", f"://aws:{repo.token}@", 1) + "simple/"
+    return client_config.pip_index_url(repo.endpoint("pypi", repository), repo.token)
 
 
 def pip_install(repo, env, target: Path, *requirements: str, repository: str | None = None):

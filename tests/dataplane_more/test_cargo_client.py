@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from mock_codeartifact.server import client_config
+
 from .conftest import Repo, clean_env, need, run
 
 
@@ -46,18 +48,7 @@ def cargo_env(repo: Repo, tmp_path: Path) -> dict[str, str]:
     need("cargo")
     cargo_home = tmp_path / "cargo-home"
     cargo_home.mkdir()
-    (cargo_home / "config.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [registries.mock]
-            index = "sparse+{repo.endpoint("cargo")}"
-            credential-provider = ["cargo:token"]
-
-            [registry]
-            global-credential-providers = ["cargo:token"]
-            """
-        )
-    )
+    (cargo_home / "config.toml").write_text(client_config.cargo_config(repo.endpoint("cargo"), name="mock"))
     home = tmp_path / "home"
     home.mkdir()
     return clean_env(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import subprocess
 import textwrap
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from mock_codeartifact.server import client_config
 
 from .conftest import Repo, clean_env, need, run
 
@@ -77,8 +78,7 @@ def test_gem_push_then_install_with_a_dependency(repo: Repo, gem_env: dict[str, 
     assert described["licenses"] == [{"name": "MIT"}]
     assert repo.readme("ruby", "mockca_hello", "0.1.0") == "# mockca_hello\n\nA gem for tests.\n"
 
-    parts = urlsplit(endpoint)
-    source = urlunsplit(parts._replace(netloc=f"aws:{repo.token}@{parts.netloc}"))
+    source = client_config.gem_source_url(endpoint, repo.token)
     install_dir = tmp_path / "installed"
     out = run(
         [
@@ -145,8 +145,7 @@ def test_bundle_install_resolves_through_the_dependency_api(
     _build_and_push(gem, base, "mockca_base", endpoint, repo.token, gem_env)
     _build_and_push(gem, hello, "mockca_hello", endpoint, repo.token, gem_env)
 
-    parts = urlsplit(endpoint)
-    source = urlunsplit(parts._replace(netloc=f"aws:{repo.token}@{parts.netloc}"))
+    source = client_config.gem_source_url(endpoint, repo.token)
     app = tmp_path / "app"
     app.mkdir()
     (app / "Gemfile").write_text(f'source "{source}"\ngem "mockca_hello"\n')

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from mock_codeartifact.server import client_config
+
 from .conftest import Repo, clean_env, need, run
 
 M2 = Path.home() / ".m2" / "repository"
@@ -38,32 +40,7 @@ def _local_repository(tmp: Path) -> Path:
 
 def _settings(tmp: Path, endpoint: str, token: str, local: Path) -> Path:
     path = tmp / "settings.xml"
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            <settings>
-              <localRepository>{local}</localRepository>
-              <mirrors>
-                <mirror><id>codeartifact</id><mirrorOf>*</mirrorOf><url>{endpoint}</url></mirror>
-              </mirrors>
-              <servers>
-                <server><id>codeartifact</id><username>aws</username><password>{token}</password></server>
-              </servers>
-              <profiles>
-                <profile>
-                  <id>codeartifact</id>
-                  <repositories>
-                    <repository>
-                      <id>codeartifact</id><url>{endpoint}</url><snapshots><enabled>true</enabled></snapshots>
-                    </repository>
-                  </repositories>
-                </profile>
-              </profiles>
-              <activeProfiles><activeProfile>codeartifact</activeProfile></activeProfiles>
-            </settings>
-            """
-        )
-    )
+    path.write_text(client_config.maven_settings(endpoint, token, local_repository=str(local)))
     return path
 
 
