@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .hosts import region_of_host
 from .http import HttpRequest
 
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -21,12 +22,7 @@ def region_of(request: HttpRequest) -> str:
             scope = auth[start + 11 :].split(",", 1)[0].split("/")
             if len(scope) >= 5 and scope[2]:
                 return scope[2]
-    host = request.host.split(":", 1)[0]
-    # codeartifact.us-west-2.amazonaws.com, codeartifact-fips.us-west-2.amazonaws.com, ....api.aws
-    parts = host.split(".")
-    if len(parts) >= 3 and parts[0].startswith("codeartifact"):
-        return parts[1]
-    return DEFAULT_REGION
+    return region_of_host(request.host) or DEFAULT_REGION
 
 
 def account_of(request: HttpRequest | None = None) -> str:

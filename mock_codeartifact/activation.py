@@ -1,0 +1,68 @@
+"""Activation: the process-wide in-process mock that every ``MockCodeArtifact`` turns on and off.
+
+The outermost start resets state, acquires the environment (fake credentials and region when none are
+configured, a clean boto3 default session) and installs the interception; the outermost stop undoes both, in
+reverse order. Nested starts only count.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from . import environment, interception
+from .api import Dispatcher, codec
+from .backend import Backend
+
+_backend = Backend()
+_dispatcher: Dispatcher | None = None
+_lock = threading.RLock()
+_depth = 0
+
+
+def backend() -> Backend:
+    """The process-wide backend that in-process mocking answers from."""
+    return _backend
+
+
+def dispatcher() -> Dispatcher:
+    """The dispatch table over :func:`backend` (built on first use: building the codec takes a moment)."""
+    global _dispatcher
+    if _dispatcher is None:
+        with _lock:
+            if _dispatcher is None:
+                _dispatcher = Dispatcher(_backend, codec())
+    return _dispatcher
+
+
+def reset() -> None:
+    """Clear all state (every account and region)."""
+    _backend.reset()
+
+
+def is_active() -> bool:
+    return _depth > 0
+
+
+def activate() -> None:
+    global _depth
+    with _lock:
+        if _depth == 0:
+            _backend.reset()
+            environment.acquire()
+            try:
+                interception.install(dispatcher().handle)
+            except BaseException:
+                environment.release()
+                raise
+        _depth += 1
+
+
+def deactivate() -> None:
+    global _depth
+    with _lock:
+        if _depth == 0:
+            raise RuntimeError("mock_codeartifact is not active")
+        _depth -= 1
+        if _depth == 0:
+            interception.uninstall()
+            environment.release()

@@ -1,0 +1,323 @@
+"""Interception: how CodeArtifact requests reach the in-process answer instead of the network.
+
+* At import, a handler for botocore's service-specific ``before-send.codeartifact`` event joins
+  ``botocore.handlers.BUILTIN_HANDLERS`` (registered first), so every session created afterwards carries it —
+  botocore's and aiobotocore's (``AioSession`` builds on the same list). The specific event name makes it win over
+  moto's catch-all ``before-send`` handler in either order.
+* Its answer is an ``AWSResponse`` for botocore. aiobotocore awaits whatever a handler returns when it is
+  awaitable; awaited, the answer becomes an ``AioAWSResponse`` whose body aiobotocore reads with ``await``
+  (``await body.read()``, ``async for chunk in body``). So one handler serves both, and botocore never sees a
+  coroutine.
+* Sessions and clients created before this module was imported do not carry the handler; while installed,
+  ``URLLib3Session.send`` (and aiobotocore's HTTP sessions, when aiobotocore is loaded) are wrapped as a fallback
+  that answers requests to CodeArtifact hosts. The boto3 default session gets the handler once per session object.
+* ``requests`` calls to CodeArtifact hosts are answered through one private ``responses`` mock, built once and
+  only started and stopped per installation; it passes every other request on to whatever ``HTTPAdapter.send``
+  was in place when it started (a user's own ``responses`` mock, moto's, or the network).
+
+Requests to a loopback endpoint (a ``ThreadedCodeArtifactServer``) are never intercepted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import weakref
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from typing import Any
+
+import botocore.credentials
+import botocore.handlers
+import botocore.httpsession
+from botocore.awsrequest import AWSResponse
+
+from .environment import FAKE_ENV
+from .wire import Headers, HttpRequest, HttpResponse
+from .wire.hosts import (
+    API_HOST,
+    REPOSITORY_ENDPOINT_HOST,
+    host_of,
+    is_api_host,
+    is_loopback,
+    not_url_pattern,
+    url_pattern,
+)
+
+Answer = Callable[[HttpRequest], HttpResponse]
+
+_answer: Answer | None = None
+_real_urllib3_send = botocore.httpsession.URLLib3Session.send
+
+
+def install(answer: Answer) -> None:
+    """Answer every CodeArtifact request with ``answer`` until :func:`uninstall`."""
+    global _answer
+    _answer = answer
+    _register_on_default_session()
+    botocore.httpsession.URLLib3Session.send = _fallback_send  # type: ignore[method-assign]
+    _install_aio_fallback()
+    _requests_mock.start()
+
+
+def uninstall() -> None:
+    global _answer
+    botocore.httpsession.URLLib3Session.send = _real_urllib3_send  # type: ignore[method-assign]
+    _uninstall_aio_fallback()
+    _requests_mock.stop()
+    _answer = None
+
+
+def is_installed() -> bool:
+    return _answer is not None
+
+
+# --------------------------------------------------------------------------- botocore
+
+
+class RawBody(io.BytesIO):
+    """What botocore reads a response body from: ``stream()`` for buffered bodies, ``read()`` for streams."""
+
+    def stream(self, amt: int = 65536, decode_content: bool | None = None) -> Iterator[bytes]:
+        while chunk := self.read(amt):
+            yield chunk
+
+
+class AioRawBody:
+    """What aiobotocore reads a body from: ``await raw.read()``, and ``raw.content`` for streamed bodies."""
+
+    def __init__(self, url: str, data: bytes) -> None:
+        self.url = url
+        self.content = _AioContent(data)
+
+    async def read(self) -> bytes:
+        return await self.content.read()
+
+    def close(self) -> None:
+        self.content.close()
+
+    def release(self) -> None:
+        self.content.close()
+
+
+class _AioContent:
+    """The part of aiohttp's ``StreamReader`` that aiobotocore's ``AioStreamingBody`` uses."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    async def read(self, amt: int = -1) -> bytes:
+        return self._data.read(amt if amt is not None and amt >= 0 else -1)
+
+    def at_eof(self) -> bool:
+        return self._data.tell() >= len(self._data.getbuffer())
+
+    def close(self) -> None:
+        pass
+
+    async def iter_chunked(self, n: int) -> AsyncIterator[bytes]:
+        while chunk := await self.read(n):
+            yield chunk
+
+
+class Response(AWSResponse):
+    """The mock's answer: an ``AWSResponse`` for botocore, and, awaited (only aiobotocore awaits it), the same
+    answer as an ``AioAWSResponse``."""
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        from aiobotocore.awsrequest import AioAWSResponse
+
+        return AioAWSResponse(self.url, self.status_code, self.headers, AioRawBody(self.url, self._body))
+        yield  # a generator that returns at once: nothing to wait for
+
+    def __init__(self, url: str, answer: HttpResponse) -> None:
+        headers = dict(answer.headers)
+        headers["Content-Length"] = str(len(answer.body))
+        super().__init__(url, answer.status, headers, RawBody(answer.body))
+        self._body = answer.body
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, bytearray | memoryview):
+        return bytes(body)
+    if hasattr(body, "read"):
+        start = body.tell() if hasattr(body, "tell") else None
+        data = body.read()
+        if start is not None and hasattr(body, "seek"):
+            body.seek(start)  # botocore may retry and re-read the same stream
+        return data if isinstance(data, bytes) else data.encode()
+    return b"".join(_body_bytes(part) for part in body)
+
+
+def _respond(method: str, url: str, headers: Any, body: Any) -> HttpResponse:
+    answer = _answer
+    if answer is None:  # uninstalled by another thread meanwhile
+        raise RuntimeError("mock_codeartifact is not active")
+    return answer(HttpRequest.from_url(method, url, Headers(headers), _body_bytes(body)))
+
+
+def before_send(request: Any, **kwargs: Any) -> Response | None:
+    """botocore's ``before-send.codeartifact`` handler: the in-process answer while installed."""
+    if _answer is None or is_loopback(host_of(request.url)):
+        return None
+    return Response(request.url, _respond(request.method, request.url, request.headers, request.body))
+
+
+def _fallback_send(self: Any, request: Any) -> Any:
+    # Only for clients whose session predates this module (they lack the before-send handler).
+    if _answer is not None and is_api_host(host_of(request.url)):
+        return Response(request.url, _respond(request.method, request.url, request.headers, request.body))
+    return _real_urllib3_send(self, request)
+
+
+def _before_sign(request: Any = None, request_signer: Any = None, **kwargs: Any) -> None:
+    # A client created while no credentials were configured has none, and signing (which precedes before-send)
+    # would raise NoCredentialsError. While installed, sign that request with fake ones, for this request only
+    # (the client itself is left as it is).
+    if _answer is None or request is None or getattr(request_signer, "_credentials", False) is not None:
+        return
+    # A new dict: the one in the context can be shared with the client's cached endpoint resolution.
+    signing = request.context.get("signing") or {}
+    request.context["signing"] = {**signing, "request_credentials": _fake_credentials(request_signer)}
+
+
+def _fake_credentials(request_signer: Any) -> Any:
+    keys = (FAKE_ENV["AWS_ACCESS_KEY_ID"], FAKE_ENV["AWS_SECRET_ACCESS_KEY"], FAKE_ENV["AWS_SESSION_TOKEN"])
+    if type(request_signer).__module__.startswith("aiobotocore"):
+        from aiobotocore.credentials import AioCredentials  # aiobotocore awaits its credentials
+
+        return AioCredentials(*keys)
+    return botocore.credentials.Credentials(*keys)
+
+
+_BUILTIN = ("before-send.codeartifact", before_send, botocore.handlers.REGISTER_FIRST)
+_BUILTIN_SIGN = ("before-sign.codeartifact", _before_sign)
+for _handler in (_BUILTIN, _BUILTIN_SIGN):
+    if _handler not in botocore.handlers.BUILTIN_HANDLERS:
+        botocore.handlers.BUILTIN_HANDLERS.append(_handler)
+
+_SEND_ID = "mock-codeartifact-before-send"
+_SIGN_ID = "mock-codeartifact-before-sign"
+_registered_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _register_on_default_session() -> None:
+    """A boto3 default session created before import lacks the built-in handler: add it, once per session."""
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    if session is None or session in _registered_sessions:
+        return
+    # botocore runs *every* before-send handler (the first answer wins), so a session made after import, which
+    # already carries the built-in registration, must not get a second one: each call would be applied twice.
+    # Drop whatever is there and leave exactly one registration.
+    events = session.events
+    events.unregister("before-send.codeartifact", before_send)
+    events.register_first("before-send.codeartifact", before_send, unique_id=_SEND_ID)
+    events.unregister("before-sign.codeartifact", _before_sign)
+    events.register("before-sign.codeartifact", _before_sign, unique_id=_SIGN_ID)
+    _registered_sessions.add(session)
+
+
+# --------------------------------------------------------------------------- aiobotocore sessions made before import
+
+_aio_patched: list[tuple[Any, Any]] = []
+
+
+def _install_aio_fallback() -> None:
+    # Only when aiobotocore is already loaded: importing it (and aiohttp) costs more than a whole activation.
+    module = sys.modules.get("aiobotocore.httpsession")
+    if module is None or _aio_patched:
+        return
+    for name in ("AIOHTTPSession",):
+        cls = getattr(module, name, None)
+        if cls is not None:
+            _aio_patched.append((cls, cls.send))
+            cls.send = _aio_fallback(cls.send)
+    httpx_module = sys.modules.get("aiobotocore.httpxsession")
+    cls = getattr(httpx_module, "HttpxSession", None)
+    if cls is not None:
+        _aio_patched.append((cls, cls.send))
+        cls.send = _aio_fallback(cls.send)
+
+
+def _uninstall_aio_fallback() -> None:
+    while _aio_patched:
+        cls, send = _aio_patched.pop()
+        cls.send = send
+
+
+def _aio_fallback(real_send: Any) -> Any:
+    async def send(self: Any, request: Any) -> Any:
+        if _answer is not None and is_api_host(host_of(request.url)):
+            return await Response(request.url, _respond(request.method, request.url, request.headers, request.body))
+        return await real_send(self, request)
+
+    return send
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
+    response = _respond(request.method, request.url, request.headers, request.body)
+    return response.status, response.headers, response.body
+
+
+def _repository_endpoint_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
+    # Repository endpoints are served in server mode only; in-process, a request to one is answered here
+    # instead of reaching the network.
+    message = (
+        "mock-codeartifact serves repository endpoints (package managers, HTTP clients) in server mode only: "
+        "use ThreadedCodeArtifactServer or mock-codeartifact-server, whose GetRepositoryEndpoint returns URLs on "
+        "that server. In-process mocking answers the CodeArtifact API."
+    )
+    return 501, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
+
+
+class _RequestsMock:
+    """One ``responses`` mock for the process, started and stopped with each installation."""
+
+    def __init__(self) -> None:
+        self._mock: Any = None
+        self._passthrough: Any = None
+
+    def _build(self) -> Any:
+        try:
+            import responses
+        except ImportError:  # pragma: no cover - responses is a dependency
+            return None
+        # Requests to other hosts go on to whatever HTTPAdapter.send was in place when the mock started.
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=self._pass_on)
+        api, endpoint = url_pattern(API_HOST), url_pattern(REPOSITORY_ENDPOINT_HOST)
+        for method in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"):
+            mock.add_callback(method, api, callback=_requests_callback)
+            mock.add_callback(method, endpoint, callback=_repository_endpoint_callback)
+        mock.add_passthru(not_url_pattern(API_HOST, REPOSITORY_ENDPOINT_HOST))
+        return mock
+
+    def _pass_on(self, adapter: Any, request: Any, **kwargs: Any) -> Any:
+        return self._passthrough(adapter, request, **kwargs)
+
+    def start(self) -> None:
+        try:
+            import requests.adapters
+        except ImportError:  # pragma: no cover - requests comes with responses
+            return
+        if self._mock is None:
+            self._mock = self._build()
+        self._passthrough = requests.adapters.HTTPAdapter.send
+        self._mock.start()
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop(allow_assert=False)
+            self._mock.calls.reset()  # recorded calls would pile up across activations
+
+
+_requests_mock = _RequestsMock()

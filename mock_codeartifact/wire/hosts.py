@@ -1,0 +1,62 @@
+"""Where CodeArtifact lives: the API hosts and the repository-endpoint hosts, in every partition and stack.
+
+The one home for these patterns: the in-process interception (botocore and ``requests``) and the region lookup
+all read them from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# codeartifact.us-west-2.amazonaws.com, codeartifact-fips.us-west-2.amazonaws.com, codeartifact.cn-north-1
+# .amazonaws.com.cn, dual-stack codeartifact.us-west-2.api.aws.
+API_HOST = r"codeartifact(?:-fips)?\.(?P<region>[a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws|on\.aws)"
+# {domain}-{owner}.d.codeartifact.{region}.amazonaws.com and dual-stack {domain}-{owner}.codeartifact.{region}.on.aws.
+REPOSITORY_ENDPOINT_HOST = (
+    r"[a-z0-9-]+-[0-9]{12}\.(?:d\.codeartifact\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|codeartifact\.[a-z0-9-]+\.on\.aws)"
+)
+
+_API_HOST = re.compile(API_HOST)
+_REPOSITORY_ENDPOINT_HOST = re.compile(REPOSITORY_ENDPOINT_HOST)
+_LOOPBACK = ("127.", "localhost", "[::1]", "::1")
+
+
+def url_pattern(host: str) -> re.Pattern[str]:
+    """A URL regex (any scheme, optional port, any path) for a host pattern of this module."""
+    return re.compile(rf"https?://{host}(?::\d+)?(?:[/?].*)?$")
+
+
+def not_url_pattern(*hosts: str) -> re.Pattern[str]:
+    """Every URL whose host matches none of ``hosts``."""
+    either = "|".join(f"(?:{h})" for h in hosts)
+    return re.compile(rf"^(?!https?://(?:{either})(?::\d+)?(?:[/?]|$))")
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of an absolute URL."""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split("?", 1)[0]
+
+
+def _without_port(host: str) -> str:
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.split(":", 1)[0]
+
+
+def is_api_host(host: str) -> bool:
+    return _API_HOST.fullmatch(_without_port(host)) is not None
+
+
+def is_repository_endpoint_host(host: str) -> bool:
+    return _REPOSITORY_ENDPOINT_HOST.fullmatch(_without_port(host)) is not None
+
+
+def is_loopback(host: str) -> bool:
+    """A local server (``ThreadedCodeArtifactServer``): never intercepted in-process."""
+    return host.startswith(_LOOPBACK)
+
+
+def region_of_host(host: str) -> str | None:
+    match = _API_HOST.fullmatch(_without_port(host))
+    return match.group("region") if match else None
