@@ -1,17 +1,77 @@
-"""pytest fixtures: ``codeartifact_mock``, ``codeartifact_client`` and ``codeartifact_server``.
+"""pytest fixtures: ``codeartifact_mock``, ``codeartifact_client``, ``codeartifact_fresh_client`` and
+``codeartifact_server``.
 
 Installed with the package through the ``pytest11`` entry point.
+
+``codeartifact_client`` is cheap: building a boto3 client and warming it up costs milliseconds, so one client per
+region is built for the whole session and handed to every test — but each test gets it as it was built: after
+the test, every event handler registered on it (a ``botocore.stub.Stubber`` included), every attribute set on it,
+on its ``meta`` or on its config is undone, and its credentials follow the environment of the test
+(``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN``). ``codeartifact_fresh_client`` builds a new
+client for each test, for anything this does not cover.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from . import environment
 from .mock import MockCodeArtifact
+from .pristine import PristineClient
 from .server import ThreadedCodeArtifactServer
+
+DEFAULT_REGION = "us-east-1"
+
+
+def fixture_region() -> str:
+    """The region of ``codeartifact_client``: ``AWS_DEFAULT_REGION`` when set, else ``us-east-1``."""
+    return os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+class _SharedClients:
+    """One client per region for the session, built from a boto3 session of the plugin's own."""
+
+    def __init__(self) -> None:
+        self._session: Any = None
+        self._clients: dict[str, PristineClient] = {}
+
+    def get(self, region: str) -> PristineClient:
+        shared = self._clients.get(region)
+        if shared is None:
+            import boto3
+
+            if self._session is None:
+                self._session = boto3.Session()
+            shared = PristineClient(self._session.client("codeartifact", region_name=region))
+            self._clients[region] = shared
+        else:
+            self._refresh_credentials(shared.client)
+        return shared
+
+    def _refresh_credentials(self, client: Any) -> None:
+        """The credentials a client built now would get (the environment's, else the configured ones)."""
+        import botocore.credentials
+
+        env = os.environ
+        key, secret, token = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN")
+        signer = client._request_signer
+        current = signer._credentials
+        if key and secret:
+            if current is None or (current.access_key, current.secret_key, current.token) != (key, secret, token):
+                signer._credentials = botocore.credentials.Credentials(key, secret, token)
+        else:
+            core = self._session._session
+            core._credentials = None  # resolved again: files or a profile may have changed
+            signer._credentials = core.get_credentials()
+
+
+@pytest.fixture(scope="session")
+def _codeartifact_shared_clients() -> _SharedClients:
+    return _SharedClients()
 
 
 @pytest.fixture
@@ -23,23 +83,45 @@ def codeartifact_mock() -> Iterator[MockCodeArtifact]:
 
 
 @pytest.fixture
-def codeartifact_client(codeartifact_mock: MockCodeArtifact) -> Any:
-    """A boto3 CodeArtifact client for ``us-east-1`` inside ``codeartifact_mock``."""
+def codeartifact_client(codeartifact_mock: MockCodeArtifact, _codeartifact_shared_clients: _SharedClients) -> Iterator[Any]:
+    """A boto3 CodeArtifact client inside ``codeartifact_mock``, for ``AWS_DEFAULT_REGION`` (else ``us-east-1``).
+
+    Shared by the session's tests and restored after each (handlers, Stubbers, attributes, config): see the
+    module's docstring. For another region: ``boto3.client("codeartifact", region_name=...)`` inside the test.
+    """
+    shared = _codeartifact_shared_clients.get(fixture_region())
+    try:
+        yield shared.client
+    finally:
+        shared.restore()
+
+
+@pytest.fixture
+def codeartifact_fresh_client(codeartifact_mock: MockCodeArtifact) -> Any:
+    """Like ``codeartifact_client``, but a new client built for this test alone."""
     import boto3
 
-    return boto3.client("codeartifact", region_name="us-east-1")
+    return boto3.client("codeartifact", region_name=fixture_region())
 
 
 @pytest.fixture(scope="session")
 def _codeartifact_server_session() -> Iterator[ThreadedCodeArtifactServer]:
-    with ThreadedCodeArtifactServer(port=0) as server:
+    # Fake credentials are provided per test (below), not for the whole session: other tests must not see them.
+    with ThreadedCodeArtifactServer(port=0, fake_environment=False) as server:
         yield server
 
 
 @pytest.fixture
 def codeartifact_server(
     _codeartifact_server_session: ThreadedCodeArtifactServer,
-) -> ThreadedCodeArtifactServer:
-    """A running server shared by the session's tests; its state is reset before each test that uses it."""
+) -> Iterator[ThreadedCodeArtifactServer]:
+    """A running server shared by the session's tests; its state is reset before each test that uses it.
+
+    While the test runs, fake credentials and a region are provided when none are configured.
+    """
     _codeartifact_server_session.reset()
-    return _codeartifact_server_session
+    environment.acquire()
+    try:
+        yield _codeartifact_server_session
+    finally:
+        environment.release()

@@ -16,7 +16,7 @@ ClientFactory = Callable[..., Any]
 
 @pytest.fixture(scope="session")
 def shared_server() -> Iterator[ThreadedCodeArtifactServer]:
-    with ThreadedCodeArtifactServer(port=0) as server:
+    with ThreadedCodeArtifactServer(port=0, fake_environment=False) as server:  # session-long: no fake env
         yield server
 
 

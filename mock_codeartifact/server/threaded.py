@@ -7,6 +7,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .. import environment
 from ..backend import Backend
 from . import client_config
 from .app import CodeArtifactApp
@@ -17,17 +18,30 @@ class ThreadedCodeArtifactServer:
     """Serve a fresh backend on ``host:port`` (``port=0`` picks a free port) from daemon threads.
 
     ``endpoint_url`` is the base URL to give boto3 (``endpoint_url=``) or the AWS CLI (``--endpoint-url``);
-    ``backend`` is the state it serves, for seeding and inspection. Connections are kept alive between
-    requests; ``access_log=True`` logs one line per request on the ``mock_codeartifact.server.access`` logger.
-    ``stop()`` answers the requests in flight before it returns and leaves no thread behind.
+    ``client()`` a boto3 client for it; ``backend`` is the state it serves, for seeding and inspection.
+    Connections are kept alive between requests; ``access_log=True`` logs one line per request on the
+    ``mock_codeartifact.server.access`` logger. ``stop()`` answers the requests in flight before it returns and
+    leaves no thread behind.
+
+    While it runs, fake credentials and ``AWS_DEFAULT_REGION=us-east-1`` are provided when none are configured,
+    and removed when it stops — the rule of the in-process mock, shared with it (``fake_environment=False``
+    turns it off).
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, backend: Backend | None = None, *, access_log: bool = False
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        backend: Backend | None = None,
+        *,
+        access_log: bool = False,
+        fake_environment: bool = True,
     ) -> None:
         self.host = host
         self.port = port
         self.access_log = access_log
+        self.fake_environment = fake_environment
+        self._environment_held = False
         self.app = CodeArtifactApp(backend)
         self._server: WSGIServer | None = None
 
@@ -45,8 +59,13 @@ class ThreadedCodeArtifactServer:
     def start(self) -> None:
         if self._server is not None:
             return
-        server = WSGIServer(self.app, self.host, self.port, access_log=self.access_log)
-        server.start()
+        self._hold_environment()
+        try:
+            server = WSGIServer(self.app, self.host, self.port, access_log=self.access_log)
+            server.start()
+        except BaseException:
+            self._release_environment()
+            raise
         self._server = server
 
     def stop(self) -> None:
@@ -54,6 +73,23 @@ class ThreadedCodeArtifactServer:
             return
         self._server.stop()
         self._server = None
+        self._release_environment()
+
+    def _hold_environment(self) -> None:
+        if self.fake_environment and not self._environment_held:
+            environment.acquire()
+            self._environment_held = True
+
+    def _release_environment(self) -> None:
+        if self._environment_held:
+            self._environment_held = False
+            environment.release()
+
+    def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
+        """A boto3 CodeArtifact client for this server (region: ``region_name``, else the configured one)."""
+        import boto3
+
+        return boto3.client("codeartifact", endpoint_url=self.endpoint_url, region_name=region_name, **kwargs)
 
     def reset(self) -> None:
         self.backend.reset()

@@ -32,7 +32,7 @@ class Repo(RepoBase):
 
 @pytest.fixture(scope="session")
 def more_server() -> Iterator[ThreadedCodeArtifactServer]:
-    with ThreadedCodeArtifactServer(port=0) as server:
+    with ThreadedCodeArtifactServer(port=0, fake_environment=False) as server:  # session-long: no fake env
         yield server
 
 
