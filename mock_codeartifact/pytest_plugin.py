@@ -48,8 +48,8 @@ class _SharedClients:
                 self._session = boto3.Session()
             shared = PristineClient(self._session.client("codeartifact", region_name=region))
             self._clients[region] = shared
-        else:
-            self._refresh_credentials(shared.client)
+        # Also for a new client: the session it came from may hold credentials of an earlier test.
+        self._refresh_credentials(shared.client)
         return shared
 
     def _refresh_credentials(self, client: Any) -> None:
