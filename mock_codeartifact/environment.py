@@ -13,9 +13,10 @@ While acquired:
 
 The mock's own default session is kept aside (never visible outside) and reused by the next acquisition, so a
 test that calls ``boto3.client()`` does not pay for a new botocore session (tens of milliseconds: it reloads
-botocore's JSON data). It is reused only while the ``AWS_*`` environment and botocore's built-in handlers are
-unchanged, and each reuse starts it from the state it was created with: no cached credentials, no event handlers
-or config variables that an earlier test added.
+botocore's JSON data). Each reuse starts it from the state it was created in (``pristine.PristineSession``): no
+cached credentials, profile or config, no event handlers or config variables an earlier test added, credential
+resolvers built again from the current environment. Only botocore's loaded data stays; a new session is made
+when ``AWS_DATA_PATH`` or botocore's built-in handlers changed.
 """
 
 from __future__ import annotations
@@ -123,9 +124,9 @@ def _restore_env() -> None:
 
 
 def _fingerprint() -> tuple[Any, ...]:
-    """What a botocore session reads once and caches: the AWS_* environment; which built-in handlers exist."""
-    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
-    return env, len(botocore.handlers.BUILTIN_HANDLERS)
+    """What a reused session cannot renew: where botocore's data comes from, which built-in handlers exist
+    (moto, imported later, adds its own)."""
+    return os.environ.get("AWS_DATA_PATH"), len(botocore.handlers.BUILTIN_HANDLERS)
 
 
 class _DefaultSessions:

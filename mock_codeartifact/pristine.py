@@ -54,13 +54,22 @@ class PristineAttributes:
 
 
 class PristineSession:
-    """A boto3 session: attributes of it and of its botocore session, config variables, events, credentials."""
+    """A boto3 session: attributes of it and of its botocore session, config variables, events, credentials and
+    the components built from the environment (credential and token resolvers, ...), which are built again on
+    demand. Components that hold botocore's data only (the loader and what it loaded) stay warm."""
+
+    _WARM = ("data_loader", "endpoint_resolver", "default_config_resolver")
 
     def __init__(self, session: Any) -> None:
         self.session = session
         core = session._session
-        self._parts = [PristineAttributes(session), PristineAttributes(core), PristineEvents(core.get_component("event_emitter"))]
+        events = core.get_component("event_emitter")
+        self._parts = [PristineAttributes(session), PristineAttributes(core), PristineEvents(events)]
         self._instance_vars = dict(core._session_instance_vars)
+        self._locators = [
+            (locator, dict(locator._components), dict(locator._deferred))
+            for locator in (core._components, core._internal_components)
+        ]
 
     def restore(self) -> None:
         for part in self._parts:
@@ -69,6 +78,10 @@ class PristineSession:
         if core._session_instance_vars != self._instance_vars:
             core._session_instance_vars = dict(self._instance_vars)
         core._credentials = None
+        for locator, components, deferred in self._locators:
+            warm = {name: locator._components[name] for name in self._WARM if name in locator._components}
+            locator._components = {**components, **warm}
+            locator._deferred = {name: factory for name, factory in deferred.items() if name not in warm}
 
 
 class PristineClient:

@@ -1,0 +1,69 @@
+"""The README's server-mode snippets run exactly as written on a machine with no AWS configuration (every
+``AWS_*`` variable removed, an empty ``HOME``), and its async example passes as a test."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n{title}\n")
+    end = re.search(r"\n#{2,3} ", text[start + len(title) + 2 :])
+    return text[start : start + len(title) + 2 + (end.start() if end else len(text))]
+
+
+def python_blocks(title: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", section(title), flags=re.S)
+
+
+def unconfigured_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("MOCK_CODEARTIFACT")}
+    env["HOME"] = str(home)
+    env["AWS_EC2_METADATA_DISABLED"] = "true"  # the one AWS_* setting kept: no instance-metadata lookups
+    return env
+
+
+SERVER_SNIPPETS = python_blocks("### Server mode")
+
+
+def test_the_server_section_has_snippets():
+    assert len(SERVER_SNIPPETS) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(SERVER_SNIPPETS)))
+def test_server_snippet_runs_unconfigured(index, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    script = tmp_path / "snippet.py"
+    script.write_text(SERVER_SNIPPETS[index], encoding="utf-8")
+    env = unconfigured_env(home)
+    env.pop("AWS_EC2_METADATA_DISABLED")  # exactly as written: no AWS_* at all
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert list(home.iterdir()) == []  # nothing written to the user's home
+
+
+def test_async_example_passes(tmp_path):
+    (block,) = python_blocks("### Async: aiobotocore and aioboto3")
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / "test_readme_async.py").write_text(block, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "test_readme_async.py"],
+        capture_output=True,
+        text=True,
+        env=unconfigured_env(home),
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
