@@ -67,7 +67,7 @@ def _wrap_function(func: F, new_mock: Callable[[], _Mock]) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _decorate_testcase(cls: type, new_mock: Callable[[], _Mock]) -> type:
+def _decorate_testcase(cls: type[unittest.TestCase], new_mock: Callable[[], _Mock]) -> type:
     original_setup = cls.setUp
 
     @functools.wraps(original_setup)
@@ -78,7 +78,7 @@ def _decorate_testcase(cls: type, new_mock: Callable[[], _Mock]) -> type:
         self.addCleanup(mock.stop)
         original_setup(self)
 
-    cls.setUp = setUp  # type: ignore[attr-defined]
+    cls.setUp = setUp  # type: ignore[method-assign]
 
     if cls.setUpClass.__func__ is not unittest.TestCase.setUpClass.__func__:  # type: ignore[attr-defined]
         # State made in a user's setUpClass stays visible to the class's tests (nested activations share it).
@@ -102,8 +102,8 @@ def _decorate_testcase(cls: type, new_mock: Callable[[], _Mock]) -> type:
                 klass.__dict__["_mock_codeartifact_class_mock"].stop()
                 del klass._mock_codeartifact_class_mock  # type: ignore[attr-defined]
 
-        cls.setUpClass = classmethod(setUpClass)  # type: ignore[assignment]
-        cls.tearDownClass = classmethod(tearDownClass)  # type: ignore[assignment]
+        cls.setUpClass = classmethod(setUpClass)  # type: ignore[method-assign, assignment]
+        cls.tearDownClass = classmethod(tearDownClass)  # type: ignore[method-assign, assignment]
     return cls
 
 

@@ -298,7 +298,7 @@ class _RequestsMock:
         import responses
 
         # Requests to other hosts go on to whatever HTTPAdapter.send was in place when the mock started.
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=self._pass_on)
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=self._pass_on)  # type: ignore[arg-type]
         api, endpoint = url_pattern(API_HOST), url_pattern(REPOSITORY_ENDPOINT_HOST)
         for method in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"):
             mock.add_callback(method, api, callback=_requests_callback)

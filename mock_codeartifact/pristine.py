@@ -64,7 +64,11 @@ class PristineSession:
         self.session = session
         core = session._session
         events = core.get_component("event_emitter")
-        self._parts = [PristineAttributes(session), PristineAttributes(core), PristineEvents(events)]
+        self._parts: list[PristineAttributes | PristineEvents] = [
+            PristineAttributes(session),
+            PristineAttributes(core),
+            PristineEvents(events),
+        ]
         self._instance_vars = dict(core._session_instance_vars)
         self._locators = [
             (locator, dict(locator._components), dict(locator._deferred))
@@ -89,7 +93,7 @@ class PristineClient:
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self._parts = [
+        self._parts: list[PristineAttributes | PristineEvents] = [
             PristineEvents(client.meta.events),
             PristineAttributes(client),
             PristineAttributes(client.meta),

@@ -57,7 +57,11 @@ class _SharedClients:
         import botocore.credentials
 
         env = os.environ
-        key, secret, token = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN")
+        key, secret, token = (
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+            env.get("AWS_SESSION_TOKEN"),
+        )
         signer = client._request_signer
         current = signer._credentials
         if key and secret:
@@ -83,7 +87,9 @@ def codeartifact_mock() -> Iterator[MockCodeArtifact]:
 
 
 @pytest.fixture
-def codeartifact_client(codeartifact_mock: MockCodeArtifact, _codeartifact_shared_clients: _SharedClients) -> Iterator[Any]:
+def codeartifact_client(
+    codeartifact_mock: MockCodeArtifact, _codeartifact_shared_clients: _SharedClients
+) -> Iterator[Any]:
     """A boto3 CodeArtifact client inside ``codeartifact_mock``, for ``AWS_DEFAULT_REGION`` (else ``us-east-1``).
 
     Shared by the session's tests and restored after each (handlers, Stubbers, attributes, config): see the

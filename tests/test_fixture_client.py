@@ -8,7 +8,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-HEADER = '''
+HEADER = """
 import boto3
 import pytest
 from botocore.stub import Stubber
@@ -28,9 +28,9 @@ class Refused(Exception):
 
 def refuse(**kwargs):
     raise Refused("a handler of another test")
-'''
+"""
 
-ATTACHER = '''
+ATTACHER = """
 def test_attaches_everything(codeartifact_client):
     clients.append(codeartifact_client)
     codeartifact_client.meta.events.register("before-call.codeartifact.CreateDomain", refuse)
@@ -43,9 +43,9 @@ def test_attaches_everything(codeartifact_client):
     stubber.add_response("list_domains", {"domains": [{"name": "stubbed"}]})
     stubber.activate()
     assert codeartifact_client.list_domains()["domains"] == [{"name": "stubbed"}]
-'''
+"""
 
-CHECKER = '''
+CHECKER = """
 def test_sees_a_clean_client(codeartifact_client):
     clients.append(codeartifact_client)
     assert codeartifact_client.list_domains()["domains"] == []  # no Stubber
@@ -53,12 +53,12 @@ def test_sees_a_clean_client(codeartifact_client):
     codeartifact_client.create_repository(domain="mine", repository="repo")
     assert not hasattr(codeartifact_client, "marker")
     assert codeartifact_client.meta.config.user_agent_extra != "left-behind"
-'''
+"""
 
-SHARED = '''
+SHARED = """
 def test_the_client_is_shared():
     assert len(clients) == 2 and clients[0] is clients[1]
-'''
+"""
 
 
 @pytest.mark.parametrize("attacher_first", [True, False], ids=["attacher-first", "attacher-last"])
@@ -87,9 +87,9 @@ def test_region_defaults_to_us_east_1(monkeypatch, codeartifact_mock):
 
 
 def codeartifact_mock_client(_mock):
-    from mock_codeartifact.pytest_plugin import fixture_region
-
     import boto3
+
+    from mock_codeartifact.pytest_plugin import fixture_region
 
     return boto3.client("codeartifact", region_name=fixture_region())
 

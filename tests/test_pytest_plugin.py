@@ -118,7 +118,9 @@ def test_entry_point_is_registered():
 
 def test_fixtures_in_a_user_project(pytester):
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-p", "no:randomly")  # its tests share state in order
+    result = pytester.runpytest_subprocess(
+        "-q", "-p", "no:cacheprovider", "-p", "no:randomly"
+    )  # its tests share state in order
     result.assert_outcomes(passed=10, errors=1)
 
 

@@ -47,7 +47,9 @@ def test_server_snippet_runs_unconfigured(index, tmp_path):
     script.write_text(SERVER_SNIPPETS[index], encoding="utf-8")
     env = unconfigured_env(home)
     env.pop("AWS_EC2_METADATA_DISABLED")  # exactly as written: no AWS_* at all
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert list(home.iterdir()) == []  # nothing written to the user's home
 
