@@ -16,8 +16,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 
 from mock_codeartifact import mock_codeartifact
-from mock_codeartifact.interception import RawBody as _RawBody
-from mock_codeartifact.interception import before_send as _before_send
+from mock_codeartifact.mock import _before_send, _RawBody
 
 CALLS = 2000
 ROUNDS = 7

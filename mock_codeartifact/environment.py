@@ -148,13 +148,19 @@ class _DefaultSessions:
             self._credentials_before = core._credentials
             self._region_before = core._last_client_region_used
             return
+        boto3.DEFAULT_SESSION = self.own(renew=True)
+
+    def own(self, renew: bool = False) -> Any:
+        """The mock's own session: made anew when it cannot be reused, else (``renew``) restored to pristine."""
+        import boto3
+
         fingerprint = _fingerprint()
         if self._ours is None or self._fingerprint != fingerprint:
             self._ours = PristineSession(boto3.Session())
             self._fingerprint = fingerprint
-        else:
+        elif renew:
             self._ours.restore()
-        boto3.DEFAULT_SESSION = self._ours.session
+        return self._ours.session
 
     def leave(self) -> None:
         import boto3
@@ -167,10 +173,15 @@ class _DefaultSessions:
             core._last_client_region_used = self._region_before
         self._before = self._credentials_before = self._region_before = None
 
-    @property
-    def own_session(self) -> Any:
-        """The mock's own default session (None until one was needed)."""
-        return None if self._ours is None else self._ours.session
 
 
 _sessions = _DefaultSessions()
+
+
+def boto3_session() -> Any:
+    """The mock's own boto3 session (the default session inside a mock when there was none before).
+
+    For clients the library makes itself (the pytest plugin's), so that botocore's data is loaded once.
+    """
+    with _lock:
+        return _sessions.own()

@@ -42,10 +42,9 @@ class _SharedClients:
     def get(self, region: str) -> PristineClient:
         shared = self._clients.get(region)
         if shared is None:
-            import boto3
-
             if self._session is None:
-                self._session = boto3.Session()
+                # The session the mock makes boto3's default: botocore's data is loaded once for both.
+                self._session = environment.boto3_session()
             shared = PristineClient(self._session.client("codeartifact", region_name=region))
             self._clients[region] = shared
         # Also for a new client: the session it came from may hold credentials of an earlier test.
