@@ -26,7 +26,7 @@ HEADER = {
     "empty": "",
     "fixture": "",
     "fixture_call": "",
-    "moto": '''
+    "moto": """
 import boto3
 import pytest
 from moto import mock_aws
@@ -36,7 +36,7 @@ from moto import mock_aws
 def client():
     with mock_aws():
         yield boto3.client("codeartifact", region_name="us-east-1")
-''',
+""",
 }
 BODY = {
     "empty": "def test_{i}():\n    pass\n",

@@ -174,7 +174,6 @@ class _DefaultSessions:
         self._before = self._credentials_before = self._region_before = None
 
 
-
 _sessions = _DefaultSessions()
 
 
