@@ -141,7 +141,8 @@ def dashboard_url(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> s
     with _servers_lock:
         server = _servers.get(id(backend))
         if server is None or server.backend is not backend:
-            server = ThreadedCodeArtifactServer(host=host, port=port, backend=backend)
+            # Kept for the whole process: it must not hold fake AWS credentials in the environment that long.
+            server = ThreadedCodeArtifactServer(host=host, port=port, backend=backend, fake_environment=False)
             server.start()
             _servers[id(backend)] = server
         return server.endpoint_url + BASE
