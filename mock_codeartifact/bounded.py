@@ -54,6 +54,7 @@ __all__ = [
     "open_zip",
     "parse_xml",
     "read_tar",
+    "tar_views",
     "ZipReader",
 ]
 
@@ -108,7 +109,7 @@ class _Inflater(io.RawIOBase):
     stream (as ``gzip`` reads them); bytes after the last member are ignored (as ``tarfile`` ignores them).
     """
 
-    def __init__(self, data: bytes, limit: int, max_read: int, cap: Cap = Cap.UNPACKED_BYTES) -> None:
+    def __init__(self, data: bytes | memoryview, limit: int, max_read: int, cap: Cap = Cap.UNPACKED_BYTES) -> None:
         super().__init__()
         self._cap = cap
         self._src = memoryview(data)
@@ -209,7 +210,7 @@ class _Inflater(io.RawIOBase):
 class _CappedBytes(io.BytesIO):
     """Uncompressed archive bytes, with the same cap on a single read as ``_Inflater``."""
 
-    def __init__(self, data: bytes, max_read: int) -> None:
+    def __init__(self, data: bytes | memoryview, max_read: int) -> None:
         super().__init__(data)
         self._max_read = max_read
 
@@ -219,7 +220,7 @@ class _CappedBytes(io.BytesIO):
         return super().read(size)
 
 
-def gunzip(data: bytes, what: str = "the decompressed member", limits: Limits | None = None) -> bytes:
+def gunzip(data: bytes | memoryview, what: str = "the decompressed member", limits: Limits | None = None) -> bytes:
     """The content of gzip-compressed ``data``, at most the member cap (``LimitExceeded`` above)."""
     lim = limits or current()
     stream = _Inflater(data, lim.member_bytes, lim.member_bytes + 1, Cap.MEMBER_BYTES)
@@ -233,7 +234,7 @@ def gunzip(data: bytes, what: str = "the decompressed member", limits: Limits | 
 
 
 def read_tar(
-    data: bytes, wanted: Callable[[str], bool], *, compressed: bool, limits: Limits | None = None
+    data: bytes | memoryview, wanted: Callable[[str], bool], *, compressed: bool, limits: Limits | None = None
 ) -> dict[str, bytes]:
     """Walk a tar archive (gzip-compressed when ``compressed``); return name -> content of the regular files for
     which ``wanted(name)`` is true, in archive order.
@@ -243,13 +244,56 @@ def read_tar(
     ``LimitExceeded`` for a cap, ValueError for anything malformed or unsafe.
     """
     lim = limits or current()
+    kept: dict[str, bytes] = {}
+    kept_bytes = 0
+
+    def keep(tf: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+        nonlocal kept_bytes
+        if member.size > lim.member_bytes:
+            raise LimitExceeded(f"archive member {member.name!r}", Cap.MEMBER_BYTES, lim.member_bytes)
+        kept_bytes += member.size
+        if kept_bytes > 2 * lim.member_bytes:
+            raise LimitExceeded("the archive members read", Cap.MEMBER_BYTES, 2 * lim.member_bytes)
+        fh = tf.extractfile(member)
+        if fh is None:
+            raise ValueError(f"archive member {member.name!r} cannot be read")
+        kept[member.name] = fh.read(member.size)
+
     source: io.IOBase
     if compressed:
         source = _Inflater(data, lim.unpacked_bytes, lim.member_bytes)
     else:
         source = _CappedBytes(data, lim.member_bytes)
-    kept: dict[str, bytes] = {}
-    kept_bytes = declared = count = 0
+    _walk_tar(source, wanted, keep, lim)
+    return kept
+
+
+def tar_views(
+    data: bytes | memoryview, wanted: Callable[[str], bool], limits: Limits | None = None
+) -> dict[str, memoryview]:
+    """Walk an uncompressed tar archive held in memory, with the checks of ``read_tar``; the wanted members are
+    returned as views into ``data`` (no copy, so no member cap: a gem's ``data.tar.gz`` may be large)."""
+    lim = limits or current()
+    whole = memoryview(data)
+    views: dict[str, memoryview] = {}
+
+    def keep(_tf: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+        end = member.offset_data + member.size
+        if end > len(whole):
+            raise ValueError(f"archive member {member.name!r} is truncated")
+        views[member.name] = whole[member.offset_data : end]
+
+    _walk_tar(_CappedBytes(data, lim.member_bytes), wanted, keep, lim)
+    return views
+
+
+def _walk_tar(
+    source: io.IOBase,
+    wanted: Callable[[str], bool],
+    keep: Callable[[tarfile.TarFile, tarfile.TarInfo], None],
+    lim: Limits,
+) -> None:
+    declared = count = 0
     try:
         with tarfile.open(fileobj=source, mode="r:") as tf:
             while (member := tf.next()) is not None:
@@ -263,20 +307,10 @@ def read_tar(
                 declared += max(member.size, 0)
                 if declared > lim.unpacked_bytes:
                     raise LimitExceeded("the unpacked size of the archive", Cap.UNPACKED_BYTES, lim.unpacked_bytes)
-                if not member.isfile() or not wanted(member.name):
-                    continue
-                if member.size > lim.member_bytes:
-                    raise LimitExceeded(f"archive member {member.name!r}", Cap.MEMBER_BYTES, lim.member_bytes)
-                kept_bytes += member.size
-                if kept_bytes > 2 * lim.member_bytes:
-                    raise LimitExceeded("the archive members read", Cap.MEMBER_BYTES, 2 * lim.member_bytes)
-                fh = tf.extractfile(member)
-                if fh is None:
-                    raise ValueError(f"archive member {member.name!r} cannot be read")
-                kept[member.name] = fh.read(member.size)
+                if member.isfile() and wanted(member.name):
+                    keep(tf, member)
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise ValueError(f"not a valid tar archive: {exc}") from None
-    return kept
 
 
 # ------------------------------------------------------------------------------------------------ zip
