@@ -7,7 +7,10 @@ import base64
 import hashlib
 import json
 import os
+import re
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -129,3 +132,19 @@ def test_repository_endpoints_answer_in_their_own_shape(
     assert response.status_code == 413
     assert "MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES" in shape(response)
     assert repo.packages() == []
+
+
+def test_server_command_line_sets_a_cap() -> None:
+    command = [sys.executable, "-m", "mock_codeartifact", "--port", "0", "--limit", "request_bytes=1000"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = re.search(r"http://\S+", proc.stdout.readline())
+        assert url is not None
+        response = requests.post(url.group() + "/_mock/external/public:npmjs", data=b"{" * 1001, timeout=30)
+        assert response.status_code == 413 and "1,000 bytes" in response.json()["message"]
+        small = requests.post(url.group() + "/_mock/external/public:npmjs", data=b"{}", timeout=30)
+        assert small.status_code == 400  # read and answered on its merits
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
