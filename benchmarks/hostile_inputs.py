@@ -387,6 +387,11 @@ CATALOGUE: list[Case] = [
         "npm",
         lambda c: npm_put(c, "wide", b'{"name":"wide","x":[' + b"{}," * 3_000_000 + b"{}]}"),
     ),
+    Case(
+        "npm: publish JSON, 4 MiB of escaped quotes after 200,000 commas",
+        "npm",
+        lambda c: npm_put(c, "esc", b'{"name":"esc","x":[' + b"1," * 200_000 + b'"' + b'\\"' * 2 * MiB + b'"]}'),
+    ),
     # pypi
     Case(
         "pypi: sdist gzip bomb, 2 GiB member",

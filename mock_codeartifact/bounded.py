@@ -526,22 +526,61 @@ def load_yaml(data: bytes, loader: type[YamlLoader] = YamlLoader, what: str = "t
 
 # ----------------------------------------------------------------------------------------------- JSON
 
-# A string (skipped whole, escapes included) or one of the characters that open or separate JSON values.
-_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{,]')
+
+def _count_json_values(raw: bytes, cap: int, what: str) -> None:
+    """Refuse a document with more than ``cap`` values, counted as the ``[``, ``{`` and ``,`` outside strings.
+
+    The count over the whole document (strings included) is done first, in C; only a document above the cap is
+    scanned again with its strings skipped, one quote and one backslash at a time, with those steps bounded too
+    (no regular expression: one that skips escaped strings backtracks badly on unterminated ones)."""
+
+    def separators(start: int, end: int) -> int:
+        return raw.count(b",", start, end) + raw.count(b"[", start, end) + raw.count(b"{", start, end)
+
+    if separators(0, len(raw)) <= cap:
+        return
+    too_many = LimitExceeded(f"the number of values in {what}", Cap.DOCUMENT_NODES, cap)
+    count = steps = pos = 0
+    while True:
+        quote = raw.find(b'"', pos)
+        count += separators(pos, len(raw) if quote < 0 else quote)
+        if count > cap:
+            raise too_many
+        if quote < 0:
+            return
+        close = quote
+        while True:  # the closing quote: one preceded by an even number of backslashes
+            close = raw.find(b'"', close + 1)
+            if close < 0:
+                return  # unterminated: json.loads refuses it
+            backslashes = _backslashes_before(raw, close, quote + 1)
+            steps += 1 + backslashes
+            if steps > 8 * cap:
+                raise too_many
+            if backslashes % 2 == 0:
+                break
+        pos = close + 1
+
+
+def _backslashes_before(raw: bytes, end: int, start: int) -> int:
+    """How many backslashes run up to ``raw[end]`` (not before ``start``), looked at in growing slices."""
+    count, look = 0, 64
+    while True:
+        low = max(start, end - count - look)
+        chunk = raw[low : end - count]
+        run = len(chunk) - len(chunk.rstrip(b"\\"))
+        count += run
+        if run < len(chunk) or low == start:
+            return count
+        look *= 2
 
 
 def loads_json(data: bytes | str, what: str = "the JSON document", limits: Limits | None = None) -> Any:
-    """Parse JSON after counting its values (every ``[``, ``{`` and ``,`` outside strings; a cheap upper bound)
-    against the node cap: a body of small values costs Python objects many times its own size."""
+    """Parse JSON after counting its values against the node cap: a body of small values costs Python objects
+    many times its own size. Nesting deeper than the parser's recursion limit is refused (ValueError)."""
     lim = limits or current()
     raw = data.encode() if isinstance(data, str) else data
-    cap = lim.document_nodes
-    count = 0
-    for match in _JSON_TOKENS.finditer(raw):
-        if len(match.group()) == 1:
-            count += 1
-            if count > cap:
-                raise LimitExceeded(f"the number of values in {what}", Cap.DOCUMENT_NODES, cap)
+    _count_json_values(raw, lim.document_nodes, what)
     try:
         return json.loads(raw)
     except RecursionError:

@@ -102,6 +102,20 @@ def test_publish_document_with_too_many_values(repo: Repo) -> None:
     refused(repo, publish(repo, "wide", body), 413, "DOCUMENT_NODES")
 
 
+def test_commas_inside_strings_do_not_count(repo: Repo) -> None:
+    tarball = npm_tarball("prose", "1.0.0")
+    body = npm_body("prose", "1.0.0", tarball, readme="a, " * 3000)
+    assert publish(repo, "prose", body).status_code == 200
+
+
+def test_escaped_quotes_cannot_stall_the_count(repo: Repo) -> None:
+    # Over the cap on a rough count, then a string that never ends, made of escaped quotes.
+    body = b'{"name": "esc", "x": [' + b"1," * 3000 + b'"' + b'\\"' * 500_000
+    refused(repo, publish(repo, "esc", body), 413, "DOCUMENT_NODES")
+    body = b'{"name": "esc", "x": ["' + b'\\"' * 500_000 + b'"' + b", 1" * 3000 + b"]}"
+    refused(repo, publish(repo, "esc", body), 413, "DOCUMENT_NODES")
+
+
 def test_deeply_nested_package_json(repo: Repo) -> None:
     manifest = ('{"name": "deep", "version": "1.0.0", "x": ' + nested_json(1500) + "}").encode()
     tarball = gz([member("package/package.json", manifest), END])
