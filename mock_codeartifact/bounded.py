@@ -333,7 +333,7 @@ def _zip_entries(data: bytes, cap: int) -> int:
     if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
         record = locator - _EOCD64.size
         if record >= 0 and data[record : record + 4] == b"PK\x06\x06":
-            cd_size = _EOCD64.unpack_from(data, record)[7]
+            cd_size = _EOCD64.unpack_from(data, record)[8]
             end = record
     pos = end - cd_size
     if pos < 0:
@@ -345,6 +345,8 @@ def _zip_entries(data: bytes, cap: int) -> int:
         count += 1
         if count > cap:
             raise LimitExceeded("the number of archive members", Cap.ARCHIVE_MEMBERS, cap)
+    if pos != end:  # zipfile reads the same bytes: entries this walk did not see must not exist
+        raise ValueError("not a valid zip archive (malformed central directory)")
     return count
 
 

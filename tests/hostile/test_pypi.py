@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import requests
 
 from .builders import END, MiB, bomb, core_metadata, gz, header, member, zip_bomb, zip_many, zip_of
@@ -66,6 +67,12 @@ def test_wheel_zip_bomb(repo: Repo) -> None:
 
 def test_wheel_with_too_many_entries(repo: Repo) -> None:
     refused(repo, upload(repo, "many-1.0-py3-none-any.whl", zip_many(300)), 413, "ARCHIVE_MEMBERS")
+
+
+def test_wheel_whose_directory_needs_zip64(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over 65,535 entries: the count is in the zip64 end record, and must still be read before zipfile parses.
+    monkeypatch.setenv("MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES", str(16 * MiB))
+    refused(repo, upload(repo, "many-1.0-py3-none-any.whl", zip_many(70_000, "p/")), 413, "ARCHIVE_MEMBERS")
 
 
 def test_wheel_with_traversal_names(repo: Repo) -> None:
