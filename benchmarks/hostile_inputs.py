@@ -588,15 +588,26 @@ def send(port: int, req: Req, timeout: float = 120) -> tuple[int, float, bytes]:
     except (BrokenPipeError, ConnectionResetError):
         pass
     data = b""
+    elapsed = None
     try:
-        while b"\r\n\r\n" not in data or len(data) < 600:
+        while b"\r\n\r\n" not in data:
+            more = sock.recv(65536)
+            if not more:
+                break
+            data += more
+        elapsed = time.perf_counter() - start  # the answer's status and headers are in
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", data)
+        wanted = data.index(b"\r\n\r\n") + 4 + int(length.group(1)) if length and b"\r\n\r\n" in data else 0
+        sock.settimeout(5)  # the body of the answer; the server may still be draining what was sent
+        while len(data) < min(wanted, 4096):
             more = sock.recv(65536)
             if not more:
                 break
             data += more
     except (ConnectionResetError, TimeoutError):
         pass
-    elapsed = time.perf_counter() - start
+    if elapsed is None:
+        elapsed = time.perf_counter() - start
     sock.close()
     match = re.match(rb"HTTP/1\.[01] (\d{3})", data)
     return (int(match.group(1)) if match else 0), elapsed, data.split(b"\r\n\r\n", 1)[-1][:200]
