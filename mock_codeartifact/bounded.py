@@ -5,6 +5,7 @@ Every reader here stops as soon as a cap of ``limits.py`` is reached, before the
 - ``read_tar``: a tar archive (gzip-compressed or not) walked member by member; decompression is streamed with a
   cap on the bytes it produces, headers are read only up to the member cap, and member count, declared sizes,
   names and link targets are checked as each member goes by. Only the members asked for are kept.
+  ``tar_views`` walks an uncompressed tar the same way and returns its wanted members as views, not copies.
 - ``open_zip``: a zip archive whose central directory is counted before it is parsed, with its declared sizes
   added up and its names checked; members are read one at a time, each within the member cap.
 - ``gunzip``: one gzip member (a gem's ``metadata.gz``), decompressed up to the member cap.
