@@ -19,8 +19,8 @@ class Cap(Enum):
     # The request body of any route (control plane, repository endpoints, /_mock/), before it is read.
     REQUEST_BYTES = ("MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES", 256 * MiB)
     # What one upload may unpack to: decompressed bytes of every compressed layer, and the sizes its archive
-    # members declare, added up.
-    UNPACKED_BYTES = ("MOCK_CODEARTIFACT_MAX_UNPACKED_BYTES", 256 * MiB)
+    # members declare, added up. Decompression is streamed, so this bounds time (zlib's speed), not memory.
+    UNPACKED_BYTES = ("MOCK_CODEARTIFACT_MAX_UNPACKED_BYTES", 128 * MiB)
     # Members (files, directories, links) of one archive. Walking a tar costs tarfile tens of microseconds per
     # member whether or not it is read, so this also bounds the time of an archive of empty members.
     ARCHIVE_MEMBERS = ("MOCK_CODEARTIFACT_MAX_ARCHIVE_MEMBERS", 20_000)
