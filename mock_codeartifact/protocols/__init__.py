@@ -26,6 +26,8 @@ Inside ``handle``:
   the AWS-style error response; any other exception is logged and answered as InternalServerException;
 - read bodies only through ``req.body()`` / ``req.form()`` / ``req.json_body()`` (size limit
   ``MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES``, default 256 MiB, then 413); nothing is ever written to disk;
+- open uploaded archives, compressed members and XML/YAML/JSON documents only through ``mock_codeartifact.bounded``
+  (its ``LimitExceeded`` becomes a 413 in the format's error shape; docs/limits.md lists the caps);
 - store and read only through ``storage.py``, the one module here that imports backend state (checked by
   ``tests/test_import_graph.py``): ``publish`` (the ingestion path of the seeding API, origin INTERNAL),
   ``listable_versions`` (own + upstream + external stand-in versions, Published only), ``fetch_asset``

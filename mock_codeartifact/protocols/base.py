@@ -8,31 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from .. import bounded
+from ..limits import Cap
+
 if TYPE_CHECKING:
     from ..backend.store import Backend
     from ..backend.tokens import AuthToken
 
-# AWS allows 5 GB per asset; the mock keeps assets in memory, so it refuses bodies above this by default.
-DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024
-MAX_UPLOAD_ENV = "MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES"
-
 
 def max_upload_bytes() -> int:
-    """The largest request body a repository endpoint reads (env ``MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES``)."""
-    raw = os.environ.get(MAX_UPLOAD_ENV)
-    if raw:
-        try:
-            return max(0, int(raw))
-        except ValueError:
-            pass
-    return DEFAULT_MAX_UPLOAD_BYTES
+    """The largest request body any route reads (``limits.Cap.REQUEST_BYTES``; the server refuses larger ones
+    before the body reaches a repository endpoint)."""
+    return Cap.REQUEST_BYTES.get()
 
 
 class ProtocolError(Exception):
@@ -92,11 +85,12 @@ class RepoRequest:
             raise ProtocolError(exc.code or 400, exc.description or "bad request") from None
 
     def json_body(self) -> Any:
-        data = self.body()
+        """The request body parsed as JSON through ``bounded.loads_json`` (400 if it is not JSON)."""
         try:
-            return json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            raise ProtocolError(400, "The request body is not valid JSON") from None
+            return bounded.loads_json(self.body(), "the request body")
+        except ValueError as exc:
+            message = str(exc)
+            raise ProtocolError(400, message[:1].upper() + message[1:]) from None
 
 
 def json_response(

@@ -7,7 +7,8 @@ Routes under ``.../cargo/{repository}/`` (the endpoint is the index URL, ``spars
 - ``GET 1/{name}``, ``2/{name}``, ``3/{c}/{name}``, ``{ab}/{cd}/{name}`` — index files, one JSON line per
   version (lower-cased path; the crate's own spelling inside).
 - ``PUT api/v1/crates/new`` — ``cargo publish``: a little-endian u32 length + JSON metadata, then u32 length +
-  the ``.crate``. Name, version, dependencies, README, description, homepage, repository and license come from
+  the ``.crate`` (a gzip-compressed tar with ``Cargo.toml`` in its package directory, checked within the caps of
+  ``bounded``). Name, version, dependencies, README, description, homepage, repository and license come from
   that metadata.
 - ``GET api/v1/crates/{name}/{version}/download`` — the ``.crate`` (``dl`` without markers appends
   ``/{crate}/{version}/download``).
@@ -25,6 +26,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from .. import bounded
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 
@@ -192,12 +194,21 @@ def parse_publish_body(body: bytes) -> tuple[dict[str, Any], bytes]:
     if start + crate_len != len(body):
         raise ValueError("the crate length does not match the body")
     try:
-        meta = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        meta = bounded.loads_json(raw, "the metadata")
+    except ValueError:
         raise ValueError("the metadata is not JSON") from None
     if not isinstance(meta, dict):
         raise ValueError("the metadata is not a JSON object")
     return meta, body[start:]
+
+
+def check_crate(crate: bytes) -> None:
+    """A ``.crate`` is a gzip-compressed tar whose package directory holds ``Cargo.toml`` (as ``cargo package``
+    makes it, and as crates.io checks); read through ``bounded``, so its caps apply and unsafe member names are
+    refused. ValueError if it is not one."""
+    found = bounded.read_tar(crate, lambda n: n.count("/") == 1 and n.endswith("/Cargo.toml"), compressed=True)
+    if not found:
+        raise ValueError("the .crate has no Cargo.toml in its package directory")
 
 
 def _check_meta(meta: dict[str, Any]) -> None:
@@ -239,6 +250,10 @@ def _publish(req: RepoRequest) -> Response:
     except ValueError as exc:
         raise ProtocolError(400, f"invalid publish request: {exc}") from None
     _check_meta(meta)
+    try:
+        check_crate(crate)
+    except ValueError as exc:
+        raise ProtocolError(400, f"invalid .crate file: {exc}") from None
     name, vers = meta["name"], meta["vers"]
     # Build metadata is not part of a crate's identity; crates.io stores the version as given.
     filename = f"{name}-{vers}.crate"

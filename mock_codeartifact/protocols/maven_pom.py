@@ -1,7 +1,7 @@
 """Maven's files, without HTTP: repository paths, POM reading and ``maven-metadata.xml`` writing and reading.
 
-Only the standard library's XML parser is used; POMs are parsed with entity expansion refused (a POM never
-needs a DTD), so a hostile upload cannot expand entities.
+XML is parsed by ``bounded.parse_xml`` (defusedxml): a DTD or entity declaration is refused in any encoding,
+and size and element count are capped, so a hostile upload can neither expand entities nor cost much memory.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
+
+from .. import bounded
+from ..limits import Cap
 
 CHECKSUM_EXTENSIONS = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
 METADATA = "maven-metadata.xml"
@@ -143,14 +146,11 @@ def _text(el: ET.Element | None, name: str) -> str | None:
 
 
 def parse_xml(data: bytes) -> ET.Element:
-    """Parse an XML document, refusing DTDs and entity declarations."""
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise MavenError("XML documents with a DTD are not accepted")
+    """Parse an XML document through ``bounded.parse_xml`` (MavenError when refused or malformed)."""
     try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise MavenError(f"The XML document cannot be parsed: {exc}") from None
+        return bounded.parse_xml(data, "the XML document")
+    except ValueError as exc:
+        raise MavenError(str(exc)[:1].upper() + str(exc)[1:]) from None
 
 
 _PROPERTY = re.compile(r"\$\{([^}]+)\}")
@@ -183,11 +183,24 @@ def parse_pom(data: bytes) -> Pom:
         props["project.parent.version"] = pom.parent["version"]
         props["project.parent.groupId"] = pom.parent["groupId"]
 
+    limit = Cap.FIELD_CHARS.get()
+
     def interpolate(value: str | None) -> str | None:
         if value is None:
             return None
         for _ in range(5):  # properties may refer to properties; a cycle stops here
-            new = _PROPERTY.sub(lambda m: props.get(m.group(1), m.group(0)), value)
+            size = len(value)
+
+            def substitute(m: re.Match[str]) -> str:
+                # Properties made of properties grow geometrically: stop before the text exceeds the field cap.
+                nonlocal size
+                out = props.get(m.group(1), m.group(0))
+                size += len(out) - len(m.group(0))
+                if size > limit:
+                    raise bounded.LimitExceeded("a POM value with its properties expanded", Cap.FIELD_CHARS, limit)
+                return out
+
+            new = _PROPERTY.sub(substitute, value)
             if new == value:
                 break
             value = new
@@ -217,6 +230,16 @@ def parse_pom(data: bytes) -> Pom:
                 "dependencyType": "optional" if optional else scope,
             }
         )
+    bounded.check_metadata(
+        {
+            "summary": pom.description,
+            "display_name": pom.name,
+            "home_page": pom.url,
+            "source_code_repository": pom.scm_url,
+            "licenses": pom.licenses,
+            "dependencies": pom.dependencies,
+        }
+    )
     return pom
 
 

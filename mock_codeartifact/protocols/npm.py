@@ -18,19 +18,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import hashlib
-import io
-import json
 import re
-import tarfile
-import zlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
+from .. import bounded
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 
@@ -40,7 +36,6 @@ ABBREVIATED = "application/vnd.npm.install-v1+json"
 TARBALL_ASSET = "package.tgz"
 _NAME = re.compile(r"[a-z0-9~-][a-z0-9._~-]*", re.IGNORECASE)
 _MAX_NAME = 214
-_MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _DEPENDENCY_KINDS = (
     ("dependencies", "regular"),
     ("devDependencies", "dev"),
@@ -157,37 +152,40 @@ _README_CACHE: dict[str, str | None] = {}
 
 
 def read_tarball(data: bytes) -> tuple[dict[str, Any], str | None]:
-    """``package.json`` (parsed) and the README text of an npm tarball; ValueError if it is not one."""
+    """``package.json`` (parsed) and the README text of an npm tarball, read through ``bounded``: ValueError if
+    it is not one, ``bounded.LimitExceeded`` if it is larger than the caps allow."""
+    seen = {"manifest": False, "readme": False}
+
+    def wanted(name: str) -> bool:
+        parts = name.lstrip("./").split("/")
+        if len(parts) != 2:
+            return False
+        if parts[1] == "package.json" and (parts[0] == "package" or not seen["manifest"]):
+            seen["manifest"] = True
+            return True
+        if parts[1].lower().startswith("readme") and not seen["readme"]:
+            seen["readme"] = True
+            return True
+        return False
+
+    members = bounded.read_tar(data, wanted, compressed=data[:2] == b"\x1f\x8b")
+    manifest_raw = readme_raw = None
+    for name, content in members.items():
+        top, base = name.lstrip("./").split("/")
+        if base == "package.json":
+            if manifest_raw is None or top == "package":
+                manifest_raw = content
+        else:
+            readme_raw = content
+    if manifest_raw is None:
+        raise ValueError("not a valid npm tarball: no package.json in the tarball")
     try:
-        raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tf:
-            manifest_member = None
-            readme_member = None
-            for member in tf:
-                parts = member.name.lstrip("./").split("/")
-                if not member.isfile() or len(parts) != 2:
-                    continue
-                base = parts[1]
-                if base == "package.json" and (manifest_member is None or parts[0] == "package"):
-                    manifest_member = member
-                elif base.lower().startswith("readme") and readme_member is None:
-                    readme_member = member
-            if manifest_member is None:
-                raise ValueError("no package.json in the tarball")
-            if manifest_member.size > _MAX_MANIFEST_BYTES:
-                raise ValueError("package.json is too large")
-            fh = tf.extractfile(manifest_member)
-            assert fh is not None
-            manifest = json.loads(fh.read().decode("utf-8"))
-            readme = None
-            if readme_member is not None and readme_member.size <= _MAX_MANIFEST_BYTES:
-                rh = tf.extractfile(readme_member)
-                if rh is not None:
-                    readme = rh.read().decode("utf-8", errors="replace")
-    except (tarfile.TarError, EOFError, OSError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a valid npm tarball: {exc}") from None
+        manifest = bounded.loads_json(manifest_raw.decode("utf-8"), "package.json")
+    except UnicodeDecodeError:
+        raise ValueError("not a valid npm tarball: package.json is not UTF-8") from None
     if not isinstance(manifest, dict):
         raise ValueError("package.json is not a JSON object")
+    readme = readme_raw.decode("utf-8", errors="replace") if readme_raw is not None else None
     return manifest, readme
 
 
@@ -198,7 +196,7 @@ def _manifest_of(asset: storage.StoredAsset) -> dict[str, Any] | None:
             _MANIFEST_CACHE.clear()
         try:
             _MANIFEST_CACHE[key] = read_tarball(asset.content)[0]
-        except ValueError:
+        except (ValueError, bounded.LimitExceeded):
             _MANIFEST_CACHE[key] = None
     return _MANIFEST_CACHE[key]
 

@@ -21,16 +21,15 @@ Microsoft's V3 protocol documentation.
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
+from .. import bounded
 from ..backend.coordinates import normalize_nuget_version
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response, safe_name
@@ -39,8 +38,6 @@ FORMAT = "nuget"
 
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 _VERSION = re.compile(r"\d+(?:\.\d+){1,3}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
-_MAX_NUSPEC_BYTES = 4 * 1024 * 1024
-_MAX_README_BYTES = 1024 * 1024
 _CONTEXT = {"@vocab": "http://schema.nuget.org/schema#"}
 
 
@@ -114,12 +111,8 @@ def _text(el: ET.Element | None, name: str) -> str | None:
 
 
 def parse_nuspec(data: bytes) -> Nuspec:
-    if b"<!doctype" in data[:4096].lower() or b"<!entity" in data.lower():
-        raise ValueError("the nuspec must not contain a DTD")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ValueError(f"the nuspec is not valid XML: {exc}") from None
+    """The nuspec's metadata, parsed by ``bounded.parse_xml`` (no DTD or entities in any encoding; capped)."""
+    root = bounded.parse_xml(data, "the nuspec")
     meta = _child(root, "metadata")
     if _local(root.tag) != "package" or meta is None:
         raise ValueError("the nuspec has no <package><metadata>")
@@ -157,33 +150,27 @@ def parse_nuspec(data: bytes) -> Nuspec:
 
 
 def read_nupkg(content: bytes) -> tuple[Nuspec, str | None]:
-    """The ``.nuspec`` of a ``.nupkg`` (a zip with one ``*.nuspec`` at its root) and the README it names."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            names = [n for n in zf.namelist() if "/" not in n and n.lower().endswith(".nuspec")]
-            if len(names) != 1:
-                raise ValueError(f"expected one .nuspec at the package root, found {len(names)}")
-            info = zf.getinfo(names[0])
-            if info.file_size > _MAX_NUSPEC_BYTES:
-                raise ValueError("the nuspec is too large")
-            spec = parse_nuspec(zf.read(info))
-            readme = None
-            if spec.readme_path:
-                wanted = spec.readme_path.replace("\\", "/").lstrip("/")
-                for n in zf.namelist():
-                    if n.lower() == wanted.lower():
-                        ri = zf.getinfo(n)
-                        if ri.file_size <= _MAX_README_BYTES:
-                            readme = zf.read(ri).decode("utf-8", errors="replace")
-                        break
-            return spec, readme
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
-        raise ValueError(f"not a valid .nupkg (zip): {exc}") from None
+    """The ``.nuspec`` of a ``.nupkg`` (a zip with one ``*.nuspec`` at its root) and the README it names, read
+    through ``bounded`` (ValueError if invalid, ``bounded.LimitExceeded`` above a cap)."""
+    with bounded.open_zip(content) as zf:
+        names = [n for n in zf.names if "/" not in n and n.lower().endswith(".nuspec")]
+        if len(names) != 1:
+            raise ValueError(f"expected one .nuspec at the package root, found {len(names)}")
+        spec = parse_nuspec(zf.read(names[0]))
+        readme = None
+        if spec.readme_path:
+            wanted = spec.readme_path.replace("\\", "/").lstrip("/")
+            bounded.check_member_name(wanted, "readme")
+            for n in zf.names:
+                if n.lower() == wanted.lower():
+                    readme = zf.read(n).decode("utf-8", errors="replace")
+                    break
+        return spec, readme
 
 
 def nuspec_bytes(content: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        name = next(n for n in zf.namelist() if "/" not in n and n.lower().endswith(".nuspec"))
+    with bounded.open_zip(content) as zf:
+        name = next(n for n in zf.names if "/" not in n and n.lower().endswith(".nuspec"))
         return zf.read(name)
 
 
@@ -274,7 +261,7 @@ def _nuspec_of(asset: Any) -> Nuspec | None:
             _SPEC_CACHE.clear()
         try:
             _SPEC_CACHE[asset.sha256] = read_nupkg(asset.content)[0]
-        except ValueError:
+        except (ValueError, bounded.LimitExceeded):
             _SPEC_CACHE[asset.sha256] = None
     return _SPEC_CACHE[asset.sha256]
 

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import json
-import tarfile
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +34,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
+from .. import bounded
 from . import storage
 from .base import ProtocolError, RepoRequest, safe_name, text_response
 
@@ -48,7 +45,6 @@ HTML_V1 = "application/vnd.pypi.simple.v1+html"
 HTML = "text/html"
 # Order matters only when the client gives several types the same quality: prefer JSON, then the v1 HTML.
 _OFFERED = [JSON_V1, HTML_V1, HTML]
-_MAX_METADATA_BYTES = 8 * 1024 * 1024
 
 
 def render_error(status: int, message: str, headers: dict[str, str]) -> Response:
@@ -219,45 +215,26 @@ def _parse_metadata(raw_bytes: bytes) -> DistMetadata:
 
 
 def read_distribution(filename: str, content: bytes) -> DistMetadata:
-    """The core metadata inside a wheel (``*.dist-info/METADATA``) or sdist (``*/PKG-INFO``); ValueError if none."""
+    """The core metadata inside a wheel (``*.dist-info/METADATA``) or sdist (``*/PKG-INFO``), read through
+    ``bounded``: ValueError if there is none, ``bounded.LimitExceeded`` if the archive is larger than the caps."""
     if filename.endswith(".whl") or filename.endswith(".zip"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as zf:
-                wanted = "PKG-INFO" if filename.endswith(".zip") else "METADATA"
-                names = [
-                    n
-                    for n in zf.namelist()
-                    if n.count("/") == 1
-                    and n.endswith("/" + wanted)
-                    and (wanted == "PKG-INFO" or n.split("/", 1)[0].endswith(".dist-info"))
-                ]
-                if len(names) != 1:
-                    raise ValueError(f"expected exactly one {wanted} in the archive, found {len(names)}")
-                info = zf.getinfo(names[0])
-                if info.file_size > _MAX_METADATA_BYTES:
-                    raise ValueError("the metadata file is too large")
-                return _parse_metadata(zf.read(info))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
-            raise ValueError(f"not a valid zip archive: {exc}") from None
+        wanted = "PKG-INFO" if filename.endswith(".zip") else "METADATA"
+        with bounded.open_zip(content) as zf:
+            names = [
+                n
+                for n in zf.names
+                if n.count("/") == 1
+                and n.endswith("/" + wanted)
+                and (wanted == "PKG-INFO" or n.split("/", 1)[0].endswith(".dist-info"))
+            ]
+            if len(names) != 1:
+                raise ValueError(f"expected exactly one {wanted} in the archive, found {len(names)}")
+            return _parse_metadata(zf.read(names[0]))
     if filename.endswith(".tar.gz"):
-        try:
-            with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as tf:
-                found = None
-                for member in tf:
-                    if member.isfile() and member.name.count("/") == 1 and member.name.endswith("/PKG-INFO"):
-                        if found is not None:
-                            raise ValueError("more than one PKG-INFO in the archive")
-                        found = member
-                if found is None:
-                    raise ValueError("no PKG-INFO in the archive")
-                if found.size > _MAX_METADATA_BYTES:
-                    raise ValueError("the metadata file is too large")
-                fh = tf.extractfile(found)
-                if fh is None:
-                    raise ValueError("PKG-INFO is not a regular file")
-                return _parse_metadata(fh.read())
-        except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-            raise ValueError(f"not a valid gzipped tar archive: {exc}") from None
+        found = bounded.read_tar(content, lambda n: n.count("/") == 1 and n.endswith("/PKG-INFO"), compressed=True)
+        if len(found) != 1:
+            raise ValueError("no PKG-INFO in the archive" if not found else "more than one PKG-INFO in the archive")
+        return _parse_metadata(next(iter(found.values())))
     raise ValueError("unsupported distribution type")
 
 
@@ -272,7 +249,7 @@ def distribution_metadata(filename: str, sha256: str, content: bytes) -> DistMet
             _META_CACHE.clear()
         try:
             _META_CACHE[key] = read_distribution(filename, content)
-        except ValueError:
+        except (ValueError, bounded.LimitExceeded):
             _META_CACHE[key] = None
     return _META_CACHE[key]
 

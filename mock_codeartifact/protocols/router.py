@@ -18,6 +18,7 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from ..api import codec
+from ..bounded import LimitExceeded
 from ..errors import CodeArtifactError, InternalServerException
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
@@ -60,6 +61,12 @@ class DataPlaneRouter:
         self.handlers[fmt] = module.handle
         self.errors[fmt] = getattr(module, "render_error", default_error)
 
+    def render_error(self, path: str, status: int, message: str) -> Response:
+        """An error in the shape of the format ``path`` addresses (for refusals made before routing)."""
+        parts = path.split("/")
+        fmt = parts[4] if len(parts) > 5 else ""
+        return self.errors.get(fmt, default_error)(status, message, {})
+
     def __call__(self, request: Request, backend: Backend) -> Response | None:
         segments = _segments(request)
         if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
@@ -89,6 +96,8 @@ class DataPlaneRouter:
             return handler(req)
         except ProtocolError as error:
             return render(error.status, error.message, error.headers)
+        except LimitExceeded as error:  # an upload larger than a cap of limits.py, refused before it was unpacked
+            return render(413, error.message, {})
         except CodeArtifactError as error:
             answer = codec().encode_error(error)
             return Response(answer.body, status=answer.status, headers=answer.headers)

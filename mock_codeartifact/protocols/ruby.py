@@ -16,10 +16,7 @@ Routes under ``.../ruby/{repository}/``:
 
 from __future__ import annotations
 
-import gzip
-import io
 import re
-import tarfile
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,13 +25,12 @@ from urllib.parse import quote
 import yaml
 from werkzeug.wrappers import Response
 
+from .. import bounded
 from . import ruby_marshal, storage
 from .base import ProtocolError, RepoRequest, json_response, safe_name, text_response
 
 FORMAT = "ruby"
 
-_MAX_METADATA_BYTES = 4 * 1024 * 1024
-_MAX_README_BYTES = 1024 * 1024
 _GEM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _GEM_VERSION = re.compile(r"[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z.-]+)?")
 _MAX_DEPENDENCY_GEMS = 200
@@ -101,11 +97,14 @@ class GemSpec:
         )
 
 
-class _GemLoader(yaml.SafeLoader):
-    """A safe YAML loader that reads the ``!ruby/object:...`` tags of a gemspec as plain mappings."""
+class _GemLoader(bounded.YamlLoader):
+    """A safe, bounded YAML loader that reads the ``!ruby/object:...`` tags of a gemspec as plain mappings.
+
+    RubyGems writes anchors and aliases for objects a gemspec shares (a dependency's ``requirement`` and
+    ``version_requirements``), so aliases are allowed; ``bounded.YamlLoader`` counts what they expand to."""
 
 
-def _ruby_object(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+def _ruby_object(loader: bounded.YamlLoader, suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         data = loader.construct_mapping(node, deep=True)
         data["__class__"] = suffix
@@ -119,14 +118,27 @@ _GemLoader.add_multi_constructor("!ruby/", _ruby_object)
 # Symbols (":runtime") are plain strings here.
 
 
+def _scalar(value: Any) -> str | None:
+    """A YAML scalar as text; None for a mapping or sequence, whose text (shared aliased parts included) could be
+    far larger than the document."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def _all_text(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
 def _requirement(value: Any) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if isinstance(value, dict):
         for item in value.get("requirements") or []:
             if isinstance(item, list) and len(item) == 2:
                 op, ver = item
-                ver = ver.get("version") if isinstance(ver, dict) else ver
-                out.append((str(op), str(ver)))
+                ver = _scalar(ver.get("version") if isinstance(ver, dict) else ver)
+                if _scalar(op) is not None and ver is not None:
+                    out.append((str(op), ver))
     return out
 
 
@@ -135,92 +147,76 @@ def requirement_text(reqs: list[tuple[str, str]]) -> str:
 
 
 def parse_gemspec_yaml(text: bytes) -> GemSpec:
-    try:
-        doc = yaml.load(text, Loader=_GemLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise ValueError(f"the gem's metadata is not valid YAML: {exc}") from None
+    doc = bounded.load_yaml(text, _GemLoader, "the gem's metadata")
     if not isinstance(doc, dict):
         raise ValueError("the gem's metadata is not a Gem::Specification")
     name, version = doc.get("name"), doc.get("version")
     if isinstance(version, dict):
         version = version.get("version")
+    version = _scalar(version)
     if not isinstance(name, str) or version is None:
         raise ValueError("the gemspec has no name or version")
-    version = str(version)
     spec = GemSpec(name=name, version=version)
-    platform = doc.get("platform")
-    spec.platform = str(platform) if platform else "ruby"
+    spec.platform = _scalar(doc.get("platform")) or "ruby"
     for attr in ("summary", "description", "homepage"):
-        value = doc.get(attr)
-        setattr(spec, attr, str(value) if value is not None else None)
+        setattr(spec, attr, _scalar(doc.get(attr)))
     authors = doc.get("authors")
-    spec.authors = [str(a) for a in authors] if isinstance(authors, list) else []
-    spec.email = doc.get("email")
+    spec.authors = [a for a in map(_scalar, authors) if a is not None] if isinstance(authors, list) else []
+    email = doc.get("email")
+    spec.email = email if isinstance(email, str) or _all_text(email) else None
     lic = doc.get("licenses")
-    spec.licenses = [str(x) for x in lic] if isinstance(lic, list) else []
+    spec.licenses = [x for x in map(_scalar, lic) if x is not None] if isinstance(lic, list) else []
     meta = doc.get("metadata")
-    spec.metadata = {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
-    date = doc.get("date")
-    spec.date = str(date)[:10] if date is not None else None
+    pairs = meta.items() if isinstance(meta, dict) else ()
+    spec.metadata = {str(k): v for k, v in ((k, _scalar(v)) for k, v in pairs) if v is not None and _scalar(k)}
+    date = _scalar(doc.get("date"))
+    spec.date = date[:10] if date is not None else None
     for dep in doc.get("dependencies") or []:
         if not isinstance(dep, dict) or not isinstance(dep.get("name"), str):
             continue
-        kind = str(dep.get("type") or ":runtime").lstrip(":")
+        kind = (_scalar(dep.get("type")) or ":runtime").lstrip(":")
         reqs = _requirement(dep.get("requirement") or dep.get("version_requirements"))
         spec.dependencies.append((dep["name"], reqs, kind))
     spec.required_ruby_version = _requirement(doc.get("required_ruby_version"))
     spec.required_rubygems_version = _requirement(doc.get("required_rubygems_version"))
     rv = doc.get("rubygems_version")
-    spec.rubygems_version = str(rv) if rv is not None else None
+    spec.rubygems_version = _scalar(rv)
     sv = doc.get("specification_version")
     spec.specification_version = sv if isinstance(sv, int) else None
     return spec
 
 
 def read_gem(content: bytes) -> GemSpec:
-    """The gemspec of a ``.gem`` (and its README, if the gem ships one at its top level); ValueError if invalid."""
-    try:
-        with tarfile.open(fileobj=io.BytesIO(content), mode="r:") as tf:
-            members = {m.name: m for m in tf.getmembers() if m.isfile()}
-            meta = members.get("metadata.gz")
-            if meta is None or meta.size > _MAX_METADATA_BYTES:
-                raise ValueError("the gem has no (or an oversized) metadata.gz")
-            fh = tf.extractfile(meta)
-            assert fh is not None
-            raw = fh.read()
-            data_member = members.get("data.tar.gz")
-            data = None
-            if data_member is not None:
-                dfh = tf.extractfile(data_member)
-                data = dfh.read() if dfh is not None else None
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        raise ValueError(f"not a gem (a tar archive): {exc}") from None
-    try:
-        text = gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ValueError(f"metadata.gz is not gzip: {exc}") from None
-    if len(text) > _MAX_METADATA_BYTES * 4:
-        raise ValueError("the gem's metadata is too large")
-    spec = parse_gemspec_yaml(text)
+    """The gemspec of a ``.gem`` (and its README, if the gem ships one at its top level), read through
+    ``bounded``: ValueError if invalid, ``bounded.LimitExceeded`` above a cap."""
+    members = bounded.tar_views(content, lambda n: n in ("metadata.gz", "data.tar.gz"))
+    raw = members.get("metadata.gz")
+    if raw is None:
+        raise ValueError("not a gem: no metadata.gz")
+    spec = parse_gemspec_yaml(bounded.gunzip(raw, "the gem's metadata (metadata.gz, decompressed)"))
+    data = members.get("data.tar.gz")
     if data is not None:
         spec.readme = _readme(data)
     return spec
 
 
-def _readme(data_tar_gz: bytes) -> str | None:
+def _readme(data_tar_gz: bytes | memoryview) -> str | None:
     """The gem's top-level README (``README``, ``README.md``, ``README.rdoc``...), if any. Whether CodeArtifact
     shows a README for Ruby gems is undocumented; the mock returns the one the gem ships."""
+    found = {"readme": False}
+
+    def wanted(name: str) -> bool:
+        base = name.lstrip("./")
+        if found["readme"] or "/" in base or not base.upper().startswith("README"):
+            return False
+        found["readme"] = True
+        return True
+
     try:
-        with tarfile.open(fileobj=io.BytesIO(data_tar_gz), mode="r:gz") as tf:
-            for m in tf:
-                base = m.name.lstrip("./")
-                if m.isfile() and "/" not in base and base.upper().startswith("README") and m.size <= _MAX_README_BYTES:
-                    fh = tf.extractfile(m)
-                    if fh is not None:
-                        return fh.read().decode("utf-8", errors="replace")
-    except (tarfile.TarError, EOFError, OSError, zlib.error):
+        members = bounded.read_tar(data_tar_gz, wanted, compressed=True)
+    except ValueError:  # the gem's files are not the mock's business; a cap hit still refuses the push
         return None
-    return None
+    return next((v.decode("utf-8", errors="replace") for v in members.values()), None)
 
 
 def dependencies_of(spec: GemSpec) -> list[dict[str, str]]:
@@ -270,7 +266,7 @@ def _spec_of(asset: Any) -> GemSpec | None:
     if spec is None:
         try:
             spec = read_gem(asset.content)
-        except ValueError:
+        except (ValueError, bounded.LimitExceeded):
             return None
         if len(_SPEC_CACHE) > 4096:
             _SPEC_CACHE.clear()

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import bounded
 from ..backend import ingest
 from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
@@ -291,7 +292,9 @@ def publish(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Store one asset of a version as a direct publish (origin INTERNAL); ``metadata`` keys are ``Meta``'s
-    (summary, readme, dependencies, display_name, home_page, source_code_repository, licenses)."""
+    (summary, readme, dependencies, display_name, home_page, source_code_repository, licenses), each within
+    the caps of ``bounded.check_metadata``."""
+    bounded.check_metadata(metadata)
     meta = _meta(metadata)
     with _locked(req) as repo:
         result = ingest.ingest_version(

@@ -19,15 +19,14 @@ machine: these routes are tested over HTTP against the registry specification.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import re
-import zipfile
 from typing import Any
 from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
+from .. import bounded
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 
@@ -44,7 +43,6 @@ SEMVER = re.compile(
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
 )
 _SWIFT_VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
-_MAX_MANIFEST_BYTES = 1024 * 1024
 _HEADERS = {"Content-Version": "1"}
 
 
@@ -210,32 +208,28 @@ def _manifest(req: RepoRequest, scope: str, name: str, version: str) -> Response
 
 def archive_manifests(content: bytes) -> dict[str, bytes]:
     """``Package.swift`` and ``Package@swift-X.swift`` at the package root of a source archive (a zip whose
-    entries sit in one top-level directory, as ``swift package archive-source`` makes them, or at its root)."""
+    entries sit in one top-level directory, as ``swift package archive-source`` makes them, or at its root), read
+    through ``bounded`` (ValueError if invalid, ``bounded.LimitExceeded`` above a cap)."""
     out: dict[str, bytes] = {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            for info in zf.infolist():
-                parts = info.filename.split("/")
-                base = parts[-1]
-                if len(parts) > 2 or info.is_dir() or info.file_size > _MAX_MANIFEST_BYTES:
-                    continue
-                if base == "Package.swift" or re.fullmatch(r"Package@swift-\d+(?:\.\d+){0,2}\.swift", base):
-                    out.setdefault(base, zf.read(info))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
-        raise ValueError("the source archive is not a valid zip") from None
+    with bounded.open_zip(content) as zf:
+        for name in zf.names:
+            parts = name.split("/")
+            base = parts[-1]
+            if len(parts) > 2 or name.endswith("/"):
+                continue
+            if base == "Package.swift" or re.fullmatch(r"Package@swift-\d+(?:\.\d+){0,2}\.swift", base):
+                if base not in out:
+                    out[base] = zf.read(name)
     return out
 
 
 def _readme(content: bytes) -> str | None:
     """The archive's top-level README.md (undocumented for Swift in AWS; the mock returns it)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            for info in zf.infolist():
-                parts = info.filename.split("/")
-                if len(parts) <= 2 and parts[-1].lower() == "readme.md" and info.file_size <= _MAX_MANIFEST_BYTES:
-                    return zf.read(info).decode("utf-8", errors="replace")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
-        return None
+    with bounded.open_zip(content) as zf:
+        for name in zf.names:
+            parts = name.split("/")
+            if len(parts) <= 2 and parts[-1].lower() == "readme.md":
+                return zf.read(name).decode("utf-8", errors="replace")
     return None
 
 
@@ -297,7 +291,7 @@ def _publish(req: RepoRequest, scope: str, name: str, version: str) -> Response:
     release_meta: dict[str, Any] = {}
     if metadata_raw:
         try:
-            release_meta = json.loads(metadata_raw)
+            release_meta = bounded.loads_json(metadata_raw, "the metadata part")
         except ValueError:
             raise ProtocolError(422, "The metadata part is not valid JSON") from None
         if not isinstance(release_meta, dict):
@@ -306,8 +300,9 @@ def _publish(req: RepoRequest, scope: str, name: str, version: str) -> Response:
         raise ProtocolError(409, f"Release {version} of {scope}.{name} already exists")
     try:
         manifests = archive_manifests(content)
+        readme = _readme(content)
     except ValueError as exc:
-        raise ProtocolError(422, str(exc)) from None
+        raise ProtocolError(422, f"The source archive is not a valid zip: {exc}") from None
     if "Package.swift" not in manifests:
         raise ProtocolError(422, "The source archive has no Package.swift at its root")
     author = release_meta.get("author") if isinstance(release_meta.get("author"), dict) else None
@@ -317,7 +312,7 @@ def _publish(req: RepoRequest, scope: str, name: str, version: str) -> Response:
     repo_urls = release_meta.get("repositoryURLs") if isinstance(release_meta.get("repositoryURLs"), list) else []
     metadata: dict[str, Any] = {
         "summary": release_meta.get("description") if isinstance(release_meta.get("description"), str) else None,
-        "readme": _readme(content),
+        "readme": readme,
         "dependencies": [],
         "home_page": (author or {}).get("url") if isinstance((author or {}).get("url"), str) else None,
         "source_code_repository": repo_urls[0] if repo_urls and isinstance(repo_urls[0], str) else None,

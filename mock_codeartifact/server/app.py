@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -10,7 +11,9 @@ from werkzeug.wrappers import Request, Response
 
 from ..api import Dispatcher, codec
 from ..backend import Backend
+from ..bounded import LimitExceeded
 from ..wire import Headers, HttpRequest
+from .body_limit import BadLength, BodyTooLarge, bound_body
 
 # A data-plane handler gets the request and the backend, and returns a response, or None when the path is not its own.
 DataPlane = Callable[[Request, Backend], Response | None]
@@ -32,11 +35,30 @@ class CodeArtifactApp:
         self.after_request: Callable[[Request, Response], Response] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        request = Request(environ)
-        response = self.handle(request)
-        if self.after_request is not None:
-            response = self.after_request(request, response)
+        try:
+            bound_body(environ)  # one body limit for every route, before anything reads the body
+        except (BodyTooLarge, BadLength) as exc:
+            status = 413 if isinstance(exc, BodyTooLarge) else 400
+            response = self.refuse(environ.get("PATH_INFO", "/"), status, str(exc))
+        else:
+            request = Request(environ)
+            response = self.handle(request)
+            if self.after_request is not None:
+                response = self.after_request(request, response)
         return response(environ, start_response)
+
+    def refuse(self, path: str, status: int, message: str) -> Response:
+        """A refusal before routing, in the shape each kind of client expects: an AWS-style error on the control
+        plane (``x-amzn-ErrorType``), the format's own error body on a repository endpoint, JSON elsewhere."""
+        if path.startswith("/v1/"):
+            code = "RequestEntityTooLargeException" if status == 413 else "ValidationException"
+            headers = {"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())}
+            return Response(json.dumps({"message": message}), status, headers, content_type="application/json")
+        render = getattr(self.data_plane, "render_error", None)
+        if render is not None and not path.startswith("/_mock/"):
+            response: Response = render(path, status, message)
+            return response
+        return _json(status, {"message": message})
 
     def handle(self, request: Request) -> Response:
         path = request.path
@@ -72,7 +94,10 @@ class CodeArtifactApp:
         if request.path.startswith("/_mock/external"):  # stand-ins for external connections
             from .external_api import http_api
 
-            return http_api(request, self.backend)
+            try:
+                return http_api(request, self.backend)
+            except LimitExceeded as exc:  # a stand-in's package read through bounded (its archive, its metadata)
+                return _json(413, {"message": exc.message})
         if request.path == "/_mock/state":  # export / import (mock_codeartifact.state.http)
             from ..state.http import state_api
 

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from ..limits import Cap
 from .app import CodeArtifactApp
 from .serving import ACCESS_LOG, WSGIServer
 
@@ -68,7 +69,21 @@ def main(argv: list[str] | None = None) -> int:
         help="with --state-dir: 'full' (default) fsyncs every change, surviving power loss; 'crash' survives the "
         "process being killed, without fsyncs",
     )
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="CAP=N",
+        help="set a cap of docs/limits.md, e.g. --limit unpacked_bytes=1073741824 (repeatable; same as its "
+        "environment variable)",
+    )
     args = parser.parse_args(argv)
+    for item in args.limit:
+        name, _, value = item.partition("=")
+        cap = Cap.__members__.get(name.strip().upper())
+        if cap is None or not value.strip().isdigit():
+            parser.error(f"--limit {item!r}: expected CAP=N with CAP one of {', '.join(c.name.lower() for c in Cap)}")
+        os.environ[cap.env] = value.strip()  # read per request, like every cap
     # Installed first: a SIGTERM during start-up (imports take a while) still ends in a clean stop.
     stopping = threading.Event()
 

@@ -15,6 +15,21 @@ import requests
 from .conftest import Repo
 
 
+def crate_file(marker: str) -> bytes:
+    """A minimal, deterministic ``.crate`` (what ``cargo package`` makes: a gzipped tar with ``Cargo.toml``);
+    ``marker`` goes into its source so different markers give different bytes."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w") as tf:
+        for fname, data in (
+            ("pkg-0.1.0/Cargo.toml", b'[package]\nname = "pkg"\nversion = "0.1.0"\n'),
+            ("pkg-0.1.0/src/lib.rs", f"// {marker}\n".encode()),
+        ):
+            info = tarfile.TarInfo(fname)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
 def publish_body(name: str, vers: str, crate: bytes, deps: list | None = None, **meta: object) -> bytes:
     doc = {"name": name, "vers": vers, "deps": deps or [], "features": {}, **meta}
     raw = json.dumps(doc).encode()
@@ -45,7 +60,7 @@ def test_cargo_config_and_auth(repo: Repo) -> None:
     [("a", "1/a"), ("ab", "2/ab"), ("abc", "3/a/abc"), ("Serde_Json", "se/rd/serde_json")],
 )
 def test_cargo_index_files_at_the_documented_paths(repo: Repo, name: str, path: str) -> None:
-    crate = b"crate-bytes-" + name.encode()
+    crate = crate_file("crate-bytes-" + name)
     deps = [
         {
             "name": "real_dep",
@@ -90,10 +105,11 @@ def test_cargo_refusals(repo: Repo) -> None:
     for bad in (b"", b"\xff\xff\xff\xff", struct.pack("<I", 2) + b"{}" + struct.pack("<I", 99) + b"short"):
         resp = _publish(repo, bad)
         assert resp.status_code == 400 and resp.json()["errors"][0]["detail"]
-    assert _publish(repo, publish_body("ok", "1.0", b"x")).status_code == 400  # not SemVer
-    assert _publish(repo, publish_body("9lives", "1.0.0", b"x")).status_code == 400  # not a crate name
-    assert _publish(repo, publish_body("okay", "1.0.0", b"x")).status_code == 200
-    conflict = _publish(repo, publish_body("okay", "1.0.0", b"other bytes"))
+    assert _publish(repo, publish_body("ok", "1.0", crate_file("x"))).status_code == 400  # not SemVer
+    assert _publish(repo, publish_body("9lives", "1.0.0", crate_file("x"))).status_code == 400  # not a crate name
+    assert _publish(repo, publish_body("okay", "1.0.0", b"not a crate")).status_code == 400
+    assert _publish(repo, publish_body("okay", "1.0.0", crate_file("x"))).status_code == 200
+    conflict = _publish(repo, publish_body("okay", "1.0.0", crate_file("other bytes")))
     assert conflict.status_code == 409
     yank = repo.request("DELETE", ep + "api/v1/crates/okay/1.0.0/yank", headers={"Authorization": repo.token})
     assert yank.status_code == 405 and "errors" in yank.json()
@@ -148,7 +164,7 @@ def test_package_groups_gate_cargo_and_ruby_publishes(repo: Repo) -> None:
         repo.client.update_package_group_origin_configuration(
             domain="acme", packageGroup=pattern, restrictions={"PUBLISH": "BLOCK"}
         )
-    blocked = _publish(repo, publish_body("gated", "1.0.0", b"crate"))
+    blocked = _publish(repo, publish_body("gated", "1.0.0", crate_file("crate")))
     assert blocked.status_code == 409
     push = repo.request(
         "POST",
@@ -162,12 +178,12 @@ def test_package_groups_gate_cargo_and_ruby_publishes(repo: Repo) -> None:
 
 def test_cargo_index_entries_stay_with_their_crate(repo: Repo) -> None:
     """Two crates (or versions) published with identical bytes keep their own index entries."""
-    same = b"identical crate bytes"
+    same = crate_file("identical crate bytes")
     assert _publish(repo, publish_body("first", "1.0.0", same, features={"f": []})).status_code == 200
     assert _publish(repo, publish_body("second", "2.0.0", same)).status_code == 200
     first = json.loads(repo.get(repo.endpoint("cargo") + "fi/rs/first").text)
     second = json.loads(repo.get(repo.endpoint("cargo") + "se/co/second").text)
     assert (first["name"], first["vers"], first["features"]) == ("first", "1.0.0", {"f": []})
     assert (second["name"], second["vers"]) == ("second", "2.0.0")
-    assert _publish(repo, publish_body("third", "1.0.0", b"x", links=5)).status_code == 400
-    assert _publish(repo, publish_body("third", "1.0.0", b"x", features={"f": "x"})).status_code == 400
+    assert _publish(repo, publish_body("third", "1.0.0", crate_file("x"), links=5)).status_code == 400
+    assert _publish(repo, publish_body("third", "1.0.0", crate_file("x"), features={"f": "x"})).status_code == 400
