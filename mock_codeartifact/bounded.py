@@ -34,8 +34,8 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import yaml
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
@@ -469,7 +469,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 _SCALAR_WEIGHT = 256  # a scalar counts one node per this many characters, so aliased long strings count too
 
 
-class YamlLoader(_Parser, Composer, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+class YamlLoader(_Parser, Composer, SafeConstructor, Resolver):
     """PyYAML's safe loader with every node counted against the node cap, aliases counted as what they expand
     to; an alias to a node that contains it is refused. Subclass it to add constructors (``!ruby/...``)."""
 

@@ -55,14 +55,14 @@ def install(answer: Answer) -> None:
     global _answer
     _answer = answer
     _register_on_default_session()
-    botocore.httpsession.URLLib3Session.send = _fallback_send  # type: ignore[method-assign]
+    botocore.httpsession.URLLib3Session.send = _fallback_send
     _install_aio_fallback()
     _requests_mock.start()
 
 
 def uninstall() -> None:
     global _answer
-    botocore.httpsession.URLLib3Session.send = _real_urllib3_send  # type: ignore[method-assign]
+    botocore.httpsession.URLLib3Session.send = _real_urllib3_send
     _uninstall_aio_fallback()
     _requests_mock.stop()
     _answer = None
@@ -120,7 +120,7 @@ class _AioContent:
             yield chunk
 
 
-class Response(AWSResponse):
+class Response(AWSResponse):  # type: ignore[misc]  # botocore ships no types
     """The mock's answer: an ``AWSResponse`` for botocore, and, awaited (only aiobotocore awaits it), the same
     answer as an ``AioAWSResponse``."""
 

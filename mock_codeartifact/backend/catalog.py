@@ -250,7 +250,7 @@ class Package:
 PackageKey = tuple[str, str, str]
 
 
-class PackageTable(dict):  # type: ignore[type-arg]
+class PackageTable(dict[PackageKey, Package]):
     """``Repository.packages``: key ``(format, namespace or "", name)`` -> Package, and the keys in order.
 
     Mutate only through ``add`` and ``discard`` so that ``keys_sorted`` stays in step.

@@ -151,7 +151,9 @@ class Pattern:
 
     def contains(self, other: Pattern) -> bool:
         """Whether ``other`` matches a proper subset of the packages this pattern matches."""
-        return other.rank > self.rank and self.matches(*other.coordinates)
+        fmt, namespace, name = other.coordinates
+        # A more specific pattern than this one always names a format.
+        return other.rank > self.rank and fmt is not None and self.matches(fmt, namespace, name)
 
 
 def _build(text: str, level: int, fmt: str | None = None, ns: str | None = None, name: str | None = None) -> Pattern:

@@ -707,8 +707,7 @@ def copy_package_versions(
         source = d.find_repository(source_repository)
         dest = d.find_repository(destination_repository)
         repos = search_order(source) if include_from_upstream else [source]
-        holders = [(r, table(r).get(coord.key)) for r in repos]
-        holders = [(r, p) for r, p in holders if p is not None]
+        holders = [(r, p) for r in repos if (p := table(r).get(coord.key)) is not None]
         if not holders:
             raise not_found(
                 f"Package not found in repository. {describe_coordinate(source.name, coord)}", "package", coord.name

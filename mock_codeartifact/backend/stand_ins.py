@@ -192,6 +192,7 @@ def registry_of(backend: Backend, fill_metadata: MetadataFiller | None = None) -
     registry = backend.extensions.get(_KEY)
     if registry is None:
         registry = backend.extensions.setdefault(_KEY, ExternalRegistry(fill_metadata))
+    assert isinstance(registry, ExternalRegistry)
     return registry
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -260,7 +261,7 @@ def _version_document(req: RepoRequest, pkg: PackageName, v: storage.StoredVersi
     return doc
 
 
-def _iso(value: Any) -> str:
+def _iso(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
@@ -387,7 +388,8 @@ def _publish(req: RepoRequest, pkg: PackageName) -> Response:
     length = attachment.get("length")
     if length is not None and length != len(data):
         raise ProtocolError(400, "The attachment length does not match its data")
-    dist = manifest.get("dist") if isinstance(manifest.get("dist"), dict) else {}
+    found = manifest.get("dist")
+    dist: dict[str, Any] = found if isinstance(found, dict) else {}
     if dist.get("shasum") and dist["shasum"] != hashlib.sha1(data).hexdigest():
         raise ProtocolError(400, "The tarball's shasum does not match dist.shasum")
     integrity = dist.get("integrity")

@@ -145,7 +145,8 @@ _DEPRECATED_KEY = "npm-deprecated"
 
 
 def _extras(req: RepoRequest) -> dict[tuple[str, str], dict[str, Any]]:
-    return req.backend.extensions.setdefault(_EXTRA_KEY, {})
+    extras: dict[tuple[str, str], dict[str, Any]] = req.backend.extensions.setdefault(_EXTRA_KEY, {})
+    return extras
 
 
 def _extra_of(req: RepoRequest, assets: list[StoredAsset]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ machine: these routes are tested over HTTP against the registry specification.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -44,6 +45,7 @@ SEMVER = re.compile(
 )
 _SWIFT_VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
 _HEADERS = {"Content-Version": "1"}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def render_error(status: int, message: str, headers: dict[str, str]) -> Response:
@@ -126,7 +128,7 @@ def _releases(req: RepoRequest, scope: str, name: str) -> Response:
         raise ProtocolError(404, f"Not Found: no package {scope}.{name} in this repository")
     base = f"{req.base_url}{quote(scope)}/{quote(name)}"
     releases = {v.version: {"url": f"{base}/{quote(v.version)}"} for v in versions}
-    latest = max(versions, key=lambda v: v.published).version
+    latest = max(versions, key=lambda v: (v.published is not None, v.published or _EPOCH)).version
     headers = {**_HEADERS, "Link": f'<{base}/{quote(latest)}>; rel="latest-version"'}
     return json_response(200, {"releases": releases}, headers)
 

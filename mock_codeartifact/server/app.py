@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
@@ -70,7 +70,7 @@ class CodeArtifactApp:
                 request.method,
                 path,
                 request.query_string.decode("latin-1"),
-                Headers(request.headers),
+                Headers(cast("Mapping[str, Any]", request.headers)),  # werkzeug's Headers: a mapping in all but type
                 request.get_data(),
                 request.host,
             )

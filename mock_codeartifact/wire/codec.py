@@ -89,15 +89,20 @@ def _encoder(shape: Shape) -> Encoder | None:
     if shape.type_name == "timestamp":
         return _epoch
     if shape.type_name == "list":
-        inner = _encoder(shape.member)
-        assert inner is not None
-        return lambda items: [inner(v) for v in items]
+        item_encoder = _encoder(shape.member)
+        assert item_encoder is not None
+        encode_item: Encoder = item_encoder
+        return lambda items: [encode_item(v) for v in items]
     if shape.type_name == "map":
-        inner = _encoder(shape.value)
-        assert inner is not None
-        return lambda mapping: {k: inner(v) for k, v in mapping.items()}
-    converters = {name: _encoder(member) for name, member in shape.members.items()}
-    converters = {k: v for k, v in converters.items() if v is not None}
+        value_encoder = _encoder(shape.value)
+        assert value_encoder is not None
+        encode_value: Encoder = value_encoder
+        return lambda mapping: {k: encode_value(v) for k, v in mapping.items()}
+    converters: dict[str, Encoder] = {}
+    for name, member in shape.members.items():
+        member_encoder = _encoder(member)
+        if member_encoder is not None:
+            converters[name] = member_encoder
 
     def convert(struct: dict[str, Any]) -> dict[str, Any]:
         out = dict(struct)

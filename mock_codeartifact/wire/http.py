@@ -42,7 +42,7 @@ class Headers:
 
 
 class _LowerDict(dict[str, Any]):
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
 
