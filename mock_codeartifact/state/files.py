@@ -11,16 +11,17 @@ A tar archive (``.tar``, or ``.tar.gz``/``.tgz``) holds exactly these members; i
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
 import tarfile
 import tempfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import bounded, limits
 from .document import StateFormatError
 
 DOCUMENT = "state.json"
@@ -135,25 +136,28 @@ def read_directory(path: str | os.PathLike[str]) -> Loaded:
 
 
 def read_archive(data: bytes) -> Loaded:
-    """An export from tar bytes (plain or gzip). Only regular members of the documented layout are read."""
+    """An export from tar bytes (plain or gzip). Only regular members of the documented layout are read.
+
+    Opened through the one bounded reader of uploads (``bounded.py``): an archive is an upload like any other. Its
+    members are assets, so one may be as large as a request may be, and all of them together twice that."""
+    lim = limits.current()
+    lim = dataclasses.replace(
+        lim,
+        member_bytes=max(lim.member_bytes, lim.request_bytes),
+        unpacked_bytes=max(lim.unpacked_bytes, 2 * lim.request_bytes),
+    )
     try:
-        tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
-    except (tarfile.TarError, EOFError, OSError) as error:
-        raise StateFormatError(f"not a tar archive of an exported state: {error}") from None
+        found = bounded.read_tar(data, lambda _: True, compressed=data[:2] == b"\x1f\x8b", limits=lim)
+    except bounded.LimitExceeded as error:
+        raise StateFormatError(f"the state archive is too large: {error}") from None
+    except ValueError as error:
+        raise StateFormatError(f"not a tar archive of an exported state, or a damaged one: {error}") from None
     members: dict[str, bytes] = {}
-    try:
-        with tar:
-            for member in tar:
-                name = member.name.removeprefix("./")
-                if member.isdir():
-                    continue
-                if not member.isfile() or (name != DOCUMENT and not name.startswith(ASSET_DIR + "/")):
-                    raise StateFormatError(f"unexpected member '{member.name}' in the state archive")
-                f = tar.extractfile(member)
-                assert f is not None
-                members[name] = f.read()
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
-        raise StateFormatError(f"the state archive is damaged: {error}") from None
+    for raw_name, content in found.items():
+        name = raw_name.removeprefix("./")
+        if name != DOCUMENT and not name.startswith(ASSET_DIR + "/"):
+            raise StateFormatError(f"unexpected member '{raw_name}' in the state archive")
+        members[name] = content
     if DOCUMENT not in members:
         raise StateFormatError(f"the archive holds no {DOCUMENT}")
     document = _parse(members[DOCUMENT])
