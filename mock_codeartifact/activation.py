@@ -11,6 +11,7 @@ import threading
 
 from . import environment, interception
 from .api import Dispatcher, codec
+from .authz import identity
 from .backend import Backend
 
 _backend = Backend()
@@ -35,8 +36,9 @@ def dispatcher() -> Dispatcher:
 
 
 def reset() -> None:
-    """Clear all state (every account and region)."""
+    """Clear all state (every account and region) and the registered access keys (``principals.register``)."""
     _backend.reset()
+    identity.clear()
 
 
 def is_active() -> bool:
@@ -47,7 +49,7 @@ def activate() -> None:
     global _depth
     with _lock:
         if _depth == 0:
-            _backend.reset()
+            reset()
             environment.acquire()
             try:
                 interception.install(dispatcher().handle)

@@ -13,10 +13,12 @@ from typing import Any
 
 from botocore import xform_name
 
+from .authz.enforce import Authorizer, enabled
+from .authz.identity import principal_of
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import CodeArtifactError, InternalServerException, ValidationException
 from .wire import Codec, HttpRequest, HttpResponse
-from .wire.identity import account_of, region_of
+from .wire.identity import region_of
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +40,18 @@ def _handlers(codec: Codec) -> dict[str, Handler]:
 
 
 class Dispatcher:
-    """Decode a request, call the backend, encode its answer (or its modeled error)."""
+    """Decode a request, authorize it, call the backend, encode its answer (or its modeled error).
 
-    def __init__(self, backend: Backend, codec: Codec) -> None:
+    ``authorization=False`` turns enforcement off for this dispatcher (the server's ``--no-authorization``);
+    ``mock_codeartifact.authz.enforce.enabled()`` is the process-wide switch.
+    """
+
+    def __init__(self, backend: Backend, codec: Codec, authorization: bool = True) -> None:
         self.backend = backend
         self.codec = codec
         self.handlers = _handlers(codec)
+        self.authorization = authorization
+        self.authorizer = Authorizer(backend, codec.model)
 
     def handle(self, request: HttpRequest, endpoint: str | None = None) -> HttpResponse:
         try:
@@ -56,7 +64,11 @@ class Dispatcher:
                     reason="UNKNOWN_OPERATION",
                 )
             names = spec.py_names
-            call = Call(self.backend, account_of(request), region_of(request), endpoint)
+            principal = principal_of(request)
+            region = region_of(request)
+            if self.authorization and enabled():
+                self.authorizer.check_operation(spec.name, params, principal, region)
+            call = Call(self.backend, principal.account, region, endpoint, principal_arn=principal.arn)
             result = handler(call, **{names[k]: v for k, v in params.items()})
             return spec.encode(result)
         except CodeArtifactError as error:

@@ -13,6 +13,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from . import activation
+from .authorization import enforce
+from .authz import identity
 from .activation import backend, dispatcher, is_active, reset
 from .backend import Backend
 from .decorators import decorate
@@ -47,14 +49,19 @@ class MockCodeArtifact:
     directory or tar archive, or a ``Snapshot``) is loaded each time this mock starts, replacing all state.
     """
 
-    def __init__(self, state: Any = None) -> None:
+    def __init__(self, state: Any = None, authorization: bool = True) -> None:
         self._active = 0
         self._state = state
+        # authorization=False: while this mock is active, resource policies and cross-account rules are not
+        # enforced for any request this process answers (docs/authorization.md).
+        self._authorization = authorization
 
     def start(self) -> None:
         """Activate the mock (resetting all state if no other mock is active, then loading ``state``)."""
         activation.activate()
         self._active += 1
+        if not self._authorization:
+            enforce.disable()
         if self._state is not None:
             try:
                 self.import_state(self._state)
@@ -94,6 +101,8 @@ class MockCodeArtifact:
         if not self._active:
             raise RuntimeError("this mock_codeartifact was not started")
         self._active -= 1
+        if not self._authorization:
+            enforce.enable()
         activation.deactivate()
 
     def __enter__(self) -> MockCodeArtifact:
@@ -107,8 +116,18 @@ class MockCodeArtifact:
 
     @staticmethod
     def reset() -> None:
-        """Clear all state."""
+        """Clear all state and the registered access keys."""
         reset()
+
+    @staticmethod
+    def acting_as(principal_arn: str) -> Any:
+        """``with m.acting_as("arn:aws:iam::222222222222:role/ci"):`` -- requests in the block are that principal's."""
+        return identity.acting_as(principal_arn)
+
+    @staticmethod
+    def register_principal(access_key_id: str, principal_arn: str) -> None:
+        """Requests signed with ``access_key_id`` are made by ``principal_arn`` (see ``mock_codeartifact.principals``)."""
+        identity.register(access_key_id, principal_arn)
 
     @property
     def backend(self) -> Backend:
@@ -122,25 +141,26 @@ class MockCodeArtifact:
         return dashboard_url(_backend)
 
     def __call__(self, target: F) -> F:
-        return _decorate(target, self._state)
+        return _decorate(target, self._state, self._authorization)
 
 
-def _decorate(target: F, state: Any) -> F:
-    if state is None:
+def _decorate(target: F, state: Any, authorization: bool = True) -> F:
+    if state is None and authorization:
         return decorate(target, MockCodeArtifact)
-    if isinstance(target, type):
+    if state is not None and isinstance(target, type):
         raise TypeError("mock_codeartifact(state=...) decorates functions; for a class, restore in setUp")
-    # Each call runs in a mock that loads ``state``.
-    return decorate(target, lambda: MockCodeArtifact(state))
+    # Each run is in a mock that loads ``state`` and/or leaves authorization off.
+    return decorate(target, lambda: MockCodeArtifact(state, authorization))
 
 
-def mock_codeartifact(target: F | None = None, *, state: Any = None) -> Any:
+def mock_codeartifact(target: F | None = None, *, state: Any = None, authorization: bool = True) -> Any:
     """Mock AWS CodeArtifact: ``@mock_codeartifact`` on a function or class, or ``with mock_codeartifact() as m``.
 
-    ``state``: an exported state (directory or tar archive) or a Snapshot to start from (docs/state.md)."""
+    ``state``: an exported state (directory or tar archive) or a Snapshot to start from (docs/state.md).
+    ``authorization=False``: resource policies are not enforced while it is active (docs/authorization.md)."""
     if target is None:
-        return MockCodeArtifact(state)
-    return _decorate(target, state)
+        return MockCodeArtifact(state, authorization)
+    return _decorate(target, state, authorization)
 
 
 mock_codeartifact.reset = reset  # type: ignore[attr-defined]

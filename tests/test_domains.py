@@ -120,8 +120,14 @@ def test_describe_missing_domain(client):
 
 
 def test_describe_domain_of_another_owner_that_has_none(client):
+    # Another account's domain that does not exist has no policy to allow the call: AccessDenied, as in AWS,
+    # not a ResourceNotFoundException that would tell the caller which names exist.
     client.create_domain(domain="my-domain")
-    with raises("ResourceNotFoundException", 404, message="owned by account '111122223333'", resourceType="domain"):
+    with raises(
+        "AccessDeniedException",
+        403,
+        message="codeartifact:DescribeDomain on resource: arn:aws:codeartifact:us-east-1:111122223333:domain/my-domain",
+    ):
         client.describe_domain(domain="my-domain", domainOwner="111122223333")
 
 
@@ -158,7 +164,9 @@ def test_delete_missing_domain_answers_200_without_a_domain(client):
     # relies on DeleteDomain of a missing domain not failing.
     assert body(client.delete_domain(domain="nope")) == {}
     client.create_domain(domain="my-domain")
-    assert body(client.delete_domain(domain="my-domain", domainOwner="111122223333")) == {}
+    # Another account's (missing) domain: no policy allows the call.
+    with raises("AccessDeniedException", 403, message="codeartifact:DeleteDomain"):
+        client.delete_domain(domain="my-domain", domainOwner="111122223333")
     assert client.describe_domain(domain="my-domain")["domain"]["status"] == "Active"
 
 

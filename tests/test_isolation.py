@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from authz_helpers import allow, denied, policy
 from foundation_helpers import ACCOUNT, OTHER_ACCOUNT, POLICY, raises
 
 ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
@@ -65,6 +66,15 @@ def test_domain_owner_reaches_another_accounts_domain(client, as_account):
     theirs = client.create_domain(domain="their-domain")["domain"]
     client.create_repository(domain="their-domain", repository="their-repo")
     as_account(None)
+    # Without a resource policy another account is denied, as in AWS.
+    with denied("DescribeDomain", theirs["arn"], user=f"arn:aws:iam::{ACCOUNT}:root", explicit=False):
+        client.describe_domain(domain="their-domain", domainOwner=OTHER_ACCOUNT)
+    as_account(OTHER_ACCOUNT)
+    client.put_domain_permissions_policy(domain="their-domain", policyDocument=policy(allow(ACCOUNT)))
+    client.put_repository_permissions_policy(
+        domain="their-domain", repository="their-repo", policyDocument=policy(allow(ACCOUNT))
+    )
+    as_account(None)
 
     with raises("ResourceNotFoundException", 404, message=f"owned by account '{ACCOUNT}'"):
         client.describe_domain(domain="their-domain")
@@ -74,14 +84,17 @@ def test_domain_owner_reaches_another_accounts_domain(client, as_account):
     }
     repo = client.describe_repository(domain="their-domain", domainOwner=OTHER_ACCOUNT, repository="their-repo")
     assert repo["repository"]["administratorAccount"] == OTHER_ACCOUNT
-    # Policies: PutDomainPermissionsPolicy carries domainOwner in its JSON body, the others in the query.
-    put = client.put_domain_permissions_policy(domain="their-domain", domainOwner=OTHER_ACCOUNT, policyDocument=POLICY)
-    assert put["policy"]["resourceArn"] == theirs["arn"]
+    # Policies: PutDomainPermissionsPolicy carries domainOwner in its JSON body, the others in the query. AWS
+    # ignores the resource policy when it is being replaced: another account can never replace it.
     got = client.get_domain_permissions_policy(domain="their-domain", domainOwner=OTHER_ACCOUNT)["policy"]
-    assert got == put["policy"]
-    client.put_repository_permissions_policy(
-        domain="their-domain", domainOwner=OTHER_ACCOUNT, repository="their-repo", policyDocument=POLICY
-    )
+    assert got["resourceArn"] == theirs["arn"]
+    with denied("PutDomainPermissionsPolicy", theirs["arn"], explicit=False):
+        client.put_domain_permissions_policy(domain="their-domain", domainOwner=OTHER_ACCOUNT, policyDocument=POLICY)
+    with denied("PutRepositoryPermissionsPolicy"):
+        client.put_repository_permissions_policy(
+            domain="their-domain", domainOwner=OTHER_ACCOUNT, repository="their-repo", policyDocument=POLICY
+        )
+    assert client.get_domain_permissions_policy(domain="their-domain", domainOwner=OTHER_ACCOUNT)["policy"] == got
     # Tokens and endpoints for another owner's domain.
     assert client.get_authorization_token(domain="their-domain", domainOwner=OTHER_ACCOUNT)["authorizationToken"]
     url = client.get_repository_endpoint(
@@ -95,6 +108,13 @@ def test_domain_owner_reaches_another_accounts_domain(client, as_account):
 def test_cross_account_repository(client, as_account):
     owner_domain = client.create_domain(domain="shared")["domain"]
     client.create_repository(domain="shared", repository="owners-repo")
+    as_account(OTHER_ACCOUNT)
+    with denied("CreateRepository", f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:repository/shared/guest-repo"):
+        client.create_repository(domain="shared", domainOwner=ACCOUNT, repository="guest-repo")
+    as_account(None)
+    grant = policy(allow(OTHER_ACCOUNT, ["codeartifact:CreateRepository", "codeartifact:TagResource"]))
+    client.put_domain_permissions_policy(domain="shared", policyDocument=grant)
+    owner_domain = client.describe_domain(domain="shared")["domain"]
 
     as_account(OTHER_ACCOUNT)
     repo = client.create_repository(domain="shared", domainOwner=ACCOUNT, repository="guest-repo")["repository"]
@@ -127,6 +147,8 @@ def test_cross_account_repository(client, as_account):
 def test_upstreams_are_resolved_in_the_domain_owners_account(client, as_account):
     client.create_domain(domain="shared")
     client.create_repository(domain="shared", repository="base")
+    grant = ["codeartifact:CreateRepository", "codeartifact:AssociateWithDownstreamRepository"]
+    client.put_domain_permissions_policy(domain="shared", policyDocument=policy(allow(OTHER_ACCOUNT, grant)))
     as_account(OTHER_ACCOUNT)
     repo = client.create_repository(
         domain="shared", domainOwner=ACCOUNT, repository="guest", upstreams=[{"repositoryName": "base"}]

@@ -7,6 +7,7 @@ Pattern matching is table-driven in test_package_groups_matching.py; enforcement
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -218,6 +219,12 @@ def test_domain_owner_reaches_the_owners_groups(make_client, monkeypatch):
     owner.create_package_group(domain=DOMAIN, packageGroup="/npm/*")
     monkeypatch.setenv("MOCK_CODEARTIFACT_ACCOUNT_ID", OTHER_ACCOUNT)
     other = make_client()
+    with raises("AccessDeniedException", 403, message="codeartifact:DescribePackageGroup on resource: "):
+        other.describe_package_group(domain=DOMAIN, domainOwner=ACCOUNT, packageGroup="/npm/*")
+    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID")
+    grant = {"Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "codeartifact:*", "Resource": "*"}
+    owner.put_domain_permissions_policy(domain=DOMAIN, policyDocument=json.dumps({"Statement": [grant]}))
+    monkeypatch.setenv("MOCK_CODEARTIFACT_ACCOUNT_ID", OTHER_ACCOUNT)
     group = other.describe_package_group(domain=DOMAIN, domainOwner=ACCOUNT, packageGroup="/npm/*")["packageGroup"]
     assert group["domainOwner"] == ACCOUNT
     with raises("ResourceNotFoundException", 404):

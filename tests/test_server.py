@@ -129,9 +129,17 @@ def test_account_header_overrides_per_request(server):
     assert response.status_code == 200
     assert response.json()["domain"]["owner"] == "111122223333"
     assert _client(url).list_domains()["domains"] == []
-    assert _client(url).describe_domain(domain="my-domain", domainOwner="111122223333")["domain"]["owner"] == (
-        "111122223333"
+    # The default account is another account than the domain's: denied without a domain policy.
+    with pytest.raises(ClientError) as info:
+        _client(url).describe_domain(domain="my-domain", domainOwner="111122223333")
+    assert info.value.response["Error"]["Code"] == "AccessDeniedException"
+    described = requests.get(
+        f"{url}/v1/domain",
+        params={"domain": "my-domain"},
+        headers={"x-mock-codeartifact-account-id": "111122223333"},
+        timeout=5,
     )
+    assert described.status_code == 200 and described.json()["domain"]["owner"] == "111122223333"
 
 
 @pytest.mark.parametrize("header", ["999", "é", "11112222333a", "1111222233334"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from foundation_helpers import raises, unvalidated
@@ -62,8 +63,20 @@ def test_missing_domain(client):
 
 
 def test_token_for_another_owners_domain(client, domain, monkeypatch):
-    with raises("ResourceNotFoundException", 404, resourceType="domain"):
+    # Another account's domain (missing, or without a policy) is AccessDenied; the domain policy opens it.
+    with raises("AccessDeniedException", 403, message="codeartifact:GetAuthorizationToken"):
         client.get_authorization_token(domain=domain, domainOwner="111122223333")
+    monkeypatch.setenv("MOCK_CODEARTIFACT_ACCOUNT_ID", "111122223333")
+    with raises("AccessDeniedException", 403, message="codeartifact:GetAuthorizationToken"):
+        client.get_authorization_token(domain=domain, domainOwner="123456789012")
+    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID")
+    grant = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "codeartifact:GetAuthorizationToken",
+        "Resource": "*",
+    }
+    client.put_domain_permissions_policy(domain=domain, policyDocument=json.dumps({"Statement": [grant]}))
     monkeypatch.setenv("MOCK_CODEARTIFACT_ACCOUNT_ID", "111122223333")
     got = client.get_authorization_token(domain=domain, domainOwner="123456789012", durationSeconds=900)
     assert 870 <= _expires_in(got) <= 901

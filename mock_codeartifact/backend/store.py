@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import not_found
+from .arns import partition
 from .assets import AssetStore
 
 if TYPE_CHECKING:
@@ -118,6 +119,13 @@ class Call:
     region: str
     endpoint: str | None = None
     now: dt.datetime = field(default_factory=utcnow)
+    # Who asked (an IAM/STS ARN); recorded on what the call creates (tokens), never checked here.
+    principal_arn: str | None = None
+
+    @property
+    def principal(self) -> str:
+        """The caller's ARN; the account root when the call names no principal."""
+        return self.principal_arn or f"arn:{partition(self.region)}:iam::{self.account}:root"
 
     def state(self, owner: str | None = None) -> RegionState:
         return self.backend.state(owner or self.account, self.region)

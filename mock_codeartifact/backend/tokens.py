@@ -26,6 +26,9 @@ class AuthToken:
     domain_owner: str
     region: str
     expiration: dt.datetime
+    # The principal that asked for the token: repository endpoints act as this principal.
+    principal_arn: str = ""
+    principal_account: str = ""
 
     def valid_for(self, domain: str, owner: str, now: dt.datetime) -> bool:
         return self.domain == domain and self.domain_owner == owner and now < self.expiration
@@ -61,7 +64,7 @@ def get_authorization_token(
     with call.domain(domain, domain_owner) as d:
         # AWS answers in whole seconds (the CLI's `login` example prints no fraction).
         expiration = (call.now + dt.timedelta(seconds=duration)).replace(microsecond=0)
-        token = AuthToken(_new_token(domain), d.name, d.owner, d.region, expiration)
+        token = AuthToken(_new_token(domain), d.name, d.owner, d.region, expiration, call.principal, call.account)
         st = call.state(d.owner)
         _forget_expired(st, call.now)
         st.tokens[token.token] = token

@@ -59,6 +59,8 @@ class RepoRequest:
     base_url: str
     token: AuthToken
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    # (action, namespace, name) the token's principal was authorized for in this request (storage.authorize).
+    authorized: set[tuple[str, str | None, str | None]] = field(default_factory=set)
 
     def body(self) -> bytes:
         """The request body, at most ``max_upload_bytes()`` (413 above)."""

@@ -17,7 +17,10 @@ these functions with the ``RepoRequest`` (or, before there is one, the backend).
 - ``has_version``, ``package_names``, ``package_coordinates``: what the repository itself holds.
 - ``stage``, ``own_asset``, ``finish``, ``publish_snapshot``: Maven's Unfinished versions and SNAPSHOT builds.
 
-Every function that reads or writes a repository holds the owner's state lock for its whole duration.
+Every function that reads or writes a repository first authorizes the token's principal (``authorize``: reads
+need ``ReadFromRepository`` on the repository, publishes ``PublishPackageVersion`` on the package, npm tags and
+deprecations and Maven metadata ``PutPackageMetadata`` on the package), then holds the owner's state lock for its
+whole duration.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import bounded
+from ..authz import enforce
+from ..authz.identity import Principal
+from ..authz.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
 from ..backend import ingest
 from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
@@ -38,19 +44,57 @@ from ..backend.repositories import EXTERNAL_CONNECTIONS
 from ..backend.stand_ins import ExternalRegistry, ExternalVersion, MetadataFiller, find_registry, registry_of
 from ..backend.store import Backend, utcnow
 from ..backend.tokens import AuthToken, find_token
-from ..errors import ServiceQuotaExceededException, conflict
+from ..errors import AccessDeniedException, ServiceQuotaExceededException, conflict
 from .base import ProtocolError, RepoRequest
 
 if TYPE_CHECKING:
     from ..backend.repositories import Repository
 
 __all__ = [
-    "StoredAsset", "StoredVersion", "dist_tags", "fetch_asset", "finish", "has_version", "listable_versions",
+    "PUBLISH", "PUT_METADATA", "READ", "StoredAsset", "StoredVersion", "authorize", "dist_tags", "fetch_asset", "finish", "has_version", "listable_versions",
     "own_asset", "package_coordinates", "package_names", "publish", "publish_snapshot", "repository_exists",
     "set_deprecations", "set_dist_tag", "stage", "stand_in_registry", "utcnow", "valid_token",
 ]  # fmt: skip
 
 DOWNLOADABLE = (PUBLISHED, UNLISTED)
+
+
+# ------------------------------------------------------------------------------------------------ authorization
+
+READ = READ_FROM_REPOSITORY
+PUBLISH = PUBLISH_PACKAGE_VERSION
+PUT_METADATA = PUT_PACKAGE_METADATA
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def authorize(req: RepoRequest, action: str, namespace: str | None = None, name: str | None = None) -> None:
+    """403 unless the token's principal may perform ``action``: ``ReadFromRepository`` on the repository,
+    ``PublishPackageVersion`` / ``PutPackageMetadata`` on the package ``namespace``/``name``; the same decision
+    as the control plane's (``mock_codeartifact.authz``), against the policies as they are now."""
+    key = (action, None, None) if action == READ else (action, namespace, name)
+    if key in req.authorized:
+        return
+    if enforce.enabled(req.backend):
+        token = req.token
+        principal = Principal(
+            token.principal_arn or f"arn:aws:iam::{token.domain_owner}:root", token.principal_account or req.owner
+        )
+        if action == READ:
+            target = enforce.repository_target(req.region, req.owner, req.domain, req.repository)
+        else:
+            target = enforce.package_target(
+                req.region, req.owner, req.domain, req.repository, req.format, namespace, name or ""
+            )
+        try:
+            enforce.check(req.backend, principal, action, target)
+        except AccessDeniedException as denied:
+            raise ProtocolError(403, denied.message) from None
+    req.authorized.add(key)
+
+
+def _read_or_publish(req: RepoRequest) -> str:
+    """What a lookup of the repository's own versions needs: a read, or (during an upload) the publish."""
+    return READ if req.request.method in _SAFE_METHODS else PUBLISH
 
 
 # ------------------------------------------------------------------------------------------------ the router
@@ -77,8 +121,12 @@ def stand_in_registry(backend: Backend, fill_metadata: MetadataFiller) -> Extern
 
 
 @contextmanager
-def _locked(req: RepoRequest) -> Iterator[Repository]:
-    """Hold the owner's state lock; yield the request's repository (404 if it or its domain is gone)."""
+def _locked(
+    req: RepoRequest, action: str, namespace: str | None = None, name: str | None = None
+) -> Iterator[Repository]:
+    """Authorize the token's principal for ``action``, then hold the owner's state lock and yield the request's
+    repository (404 if it or its domain is gone)."""
+    authorize(req, action, namespace, name)
     st = req.backend.state(req.owner, req.region)
     with st.lock:
         domain = st.domains.get(req.domain)
@@ -201,7 +249,7 @@ def _stand_in(
 
 def listable_versions(req: RepoRequest, namespace: str | None, name: str) -> list[StoredVersion]:
     coord = _coord(req, namespace, name)
-    with _locked(req) as repo:
+    with _locked(req, READ) as repo:
         out: dict[str, StoredVersion] = {}
         deprecations = req.backend.extensions.get(_DEPRECATED_KEY)
         for _where, pv in ingest.visible_versions(repo, coord):
@@ -234,7 +282,7 @@ def listable_versions(req: RepoRequest, namespace: str | None, name: str) -> lis
 def fetch_asset(req: RepoRequest, namespace: str | None, name: str, version: str, asset_name: str) -> StoredAsset:
     coord = _coord(req, namespace, name)
     backend = req.backend
-    with _locked(req) as repo:
+    with _locked(req, READ) as repo:
         found = ingest.resolve_version(backend, repo, coord, version, retain=False)
         if found is None:
             found = _ingest_external(req, repo, coord, version)
@@ -297,7 +345,7 @@ def publish(
     the caps of ``bounded.check_metadata``."""
     bounded.check_metadata(metadata)
     meta = _meta(metadata)
-    with _locked(req) as repo:
+    with _locked(req, PUBLISH, namespace, name) as repo:
         result = ingest.ingest_version(
             req.backend,
             repo,
@@ -323,25 +371,25 @@ def _meta(metadata: dict[str, Any]) -> Meta:
 
 def has_version(req: RepoRequest, namespace: str | None, name: str, version: str) -> bool:
     """Whether the repository itself holds ``version`` (any status), upstreams left aside."""
-    with _locked(req) as repo:
+    with _locked(req, _read_or_publish(req), namespace, name) as repo:
         return ingest.find_version(repo, _coord(req, namespace, name), version) is not None
 
 
 def package_names(req: RepoRequest, namespace: str | None) -> list[str]:
     """Names of the packages of this format (and namespace) stored in the repository itself."""
-    with _locked(req) as repo:
+    with _locked(req, READ) as repo:
         return [key[2] for key in table(repo).keys_sorted if key[0] == req.format and key[1] == (namespace or "")]
 
 
 def package_coordinates(req: RepoRequest) -> list[tuple[str, str]]:
     """``(namespace, name)`` of every package of this format stored in the repository itself ("" for none)."""
-    with _locked(req) as repo:
+    with _locked(req, READ) as repo:
         return [(key[1], key[2]) for key in table(repo).keys_sorted if key[0] == req.format]
 
 
 def dist_tags(req: RepoRequest, namespace: str | None, name: str) -> dict[str, str]:
     coord = _coord(req, namespace, name)
-    with _locked(req) as repo:
+    with _locked(req, READ) as repo:
         local = ingest.find_package(repo, coord)
         merged: dict[str, str] = {}
         if local is not None:
@@ -362,7 +410,7 @@ def dist_tags(req: RepoRequest, namespace: str | None, name: str) -> dict[str, s
 
 def set_dist_tag(req: RepoRequest, namespace: str | None, name: str, tag: str, version: str | None) -> None:
     coord = _coord(req, namespace, name)
-    with _locked(req) as repo:
+    with _locked(req, PUT_METADATA, namespace, name) as repo:
         pkg = ingest.find_package(repo, coord)
         if pkg is None:
             raise ProtocolError(404, f"Not found: package {name} is not in this repository")
@@ -381,7 +429,7 @@ def set_deprecations(req: RepoRequest, namespace: str | None, name: str, message
     """npm deprecate: ``version -> message`` ("" undeprecates) for versions the repository itself holds; versions
     only visible through upstreams are left alone. Each change makes a new revision. Returns how many changed."""
     coord = _coord(req, namespace, name)
-    with _locked(req) as repo:
+    with _locked(req, PUT_METADATA, namespace, name) as repo:
         pkg = ingest.find_package(repo, coord)
         if pkg is None:
             raise ProtocolError(404, f"Not found: package {name} is not in this repository")
@@ -416,7 +464,7 @@ def stage(
     """Add one asset to a version that stays Unfinished until ``finish`` or ``publish_snapshot`` (created if
     new); ``metadata`` (``Meta``'s keys) replaces the stored fields it gives."""
     meta = _meta(metadata) if metadata is not None else None
-    with _locked(req) as repo:
+    with _locked(req, PUBLISH, namespace, name) as repo:
         ingest.ingest_version(
             req.backend,
             repo,
@@ -433,7 +481,7 @@ def stage(
 
 def own_asset(req: RepoRequest, namespace: str | None, name: str, version: str, asset_name: str) -> StoredAsset | None:
     """An asset of a version the repository itself holds, in any status (no upstream resolution), or None."""
-    with _locked(req) as repo:
+    with _locked(req, _read_or_publish(req), namespace, name) as repo:
         pv = ingest.find_version(repo, _coord(req, namespace, name), version)
         blob = pv.assets.get(asset_name) if pv is not None else None
         return StoredAsset(asset_name, blob=blob) if blob is not None else None
@@ -442,7 +490,7 @@ def own_asset(req: RepoRequest, namespace: str | None, name: str, version: str, 
 def finish(req: RepoRequest, namespace: str | None, name: str, versions: list[str]) -> None:
     """Publish those of ``versions`` that are Unfinished in the repository itself; the others are left alone."""
     coord = _coord(req, namespace, name)
-    with _locked(req) as repo:
+    with _locked(req, PUT_METADATA, namespace, name) as repo:
         pending = []
         for version in versions:
             pv = ingest.find_version(repo, coord, version)
@@ -470,7 +518,7 @@ def publish_snapshot(
     Everything that could refuse it is checked first (a failed request changes nothing)."""
     coord = _coord(req, namespace, name)
     backend = req.backend
-    with _locked(req) as repo:
+    with _locked(req, PUT_METADATA, namespace, name) as repo:
         build_pv = ingest.find_version(repo, coord, build)
         if build_pv is None or not build_pv.assets:
             raise ProtocolError(400, f"Snapshot build {build} has no uploaded files in this repository")

@@ -10,6 +10,7 @@ from typing import Any, cast
 from werkzeug.wrappers import Request, Response
 
 from ..api import Dispatcher, codec
+from ..authz import enforce, identity
 from ..backend import Backend
 from ..bounded import LimitExceeded
 from ..wire import Headers, HttpRequest
@@ -22,9 +23,16 @@ DataPlane = Callable[[Request, Backend], Response | None]
 class CodeArtifactApp:
     """A WSGI app serving the CodeArtifact API (``/v1/...``), ``/_mock/...`` and repository endpoints."""
 
-    def __init__(self, backend: Backend | None = None, data_plane: DataPlane | None = None) -> None:
+    def __init__(
+        self, backend: Backend | None = None, data_plane: DataPlane | None = None, authorization: bool = True
+    ) -> None:
         self.backend = backend or Backend()
-        self.dispatcher = Dispatcher(self.backend, codec())
+        # authorization=False (--no-authorization): resource policies and cross-account rules are not enforced,
+        # neither on the API nor on the repository endpoints.
+        self.authorization = authorization
+        self.dispatcher = Dispatcher(self.backend, codec(), authorization=authorization)
+        if not authorization:
+            enforce.set_enabled_for(self.backend, False)
         if data_plane is None:  # the repository endpoints of real package managers (mock_codeartifact.protocols)
             from ..protocols.router import DataPlaneRouter
 
@@ -104,8 +112,28 @@ class CodeArtifactApp:
             return state_api(request, self.backend)
         if request.path == "/_mock/reset" and request.method == "POST":
             self.backend.reset()
+            identity.clear()
             return _json(200, {"status": "reset"})
+        if request.path == "/_mock/principals":
+            return _principals(request)
         return _json(404, {"message": f"No route for {request.method} {request.path}"})
+
+
+def _principals(request: Request) -> Response:
+    """``GET`` lists the registered access keys; ``POST {"accessKeyId", "principalArn"}`` registers one
+    (``mock_codeartifact.principals.register`` over HTTP, for a server in another process)."""
+    if request.method == "GET":
+        return _json(200, {"principals": identity.registered()})
+    if request.method != "POST":
+        return _json(405, {"message": "Use GET or POST"})
+    try:
+        body = json.loads(request.get_data() or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError("the body must be a JSON object")
+        identity.register(str(body.get("accessKeyId") or ""), str(body.get("principalArn") or ""))
+    except ValueError as exc:
+        return _json(400, {"message": str(exc)})
+    return _json(200, {"principals": identity.registered()})
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:

@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         help="set a cap of docs/limits.md, e.g. --limit unpacked_bytes=1073741824 (repeatable; same as its "
         "environment variable)",
     )
+    parser.add_argument(
+        "--no-authorization",
+        action="store_true",
+        help="do not enforce resource policies and cross-account rules (docs/authorization.md)",
+    )
     args = parser.parse_args(argv)
     for item in args.limit:
         name, _, value = item.partition("=")
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         ACCESS_LOG.addHandler(access_handler)
         ACCESS_LOG.propagate = False
 
-    app = CodeArtifactApp()
+    app = CodeArtifactApp(authorization=not args.no_authorization)
     if args.state_dir:
         from ..state import StateFormatError
         from ..state.http import enable_persistence

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from .. import environment
+from ..authz import identity
 from ..backend import Backend
 from . import client_config
 from .app import CodeArtifactApp
@@ -36,13 +37,14 @@ class ThreadedCodeArtifactServer:
         *,
         access_log: bool = False,
         fake_environment: bool = True,
+        authorization: bool = True,
     ) -> None:
         self.host = host
         self.port = port
         self.access_log = access_log
         self.fake_environment = fake_environment
         self._environment_held = False
-        self.app = CodeArtifactApp(backend)
+        self.app = CodeArtifactApp(backend, authorization=authorization)
         self._server: WSGIServer | None = None
 
     @property
@@ -93,6 +95,7 @@ class ThreadedCodeArtifactServer:
 
     def reset(self) -> None:
         self.backend.reset()
+        identity.clear()
 
     def __enter__(self) -> ThreadedCodeArtifactServer:
         self.start()

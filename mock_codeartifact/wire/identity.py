@@ -9,6 +9,7 @@ from .http import HttpRequest
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
+MOTO_ACCOUNT_ENV = "MOTO_ACCOUNT_ID"  # moto's own override: one setting for both mocks
 ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
 DEFAULT_REGION = "us-east-1"
 
@@ -26,10 +27,11 @@ def region_of(request: HttpRequest) -> str:
 
 
 def account_of(request: HttpRequest | None = None) -> str:
-    """The caller's account: a per-request header (server mode), then the environment, then the default."""
+    """The caller's account: a per-request header (server mode), then ``MOCK_CODEARTIFACT_ACCOUNT_ID``, then
+    ``MOTO_ACCOUNT_ID``, then the default."""
     if request is not None:
         header = request.headers.get(ACCOUNT_HEADER)
         # Only a well-formed account id counts: anything else would create state for an "account" AWS can't have.
         if header and len(header) == 12 and header.isascii() and header.isdigit():
             return header
-    return os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
+    return os.environ.get(ACCOUNT_ENV) or os.environ.get(MOTO_ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID

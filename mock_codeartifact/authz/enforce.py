@@ -1,0 +1,295 @@
+"""Enforcement: the decision for one request, between decoding and the backend (no backend function checks).
+
+Which policies apply: the domain policy for everything in the domain (the domain, its repositories, packages and
+package groups); the repository policy, in addition, for the repository and its packages. The decision, as
+IAM's cross-account evaluation makes it for a caller whose identity policies allow everything (the mock has none):
+
+1. an explicit ``Deny`` in any applicable policy denies, the owner's own principals included;
+2. a principal of the account that owns the domain is allowed;
+3. a principal of another account is allowed only if an applicable policy allows it.
+
+A resource that does not exist has no policy, so another account is denied (``AccessDeniedException``, not
+``ResourceNotFoundException``); the owner goes on to the backend, which answers ``ResourceNotFoundException``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..backend import Backend, arns
+from ..errors import AccessDeniedException
+from .identity import Principal
+from .policy import AuthzRequest, Decision, combine, evaluate, parse_policy_cached
+from .table import ACCOUNT, ARN, DOMAIN, PACKAGE_GROUP, REPOSITORY, Rule, build_table
+
+SWITCH_ENV = "MOCK_CODEARTIFACT_AUTHORIZATION"
+_OFF = ("off", "0", "false", "no", "disabled")
+
+_lock = threading.Lock()
+_disabled = 0
+# Backends served without enforcement (``CodeArtifactApp(authorization=False)``): their repository endpoints.
+_off_backends: weakref.WeakSet[Backend] = weakref.WeakSet()
+
+
+def enabled(backend: Backend | None = None) -> bool:
+    """Enforcement is on unless ``MOCK_CODEARTIFACT_AUTHORIZATION=off``, a :func:`disabled` block is open, or
+    ``backend`` is served without it (:func:`set_enabled_for`)."""
+    if _disabled or (backend is not None and backend in _off_backends):
+        return False
+    value = os.environ.get(SWITCH_ENV)
+    return not (value and value.strip().lower() in _OFF)
+
+
+def set_enabled_for(backend: Backend, on: bool) -> None:
+    """Enforcement on or off for the repository endpoints serving ``backend`` (the server's switch)."""
+    with _lock:
+        if on:
+            _off_backends.discard(backend)
+        else:
+            _off_backends.add(backend)
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """Within the block, no request this process answers is authorized (the permissive behaviour)."""
+    global _disabled
+    with _lock:
+        _disabled += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _disabled -= 1
+
+
+def disable() -> None:
+    """Turn enforcement off until a matching :func:`enable` (counted, so nested users compose)."""
+    global _disabled
+    with _lock:
+        _disabled += 1
+
+
+def enable() -> None:
+    global _disabled
+    with _lock:
+        _disabled = max(0, _disabled - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One resource to authorize against: its ARN, where it lives, and the condition context it brings."""
+
+    arn: str
+    owner: str
+    region: str
+    domain: str | None
+    repository: str | None = None
+
+
+def _message(principal: Principal, action: str, resource: str, explicit: bool) -> str:
+    head = f"User: {principal.arn} is not authorized to perform: codeartifact:{action} on resource: {resource}"
+    if explicit:
+        return f"{head} with an explicit deny in a resource-based policy"
+    return f"{head} because no resource-based policy allows the codeartifact:{action} action"
+
+
+def _request_tags(value: Any) -> dict[str, Any]:
+    """``aws:RequestTag/k`` and ``aws:TagKeys`` of a tag list (``[{key, value}]``) or a key list."""
+    if not value:
+        return {}
+    context: dict[str, Any] = {}
+    keys: list[str] = []
+    for item in value:
+        if isinstance(item, dict):
+            key = item.get("key")
+            if isinstance(key, str):
+                keys.append(key)
+                context[f"aws:RequestTag/{key}"] = str(item.get("value", ""))
+        elif isinstance(item, str):
+            keys.append(item)
+    context["aws:TagKeys"] = keys
+    return context
+
+
+class Authorizer:
+    """Decides every request of one backend; one per dispatcher, its table built from the codec's model."""
+
+    def __init__(self, backend: Backend, model: Any) -> None:
+        self.backend = backend
+        self.table = build_table(model)
+
+    # ---- the control plane
+
+    def check_operation(self, operation: str, params: Mapping[str, Any], principal: Principal, region: str) -> None:
+        """Raise ``AccessDeniedException`` unless ``principal`` may call ``operation`` with ``params``."""
+        rules = self.table.get(operation)
+        if not rules:
+            return
+        for rule in rules:
+            if rule.kind == ACCOUNT:
+                continue  # the caller's own account: only identity policies (always allowing here) apply
+            if rule.when is not None and not params.get(rule.when):
+                continue
+            extra = _request_tags(params.get(rule.request_tags)) if rule.request_tags else None
+            for target in self._targets(rule, params, principal, region):
+                self.check(principal, rule.action, target, extra, rule.ignore_resource_policies)
+
+    def _targets(self, rule: Rule, params: Mapping[str, Any], principal: Principal, region: str) -> Iterator[Target]:
+        if rule.kind == ARN:
+            target = _target_of_arn(params.get("resourceArn"))
+            if target is not None:
+                yield target
+            return  # an ARN that is not a CodeArtifact one: the backend's ValidationException
+        domain = params.get("domain")
+        if not isinstance(domain, str):
+            return
+        owner = params.get("domainOwner") or principal.account
+        if rule.kind == DOMAIN:
+            yield Target(arns.domain_arn(region, owner, domain), owner, region, domain)
+        elif rule.kind == PACKAGE_GROUP:
+            pattern = params.get("packageGroup") or ""
+            yield Target(arns.package_group_arn(region, owner, domain, pattern), owner, region, domain)
+        else:
+            names: Sequence[Any] = params.get(rule.repository) or []
+            if not rule.each:
+                names = [names] if names else []
+            for entry in names:
+                repo = entry.get("repositoryName") if isinstance(entry, dict) else entry
+                if not isinstance(repo, str):
+                    continue
+                if rule.kind == REPOSITORY:
+                    arn = arns.repository_arn(region, owner, domain, repo)
+                else:
+                    arn = arns.package_arn(
+                        region,
+                        owner,
+                        domain,
+                        repo,
+                        params.get("format") or "",
+                        params.get("namespace"),
+                        params.get("package") or "",
+                    )
+                yield Target(arn, owner, region, domain, repo)
+
+    # ---- one decision
+
+    def check(
+        self,
+        principal: Principal,
+        action: str,
+        target: Target,
+        extra_context: Mapping[str, Any] | None = None,
+        ignore_resource_policies: bool = False,
+    ) -> None:
+        """Raise ``AccessDeniedException`` unless ``principal`` may perform ``action`` on ``target``."""
+        check(self.backend, principal, action, target, extra_context, ignore_resource_policies)
+
+
+@lru_cache(maxsize=16384)
+def _decision(
+    documents: tuple[str, ...],
+    principal_arn: str,
+    principal_account: str,
+    action: str,
+    resource: str,
+    tags: tuple[tuple[str, str], ...],
+    extra: tuple[tuple[str, Any], ...],
+) -> Decision:
+    """The applicable policies' combined answer to one request, memoized: it is a pure function of the
+    documents and the request (no condition key depends on time), and tests repeat the same calls many times."""
+    context: dict[str, Any] = {f"aws:ResourceTag/{k}": v for k, v in tags}
+    context.update(extra)
+    request = AuthzRequest(principal_arn, principal_account, f"codeartifact:{action}", resource, context)
+    return combine(*(evaluate(parse_policy_cached(doc), request) for doc in documents))
+
+
+def _target_of_arn(value: Any) -> Target | None:
+    """The target a ``resourceArn`` names: a domain, a repository or a package group."""
+    if not isinstance(value, str):
+        return None
+    parsed = arns.parse_arn(value)
+    if parsed is None:
+        return None
+    if parsed.kind == "domain":
+        return Target(value, parsed.account, parsed.region, parsed.rest)
+    if parsed.kind == "repository":
+        domain, _, repo = parsed.rest.partition("/")
+        return Target(value, parsed.account, parsed.region, domain, repo or None)
+    if parsed.kind == "package-group":
+        domain = parsed.rest.split("/", 1)[0]
+        return Target(value, parsed.account, parsed.region, domain)
+    return Target(value, parsed.account, parsed.region, None)
+
+
+def package_target(
+    region: str, owner: str, domain: str, repository: str, fmt: str, namespace: str | None, name: str
+) -> Target:
+    return Target(
+        arns.package_arn(region, owner, domain, repository, fmt, namespace, name), owner, region, domain, repository
+    )
+
+
+def repository_target(region: str, owner: str, domain: str, repository: str) -> Target:
+    return Target(arns.repository_arn(region, owner, domain, repository), owner, region, domain, repository)
+
+
+def check(
+    backend: Backend,
+    principal: Principal,
+    action: str,
+    target: Target,
+    extra_context: Mapping[str, Any] | None = None,
+    ignore_resource_policies: bool = False,
+) -> None:
+    """Raise ``AccessDeniedException`` unless ``principal`` may perform ``action`` on ``target``."""
+    same_account = principal.account == target.owner
+    if ignore_resource_policies:
+        if same_account:
+            return
+        raise AccessDeniedException(_message(principal, action, target.arn, explicit=False))
+    documents, tags = _applicable(backend, target)
+    if not documents:
+        if same_account:
+            return
+        raise AccessDeniedException(_message(principal, action, target.arn, explicit=False))
+    extra = (
+        tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in extra_context.items()) if extra_context else ()
+    )
+    decision = _decision(documents, principal.arn, principal.account, action, target.arn, tags, extra)
+    if decision is Decision.EXPLICIT_DENY:
+        raise AccessDeniedException(_message(principal, action, target.arn, explicit=True))
+    if same_account or decision is Decision.ALLOW:
+        return
+    raise AccessDeniedException(_message(principal, action, target.arn, explicit=False))
+
+
+def _applicable(backend: Backend, target: Target) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The documents of the policies that apply to ``target``, and the tags of the resource itself."""
+    if target.domain is None:
+        return (), ()
+    st = backend.state(target.owner, target.region)
+    with st.lock:
+        domain = st.domains.get(target.domain)
+        if domain is None:
+            return (), ()
+        domain_policy = domain.policy.document if domain.policy is not None else None
+        tags: dict[str, str] = {}
+        repo_policy = None
+        if target.repository is None:
+            if target.arn.endswith(f":domain/{target.domain}"):
+                tags = domain.tags.as_dict()
+        else:
+            repo = domain.repositories.get(target.repository)
+            if repo is not None:
+                repo_policy = repo.policy.document if repo.policy is not None else None
+                if ":repository/" in target.arn:
+                    tags = repo.tags.as_dict()
+    documents = tuple(d for d in (domain_policy, repo_policy) if d is not None)
+    return documents, tuple(tags.items()) if tags else ()

@@ -1,0 +1,188 @@
+"""Acting as a principal: ``acting_as``, access keys, moto's STS, the server's headers; the switches."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+import requests
+from authz_helpers import allow, denied, policy
+from foundation_helpers import raises
+
+from mock_codeartifact import mock_codeartifact, principals
+from mock_codeartifact.server import ThreadedCodeArtifactServer
+
+OWNER = "123456789012"
+GUEST = "222222222222"
+ROLE = f"arn:aws:iam::{GUEST}:role/ci"
+DOMAIN_ARN = f"arn:aws:codeartifact:us-east-1:{OWNER}:domain/shared"
+
+
+@pytest.fixture
+def env(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    for var in ("MOCK_CODEARTIFACT_ACCOUNT_ID", "MOTO_ACCOUNT_ID", "MOCK_CODEARTIFACT_AUTHORIZATION"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _client(**kwargs):
+    return boto3.client("codeartifact", region_name="us-east-1", **kwargs)
+
+
+def test_acting_as_switches_the_principal_for_the_block(env):
+    with mock_codeartifact() as m:
+        c = _client()
+        c.create_domain(domain="shared")
+        with m.acting_as(ROLE):
+            with denied("DescribeDomain", DOMAIN_ARN, user=ROLE, explicit=False):
+                c.describe_domain(domain="shared", domainOwner=OWNER)
+            # The caller's own account is the role's: a domain created here is the guest's.
+            assert c.create_domain(domain="shared")["domain"]["owner"] == GUEST
+            with m.acting_as(f"arn:aws:iam::{OWNER}:user/admin"):  # nested: the innermost wins
+                assert c.describe_domain(domain="shared")["domain"]["owner"] == OWNER
+        assert c.describe_domain(domain="shared")["domain"]["owner"] == OWNER
+        c.put_domain_permissions_policy(domain="shared", policyDocument=policy(allow(ROLE, "codeartifact:Describe*")))
+        with principals.acting_as(ROLE):
+            assert c.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"] == OWNER
+
+
+def test_acting_as_refuses_what_is_not_a_principal_arn(env):
+    with mock_codeartifact() as m:
+        for bad in ("222222222222", "arn:aws:s3:::bucket", "arn:aws:iam::2222:role/x"):
+            with pytest.raises(ValueError):
+                with m.acting_as(bad):
+                    pass
+        with pytest.raises(ValueError):
+            principals.register("AKIA1", "not-an-arn")
+
+
+def test_two_access_keys_are_two_principals_and_reset_forgets_them(env):
+    with mock_codeartifact() as m:
+        m.register_principal("AKIAGUEST", ROLE)
+        principals.register("AKIAOWNERUSER", f"arn:aws:iam::{OWNER}:user/dev")
+        owner_user = _client(aws_access_key_id="AKIAOWNERUSER", aws_secret_access_key="x")
+        guest = _client(aws_access_key_id="AKIAGUEST", aws_secret_access_key="x")
+        owner_user.create_domain(domain="shared")
+        with denied("DescribeDomain", DOMAIN_ARN, user=ROLE):
+            guest.describe_domain(domain="shared", domainOwner=OWNER)
+        assert principals.registered() == {"AKIAGUEST": ROLE, "AKIAOWNERUSER": f"arn:aws:iam::{OWNER}:user/dev"}
+        m.reset()
+        assert principals.registered() == {}
+        # Unregistered keys are the account root of the configured account again.
+        assert guest.create_domain(domain="shared")["domain"]["owner"] == OWNER
+
+
+def test_moto_assumed_role_is_the_principal(env, monkeypatch):
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), mock_codeartifact():
+        owner = _client()
+        owner.create_domain(domain="shared")
+        sts = boto3.client("sts", region_name="us-east-1")
+        creds = sts.assume_role(RoleArn=ROLE, RoleSessionName="build-42")["Credentials"]
+        session = f"arn:aws:sts::{GUEST}:assumed-role/ci/build-42"
+        guest = _client(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+        with denied("DescribeDomain", DOMAIN_ARN, user=session, explicit=False):
+            guest.describe_domain(domain="shared", domainOwner=OWNER)
+        # A grant to the role covers its sessions.
+        owner.put_domain_permissions_policy(domain="shared", policyDocument=policy(allow(ROLE, "codeartifact:*")))
+        assert guest.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"] == OWNER
+        # moto IAM users are principals too.
+        iam = boto3.client("iam", region_name="us-east-1")
+        iam.create_user(UserName="bob")
+        key = iam.create_access_key(UserName="bob")["AccessKey"]
+        bob = _client(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+        assert bob.describe_domain(domain="shared")["domain"]["owner"] == OWNER  # same account as the domain
+
+
+def test_moto_account_id_is_the_default_account(env, monkeypatch):
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "444455556666")
+    with mock_codeartifact():
+        assert _client().create_domain(domain="shared")["domain"]["owner"] == "444455556666"
+        monkeypatch.setenv("MOCK_CODEARTIFACT_ACCOUNT_ID", "777788889999")  # ours wins
+        assert _client().create_domain(domain="shared")["domain"]["owner"] == "777788889999"
+
+
+def test_authorization_false_on_the_mock(env):
+    with mock_codeartifact(authorization=False) as m:
+        c = _client()
+        c.create_domain(domain="shared")
+        with m.acting_as(ROLE):
+            assert c.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"] == OWNER
+    with mock_codeartifact() as m:
+        _client().create_domain(domain="shared")
+        with m.acting_as(ROLE), raises("AccessDeniedException", 403):
+            _client().describe_domain(domain="shared", domainOwner=OWNER)
+
+
+def test_authorization_false_as_a_decorator(env):
+    @mock_codeartifact(authorization=False)
+    def permissive():
+        c = _client()
+        c.create_domain(domain="shared")
+        with principals.acting_as(ROLE):
+            return c.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"]
+
+    assert permissive() == OWNER
+    with pytest.raises(TypeError):
+        mock_codeartifact(authorization=False)(type("Tests", (), {}))
+
+
+def test_server_principal_header_account_header_and_principals_endpoint(env):
+    with ThreadedCodeArtifactServer(port=0) as server:
+        url = server.endpoint_url
+        owner = _client(endpoint_url=url)
+        owner.create_domain(domain="shared")
+        as_role = {"x-mock-codeartifact-principal": ROLE}
+        got = requests.get(f"{url}/v1/domain", params={"domain": "shared", "domain-owner": OWNER}, headers=as_role)
+        assert got.status_code == 403 and got.headers["x-amzn-ErrorType"].startswith("AccessDeniedException")
+        assert f"User: {ROLE} is not authorized" in got.json()["message"]
+        # The account header makes the caller that account's root.
+        as_guest = {"x-mock-codeartifact-account-id": GUEST}
+        got = requests.get(f"{url}/v1/domain", params={"domain": "shared", "domain-owner": OWNER}, headers=as_guest)
+        assert got.status_code == 403 and f"arn:aws:iam::{GUEST}:root" in got.json()["message"]
+        # Registering an access key over HTTP (for a server in another process).
+        bad = requests.post(f"{url}/_mock/principals", json={"accessKeyId": "AKIAX", "principalArn": "nope"})
+        assert bad.status_code == 400
+        ok = requests.post(f"{url}/_mock/principals", json={"accessKeyId": "AKIAGUEST", "principalArn": ROLE})
+        assert ok.status_code == 200 and ok.json()["principals"] == {"AKIAGUEST": ROLE}
+        guest = _client(endpoint_url=url, aws_access_key_id="AKIAGUEST", aws_secret_access_key="x")
+        with denied("DescribeDomain", DOMAIN_ARN, user=ROLE):
+            guest.describe_domain(domain="shared", domainOwner=OWNER)
+        assert requests.post(f"{url}/_mock/reset").status_code == 200
+        assert requests.get(f"{url}/_mock/principals").json() == {"principals": {}}
+
+
+def test_server_without_authorization(env):
+    with ThreadedCodeArtifactServer(port=0, authorization=False) as server:
+        url = server.endpoint_url
+        _client(endpoint_url=url).create_domain(domain="shared")
+        got = requests.get(
+            f"{url}/v1/domain",
+            params={"domain": "shared", "domain-owner": OWNER},
+            headers={"x-mock-codeartifact-principal": ROLE},
+        )
+        assert got.status_code == 200 and got.json()["domain"]["owner"] == OWNER
+
+
+def test_cli_flag(capsys):
+    from mock_codeartifact.server import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "--no-authorization" in capsys.readouterr().out
+
+
+def test_policy_documents_are_json(env):
+    # The policy returned is the document stored, byte for byte.
+    with mock_codeartifact():
+        c = _client()
+        c.create_domain(domain="shared")
+        doc = policy(allow(ROLE, "codeartifact:Describe*"))
+        assert c.put_domain_permissions_policy(domain="shared", policyDocument=doc)["policy"]["document"] == doc
+        assert json.loads(c.get_domain_permissions_policy(domain="shared")["policy"]["document"])["Statement"]
