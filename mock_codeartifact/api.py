@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from .authz.enforce import Authorizer, enabled
+from .authorization.enforce import Authorizer, enabled
 from .authz.identity import principal_of
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import CodeArtifactError, InternalServerException, ValidationException
@@ -43,7 +43,7 @@ class Dispatcher:
     """Decode a request, authorize it, call the backend, encode its answer (or its modeled error).
 
     ``authorization=False`` turns enforcement off for this dispatcher (the server's ``--no-authorization``);
-    ``mock_codeartifact.authz.enforce.enabled()`` is the process-wide switch.
+    ``mock_codeartifact.authorization.enforce.enabled()`` is the process-wide switch.
     """
 
     def __init__(self, backend: Backend, codec: Codec, authorization: bool = True) -> None:

@@ -13,9 +13,9 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from . import activation
+from .activation import backend, dispatcher, is_active, reset
 from .authorization import enforce
 from .authz import identity
-from .activation import backend, dispatcher, is_active, reset
 from .backend import Backend
 from .decorators import decorate
 from .environment import FAKE_ENV

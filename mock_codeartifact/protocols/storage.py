@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import bounded
-from ..authz import enforce
+from ..authorization import enforce
+from ..authorization.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
 from ..authz.identity import Principal
-from ..authz.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
 from ..backend import ingest
 from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
@@ -70,7 +70,7 @@ _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 def authorize(req: RepoRequest, action: str, namespace: str | None = None, name: str | None = None) -> None:
     """403 unless the token's principal may perform ``action``: ``ReadFromRepository`` on the repository,
     ``PublishPackageVersion`` / ``PutPackageMetadata`` on the package ``namespace``/``name``; the same decision
-    as the control plane's (``mock_codeartifact.authz``), against the policies as they are now."""
+    as the control plane's (``mock_codeartifact.authorization``), against the policies as they are now."""
     key = (action, None, None) if action == READ else (action, namespace, name)
     if key in req.authorized:
         return

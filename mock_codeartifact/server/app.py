@@ -10,7 +10,8 @@ from typing import Any, cast
 from werkzeug.wrappers import Request, Response
 
 from ..api import Dispatcher, codec
-from ..authz import enforce, identity
+from ..authorization import enforce
+from ..authz import identity
 from ..backend import Backend
 from ..bounded import LimitExceeded
 from ..wire import Headers, HttpRequest

@@ -166,7 +166,8 @@ def test_npm_deprecate_needs_put_package_metadata(repo, guest):
 
 
 def test_maven_uploads_and_downloads_as_another_account(repo, guest):
-    """Maven's deploy is a sequence of PUTs: every one needs PublishPackageVersion; reads ReadFromRepository."""
+    """Maven's deploy is a sequence of PUTs: files need PublishPackageVersion, the metadata PutPackageMetadata;
+    reads need ReadFromRepository."""
     base = guest.endpoint("maven") + "com/example/lib/"
     jar = base + "1.0/lib-1.0.jar"
     put = requests.put(jar, data=b"PK-jar", headers=guest.auth(), timeout=30)
@@ -178,6 +179,11 @@ def test_maven_uploads_and_downloads_as_another_account(repo, guest):
         b"<metadata><groupId>com.example</groupId><artifactId>lib</artifactId><versioning><versions>"
         b"<version>1.0</version></versions></versioning></metadata>"
     )
+    # Writing maven-metadata.xml (what publishes the version) is package metadata: PutPackageMetadata too, as the
+    # user guide says for Maven.
+    denied = requests.put(base + "maven-metadata.xml", data=metadata, headers=guest.auth(), timeout=30)
+    assert denied.status_code == 403 and "codeartifact:PutPackageMetadata" in denied.text
+    grant(repo, allow(GUEST, ["codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata"]))
     assert requests.put(base + "maven-metadata.xml", data=metadata, headers=guest.auth(), timeout=30).status_code == 201
     # Publishing does not grant reading.
     got = requests.get(jar, headers=guest.auth(), timeout=30)
