@@ -162,6 +162,9 @@ def token_entry(token: AuthToken) -> dict[str, Any]:
         "domainOwner": token.domain_owner,
         "region": token.region,
         "expiration": _time(token.expiration),
+        # Who asked for it: repository endpoints act as this principal (docs/authorization.md).
+        "principalArn": token.principal_arn,
+        "principalAccount": token.principal_account,
     }
 
 
@@ -535,6 +538,8 @@ class _Builder:
                 item.text("domainOwner"),
                 item.text("region"),
                 item.time("expiration"),
+                item.text("principalArn", optional=True) or "",
+                item.text("principalAccount", optional=True) or "",
             )
             st.tokens[token.token] = token
         return (account, region), st
