@@ -129,8 +129,21 @@ def test_authorization_false_as_a_decorator(env):
             return c.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"]
 
     assert permissive() == OWNER
-    with pytest.raises(TypeError):
-        mock_codeartifact(authorization=False)(type("Tests", (), {}))
+
+    @mock_codeartifact(authorization=False)
+    class Permissive:
+        def test_cross_account(self):
+            c = _client()
+            c.create_domain(domain="shared")
+            with principals.acting_as(ROLE):
+                return c.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"]
+
+    assert Permissive().test_cross_account() == OWNER
+    # Outside the decorated function, enforcement is back.
+    with mock_codeartifact() as m:
+        _client().create_domain(domain="shared")
+        with m.acting_as(ROLE), raises("AccessDeniedException", 403):
+            _client().describe_domain(domain="shared", domainOwner=OWNER)
 
 
 def test_server_principal_header_account_header_and_principals_endpoint(env):
