@@ -51,7 +51,7 @@ class Repo(RepoBase):
 
 @pytest.fixture(scope="session")
 def hostile_server() -> Iterator[ThreadedCodeArtifactServer]:
-    with ThreadedCodeArtifactServer(port=0) as server:
+    with ThreadedCodeArtifactServer(port=0, fake_environment=False) as server:  # session-long: no fake env
         yield server
 
 
