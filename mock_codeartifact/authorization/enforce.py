@@ -280,16 +280,15 @@ def _applicable(backend: Backend, target: Target) -> tuple[tuple[str, ...], tupl
         if domain is None:
             return (), ()
         domain_policy = domain.policy.document if domain.policy is not None else None
+        repo = domain.repositories.get(target.repository) if target.repository is not None else None
+        repo_policy = repo.policy.document if repo is not None and repo.policy is not None else None
+        documents = tuple(d for d in (domain_policy, repo_policy) if d is not None)
+        if not documents:  # the usual case: no policy to evaluate, so no condition context to build
+            return (), ()
         tags: dict[str, str] = {}
-        repo_policy = None
         if target.repository is None:
             if target.arn.endswith(f":domain/{target.domain}"):
                 tags = domain.tags.as_dict()
-        else:
-            repo = domain.repositories.get(target.repository)
-            if repo is not None:
-                repo_policy = repo.policy.document if repo.policy is not None else None
-                if ":repository/" in target.arn:
-                    tags = repo.tags.as_dict()
-    documents = tuple(d for d in (domain_policy, repo_policy) if d is not None)
+        elif repo is not None and ":repository/" in target.arn:
+            tags = repo.tags.as_dict()
     return documents, tuple(tags.items()) if tags else ()

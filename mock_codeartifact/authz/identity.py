@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..wire.http import HttpRequest
 from ..wire.identity import account_of
@@ -110,13 +111,8 @@ def acting_as(principal_arn: str) -> Iterator[Principal]:
 
 def access_key_of(request: HttpRequest) -> str | None:
     """``Credential=AKID/20240101/us-east-1/codeartifact/aws4_request`` -> ``AKID``."""
-    auth = request.headers.get("authorization")
-    if not auth:
-        return None
-    start = auth.find("Credential=")
-    if start < 0:
-        return None
-    key = auth[start + 11 :].split("/", 1)[0].strip()
+    scope = request.credential_scope()
+    key = scope[0].strip() if scope else ""
     return key or None
 
 
@@ -141,7 +137,13 @@ def principal_of(request: HttpRequest) -> Principal:
         found = _moto_principal(key)
         if found is not None:
             return found
-    return Principal.root(account_of(request))
+    return _root(account_of(request))
+
+
+@lru_cache(maxsize=256)
+def _root(account: str) -> Principal:
+    # Most requests come from an account's root: one immutable Principal per account, not one per request.
+    return Principal.root(account)
 
 
 def _moto_principal(access_key_id: str) -> Principal | None:

@@ -56,6 +56,21 @@ class HttpRequest:
     headers: Headers = field(default_factory=Headers)
     body: bytes = b""
     host: str = ""
+    _scope: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def credential_scope(self) -> list[str]:
+        """``Credential=AKID/20240101/us-west-2/codeartifact/aws4_request`` of a SigV4 ``Authorization`` header,
+        split at ``/`` (empty when there is none); parsed once, as the region and the caller both need it."""
+        scope = self._scope
+        if scope is None:
+            scope = []
+            auth = self.headers.get("authorization")
+            if auth:
+                start = auth.find("Credential=")
+                if start >= 0:
+                    scope = auth[start + 11 :].split(",", 1)[0].split("/")
+            self._scope = scope
+        return scope
 
     @classmethod
     def from_url(cls, method: str, url: str, headers: Headers, body: bytes | None) -> HttpRequest:

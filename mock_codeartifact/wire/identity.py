@@ -16,13 +16,9 @@ DEFAULT_REGION = "us-east-1"
 
 def region_of(request: HttpRequest) -> str:
     """``Credential=AKID/20240101/us-west-2/codeartifact/aws4_request`` names the region the client signed for."""
-    auth = request.headers.get("authorization")
-    if auth:
-        start = auth.find("Credential=")
-        if start >= 0:
-            scope = auth[start + 11 :].split(",", 1)[0].split("/")
-            if len(scope) >= 5 and scope[2]:
-                return scope[2]
+    scope = request.credential_scope()
+    if len(scope) >= 5 and scope[2]:
+        return scope[2]
     return region_of_host(request.host) or DEFAULT_REGION
 
 
