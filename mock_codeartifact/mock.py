@@ -12,8 +12,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
-from . import activation
-from .activation import backend, dispatcher, is_active, reset
+from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
 from .authz import identity
 from .backend import Backend
@@ -58,7 +57,7 @@ class MockCodeArtifact:
 
     def start(self) -> None:
         """Activate the mock (resetting all state if no other mock is active, then loading ``state``)."""
-        activation.activate()
+        activate()
         self._active += 1
         if not self._authorization:
             enforce.disable()
@@ -103,7 +102,7 @@ class MockCodeArtifact:
         self._active -= 1
         if not self._authorization:
             enforce.enable()
-        activation.deactivate()
+        deactivate()
 
     def __enter__(self) -> MockCodeArtifact:
         self.start()
@@ -136,7 +135,7 @@ class MockCodeArtifact:
 
     def dashboard_url(self) -> str:
         """The URL of a read-only dashboard of this mock's state, served from a background thread (docs/dashboard.md)."""
-        from .server.dashboard import dashboard_url
+        from .server.dashboards import dashboard_url
 
         return dashboard_url(_backend)
 

@@ -16,7 +16,7 @@ from dashboard_support import ACCOUNT, BIG_VERSIONS, DOMAIN, EVIL_ASSET, EVIL_NA
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.server import ThreadedCodeArtifactServer
-from mock_codeartifact.server.dashboard import stop_dashboards
+from mock_codeartifact.server.dashboards import stop_dashboards
 
 SCRIPT_SRC = "/_mock/ui/static/dashboard.js"
 

@@ -3,9 +3,7 @@ forbid everything the dashboard does not need (no inline script, no other origin
 
 from __future__ import annotations
 
-import threading
 from importlib import resources
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from werkzeug.wrappers import Request, Response
@@ -14,9 +12,6 @@ from ...backend import Backend
 from . import views
 from .layout import BASE, page
 from .markup import tag
-
-if TYPE_CHECKING:
-    from ..threaded import ThreadedCodeArtifactServer
 
 # Scripts and styles only from this server, no inline script, nothing fetched elsewhere, no framing.
 CSP = (
@@ -125,33 +120,3 @@ def _download(name: str, data: bytes) -> Response:
         "Cache-Control": "no-store",
     }
     return Response(data, content_type="application/octet-stream", headers=headers)
-
-
-# --------------------------------------------------------------------------- serving an in-process mock
-
-_servers: dict[int, ThreadedCodeArtifactServer] = {}
-_servers_lock = threading.Lock()
-
-
-def dashboard_url(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> str:
-    """Serve ``backend`` on a background ``ThreadedCodeArtifactServer`` (one per backend, started on first use,
-    kept until ``stop_dashboards()`` or the end of the process) and return the dashboard's URL."""
-    from ..threaded import ThreadedCodeArtifactServer
-
-    with _servers_lock:
-        server = _servers.get(id(backend))
-        if server is None or server.backend is not backend:
-            # Kept for the whole process: it must not hold fake AWS credentials in the environment that long.
-            server = ThreadedCodeArtifactServer(host=host, port=port, backend=backend, fake_environment=False)
-            server.start()
-            _servers[id(backend)] = server
-        return server.endpoint_url + BASE
-
-
-def stop_dashboards() -> None:
-    """Stop every server ``dashboard_url`` started."""
-    with _servers_lock:
-        servers = list(_servers.values())
-        _servers.clear()
-    for server in servers:
-        server.stop()
