@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
+from .. import bounded
 from ..api import Dispatcher, codec
 from ..authorization import enforce
 from ..authz import identity
@@ -128,10 +129,12 @@ def _principals(request: Request) -> Response:
     if request.method != "POST":
         return _json(405, {"message": "Use GET or POST"})
     try:
-        body = json.loads(request.get_data() or b"{}")
+        body = bounded.loads_json(request.get_data() or b"{}", "the body")
         if not isinstance(body, dict):
             raise ValueError("the body must be a JSON object")
         identity.register(str(body.get("accessKeyId") or ""), str(body.get("principalArn") or ""))
+    except LimitExceeded as exc:
+        return _json(413, {"message": exc.message})
     except ValueError as exc:
         return _json(400, {"message": str(exc)})
     return _json(200, {"principals": identity.registered()})

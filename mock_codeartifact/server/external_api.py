@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from .. import bounded
 from ..backend import Backend
 from ..errors import CodeArtifactError
 from ..protocols.stand_ins import registry as stand_ins
@@ -37,8 +38,10 @@ def http_api(request: Request, backend: Backend) -> Response:
     if request.method != "POST" or len(parts) != 1:
         return _answer(404, {"message": f"No route for {request.method} {request.path}"})
     try:
-        body = json.loads(request.get_data())
-    except (ValueError, UnicodeDecodeError):
+        body = bounded.loads_json(request.get_data(), "the body")
+    except bounded.LimitExceeded as exc:
+        return _answer(413, {"message": exc.message})
+    except ValueError:
         return _answer(400, {"message": "The body must be a JSON object"})
     allowed = {
         "package", "version", "namespace", "readme", "dependencies", "summary", "home_page",

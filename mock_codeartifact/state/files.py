@@ -115,7 +115,7 @@ Loaded = tuple[Any, Callable[[str], bytes]]
 def _parse(raw: bytes) -> Any:
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise StateFormatError(f"{DOCUMENT} is not valid JSON: {error}") from None
 
 

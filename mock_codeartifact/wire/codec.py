@@ -284,7 +284,7 @@ class Codec:
         elif spec.body_members and request.body:
             try:
                 doc = json.loads(request.body)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting deeper than Python's
                 raise ValidationException("Could not parse the request body as JSON", reason="CANNOT_PARSE") from None
             if not isinstance(doc, dict):
                 raise ValidationException("The request body must be a JSON object", reason="CANNOT_PARSE")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from dataplane_support import DOMAIN
 
 from .builders import MiB, bomb, npm_tarball
 from .conftest import Repo
@@ -148,3 +149,18 @@ def test_server_command_line_sets_a_cap() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_json_nested_deeper_than_python_recurses_is_a_4xx_on_every_json_route(repo: Repo) -> None:
+    # 200,000 levels: json.loads raises RecursionError, which must not become a 500.
+    deep = b"[" * 200_000 + b"]" * 200_000
+    base = repo.server.endpoint_url
+    headers = {**repo.auth(), "Content-Type": "application/json"}
+    control = requests.post(f"{base}/v1/domain?domain=deep", data=deep, headers=headers, timeout=60)
+    assert control.status_code == 400 and control.headers["x-amzn-ErrorType"] == "ValidationException"
+    assert control.json()["reason"] == "CANNOT_PARSE"
+    for path in ("/_mock/principals", "/_mock/external/public:npmjs"):
+        answer = requests.post(base + path, data=deep, timeout=60)
+        assert 400 <= answer.status_code < 500, (path, answer.status_code, answer.text[:200])
+    assert [d["name"] for d in repo.client.list_domains()["domains"]] == [DOMAIN]
+    assert requests.get(base + "/_mock/health", timeout=10).status_code == 200
