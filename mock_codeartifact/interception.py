@@ -155,11 +155,24 @@ def _body_bytes(body: Any) -> bytes:
     return b"".join(_body_bytes(part) for part in body)
 
 
+def _headers(source: Any) -> Headers:
+    # botocore's HeadersDict answers every lookup through two Python-level methods, and raises (and catches) a
+    # KeyError for each absent header; the codec looks up several that are usually absent. Its keys already
+    # carry their lower-case form, so one pass makes a plain dict. Anything else is wrapped as it is.
+    inner = getattr(source, "_dict", None)
+    if type(inner) is dict:
+        try:
+            return Headers.from_lowered({key._lower: value for key, value in inner.items()})
+        except AttributeError:  # not botocore's layout after all
+            pass
+    return Headers(source)
+
+
 def _respond(method: str, url: str, headers: Any, body: Any) -> HttpResponse:
     answer = _answer
     if answer is None:  # uninstalled by another thread meanwhile
         raise RuntimeError("mock_codeartifact is not active")
-    return answer(HttpRequest.from_url(method, url, Headers(headers), _body_bytes(body)))
+    return answer(HttpRequest.from_url(method, url, _headers(headers), _body_bytes(body)))
 
 
 def before_send(request: Any, **kwargs: Any) -> Response | None:

@@ -49,10 +49,12 @@ class Repository:
     # Packages of this repository; owned by packages.py.
     packages: dict[Any, Any] = field(default_factory=dict)
 
-    @property
-    def arn(self) -> str:
+    # Fixed for the repository's life (its domain's region, owner and name never change), and read on every call.
+    arn: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
         d = self.domain
-        return arns.repository_arn(d.region, d.owner, d.name, self.name)
+        self.arn = arns.repository_arn(d.region, d.owner, d.name, self.name)
 
     def describe(self) -> dict[str, Any]:
         d = self.domain

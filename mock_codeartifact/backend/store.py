@@ -13,11 +13,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import not_found
 from .arns import partition
 from .assets import AssetStore
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -118,9 +120,17 @@ class Call:
     account: str
     region: str
     endpoint: str | None = None
-    now: dt.datetime = field(default_factory=utcnow)
     # Who asked (an IAM/STS ARN); recorded on what the call creates (tokens), never checked here.
     principal_arn: str | None = None
+    _now: dt.datetime | None = field(default=None, repr=False)
+
+    @property
+    def now(self) -> dt.datetime:
+        """The time of the call, read once on first use (most reads never need it)."""
+        now = self._now
+        if now is None:
+            now = self._now = utcnow()
+        return now
 
     @property
     def principal(self) -> str:
@@ -130,24 +140,49 @@ class Call:
     def state(self, owner: str | None = None) -> RegionState:
         return self.backend.state(owner or self.account, self.region)
 
-    @contextmanager
-    def locked(self, owner: str | None = None) -> Iterator[RegionState]:
+    def locked(self, owner: str | None = None) -> Held[RegionState]:
+        """Lock the owner's state and yield it."""
         st = self.state(owner)
-        with st.lock:
-            yield st
+        st.lock.acquire()
+        return Held(st.lock, st)
 
-    @contextmanager
-    def domain(self, name: str, owner: str | None = None) -> Iterator[Domain]:
+    def domain(self, name: str, owner: str | None = None) -> Held[Domain]:
         """Lock the owner's state and yield the domain, or raise ResourceNotFoundException."""
         st = self.state(owner)
-        with st.lock:
-            yield find_domain(st, name)
+        st.lock.acquire()
+        try:
+            return Held(st.lock, find_domain(st, name))
+        except BaseException:
+            st.lock.release()
+            raise
 
-    @contextmanager
-    def repository(self, domain: str, owner: str | None, name: str) -> Iterator[Repository]:
+    def repository(self, domain: str, owner: str | None, name: str) -> Held[Repository]:
+        """Lock the owner's state and yield the repository, or raise ResourceNotFoundException."""
         st = self.state(owner)
-        with st.lock:
-            yield find_domain(st, domain).find_repository(name)
+        st.lock.acquire()
+        try:
+            return Held(st.lock, find_domain(st, domain).find_repository(name))
+        except BaseException:
+            st.lock.release()
+            raise
+
+
+class Held(Generic[T]):
+    """A value found under a lock that is already held, released on leaving the ``with`` block.
+
+    Every operation opens one of these; a class costs less than a ``contextmanager`` generator."""
+
+    __slots__ = ("_lock", "_value")
+
+    def __init__(self, lock: threading.RLock, value: T) -> None:
+        self._lock = lock
+        self._value = value
+
+    def __enter__(self) -> T:
+        return self._value
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 def find_domain(st: RegionState, name: str) -> Domain:

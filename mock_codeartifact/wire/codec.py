@@ -19,13 +19,11 @@ from typing import Any
 
 import botocore.session
 from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import OperationModel, ServiceModel
 
 from ..errors import CodeArtifactError, ValidationException
 from .http import HttpRequest, HttpResponse
 from .validate import Check, TypeMismatch, input_check, summarize
-
-Encoder = Callable[[Any], Any]
 
 
 def load_service_model() -> ServiceModel:
@@ -59,68 +57,52 @@ class OperationSpec:
 # --------------------------------------------------------------------------- encoding helpers
 
 
-def _epoch(value: Any) -> Any:
+def _epoch(value: object) -> float:
+    """A timestamp as REST-JSON sends it: epoch seconds with milliseconds (naive datetimes are UTC)."""
     if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
-        return round(value.timestamp(), 3)
-    return value
+        # The same stored times are answered again and again; rounding to milliseconds is the costly part.
+        seconds = _EPOCHS.get(value)
+        if seconds is None:
+            aware = value if value.tzinfo is not None else value.replace(tzinfo=_dt.timezone.utc)
+            seconds = round(aware.timestamp(), 3)
+            if len(_EPOCHS) >= 65536:
+                _EPOCHS.clear()
+            _EPOCHS[value] = seconds
+        return seconds
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _needs_conversion(shape: Shape, seen: set[str]) -> bool:
-    if shape.type_name == "timestamp":
-        return True
-    if shape.name in seen:
-        return False
-    seen.add(shape.name)
-    if shape.type_name == "structure":
-        return any(_needs_conversion(m, seen) for m in shape.members.values())
-    if shape.type_name == "list":
-        return _needs_conversion(shape.member, seen)
-    if shape.type_name == "map":
-        return _needs_conversion(shape.value, seen)
-    return False
+_EPOCHS: dict[_dt.datetime, float] = {}
 
 
-def _encoder(shape: Shape) -> Encoder | None:
-    """A converter to JSON-ready values, or None when the backend's values are already JSON-ready."""
-    if not _needs_conversion(shape, set()):
+# Built once (json.dumps with non-default separators builds a new encoder on every call). Timestamps are the only
+# values the backend returns that JSON lacks; the C encoder hands each one to ``default`` as it meets it, which
+# costs far less than walking every result against its shape to convert them first.
+_JSON = json.JSONEncoder(separators=(",", ":"), default=_epoch)
+
+
+def _c_encode() -> Callable[[Any], str] | None:
+    """The C encoder behind ``_JSON``, made once: ``JSONEncoder.encode`` makes a new one on every call, a good
+    share of encoding a small answer. None where there is no C encoder (or its signature differs): then
+    ``_JSON.encode`` serves. Either way the text is the same, which the check below makes sure of."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
         return None
-    if shape.type_name == "timestamp":
-        return _epoch
-    if shape.type_name == "list":
-        item_encoder = _encoder(shape.member)
-        assert item_encoder is not None
-        encode_item: Encoder = item_encoder
-        return lambda items: [encode_item(v) for v in items]
-    if shape.type_name == "map":
-        value_encoder = _encoder(shape.value)
-        assert value_encoder is not None
-        encode_value: Encoder = value_encoder
-        return lambda mapping: {k: encode_value(v) for k, v in mapping.items()}
-    converters: dict[str, Encoder] = {}
-    for name, member in shape.members.items():
-        member_encoder = _encoder(member)
-        if member_encoder is not None:
-            converters[name] = member_encoder
-
-    def convert(struct: dict[str, Any]) -> dict[str, Any]:
-        out = dict(struct)
-        for key, conv in converters.items():
-            v = out.get(key)
-            if v is not None:
-                out[key] = conv(v)
-        return out
-
-    return convert
+    try:
+        iterencode = make(None, _epoch, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
+        probe: Any = {"a": [1, 2.5, True, None, "é\n"], "t": _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone.utc)}
+        if "".join(iterencode(probe, 0)) != _JSON.encode(probe):
+            return None
+    except Exception:
+        return None
+    return lambda value: "".join(iterencode(value, 0))
 
 
-# Built once: json.dumps with non-default separators builds a new encoder on every call.
-_JSON = json.JSONEncoder(separators=(",", ":"))
+_ENCODE: Callable[[Any], str] = _c_encode() or _JSON.encode
 
 
 def _json_bytes(value: Any) -> bytes:
-    return _JSON.encode(value).encode()
+    return _ENCODE(value).encode()
 
 
 # A random UUID-shaped prefix per process and a counter: unique like uuid4's, at a fraction of its cost.
@@ -146,7 +128,6 @@ def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpRespon
         n: m.serialization["name"] for n, m in shape.members.items() if m.serialization.get("location") == "header"
     }
     payload = shape.serialization.get("payload")
-    body_encoder = _encoder(shape)
 
     if payload is not None:
         # Blob payload: the body is the raw bytes; everything else rides in headers.
@@ -169,8 +150,6 @@ def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpRespon
                 v = result.pop(member, None)
                 if v is not None:
                     out_headers[header] = str(v)
-        if body_encoder is not None:
-            result = body_encoder(result)
         return HttpResponse(200, out_headers, _json_bytes(result))
 
     return encode
@@ -195,6 +174,10 @@ class Codec:
             self.routes[key] = spec
             self.operations[name] = spec
         self._errors = self._error_table()
+        # Query text -> its decoded, validated members, for operations whose whole input is the query string
+        # (describe, get, list by query): the same text always decodes to the same values, and tests repeat the
+        # same calls. Only immutable values are kept; bounded by clearing when full.
+        self._decoded: dict[tuple[str, str], dict[str, Any]] = {}
 
     # ---- building
 
@@ -264,6 +247,20 @@ class Codec:
 
     def decode(self, spec: OperationSpec, request: HttpRequest) -> dict[str, Any]:
         """Input members by model name, converted to Python values and validated against the model."""
+        if spec.headers or spec.payload is not None or request.body:
+            return self._decode(spec, request)
+        key = (spec.name, request.query)
+        known = self._decoded.get(key)
+        if known is not None:
+            return dict(known)
+        params = self._decode(spec, request)
+        if not any(isinstance(v, list) for v in params.values()):
+            if len(self._decoded) >= _DECODED_MAX:
+                self._decoded.clear()
+            self._decoded[key] = dict(params)
+        return params
+
+    def _decode(self, spec: OperationSpec, request: HttpRequest) -> dict[str, Any]:
         params: dict[str, Any] = {}
         if spec.query and request.query:
             for wire, raw in request.query_pairs():
@@ -322,6 +319,8 @@ class Codec:
                 body[name] = value
         return HttpResponse(status, headers, _json_bytes(body))
 
+
+_DECODED_MAX = 4096
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 

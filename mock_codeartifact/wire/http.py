@@ -16,34 +16,37 @@ class Headers:
     and copying all of them was a measurable share of a mocked call.
     """
 
-    __slots__ = ("_source",)
+    __slots__ = ("_source", "_lowered")
 
     def __init__(self, source: Mapping[str, Any] | None = None) -> None:
         self._source: Mapping[str, Any] = source if source is not None else {}
+        self._lowered = False  # keys of a plain dict source are lower-case: look up lower-cased keys
 
     @classmethod
     def from_items(cls, items: Iterable[tuple[str, str]]) -> Headers:
         lowered: dict[str, str] = {}
         for key, value in items:
             lowered.setdefault(key.lower(), value)
-        return cls(_LowerDict(lowered))
+        return cls.from_lowered(lowered)
+
+    @classmethod
+    def from_lowered(cls, lowered: dict[str, Any]) -> Headers:
+        """Headers from a dict whose keys are already lower-case (no copy)."""
+        headers = cls(lowered)
+        headers._lowered = True
+        return headers
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        value = self._source.get(key)
+        value = self._source.get(key.lower() if self._lowered else key)
         if value is None:
             return default
-        return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        return value if type(value) is str else value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._source.get(key) is not None
+        return isinstance(key, str) and self.get(key) is not None
 
     def items(self) -> Iterable[tuple[str, str]]:
         return [(k, v.decode("latin-1") if isinstance(v, bytes) else str(v)) for k, v in self._source.items()]
-
-
-class _LowerDict(dict[str, Any]):
-    def get(self, key: str, default: Any = None) -> Any:
-        return super().get(key.lower(), default)
 
 
 @dataclass(slots=True)
