@@ -131,7 +131,7 @@ class Response(AWSResponse):  # type: ignore[misc]  # botocore ships no types
         yield  # a generator that returns at once: nothing to wait for
 
     def __init__(self, url: str, answer: HttpResponse) -> None:
-        headers = dict(answer.headers)
+        headers = answer.headers  # the answer's own dict, made for this response
         headers["Content-Length"] = str(len(answer.body))
         super().__init__(url, answer.status, headers, RawBody(answer.body))
         self._body = answer.body
