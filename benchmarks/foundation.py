@@ -18,8 +18,8 @@ from botocore.awsrequest import AWSResponse
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.mock import _before_send, _RawBody
 
-CALLS = 2000
-ROUNDS = 7
+CALLS = 400
+ROUNDS = 41
 
 
 def _cost(fn: Any, calls: int) -> float:
@@ -32,14 +32,18 @@ def _cost(fn: Any, calls: int) -> float:
 def _interleaved(a: Any, b: Any, calls: int = CALLS, rounds: int = ROUNDS) -> tuple[float, float, float]:
     """Median costs (us) of ``a`` and ``b`` and the median of their per-round ratio.
 
-    Rounds alternate between the two so that load from other processes hits both alike.
+    Many short rounds, alternating which of the two goes first, so that load from other processes (and drift)
+    hits both alike; on a shared machine single rounds scatter by +-10%, their median by far less.
     """
-    for _ in range(100):
+    for _ in range(200):
         a()
         b()
     costs_a, costs_b, ratios = [], [], []
-    for _ in range(rounds):
-        ca, cb = _cost(a, calls), _cost(b, calls)
+    for i in range(rounds):
+        if i % 2:
+            cb, ca = _cost(b, calls), _cost(a, calls)
+        else:
+            ca, cb = _cost(a, calls), _cost(b, calls)
         costs_a.append(ca)
         costs_b.append(cb)
         ratios.append(ca / cb)
@@ -81,7 +85,7 @@ def main() -> list[tuple[str, float, str]]:
         with mock_codeartifact():
             pass
 
-    toggle = statistics.median(_cost(enter_leave, 500) for _ in range(ROUNDS))
+    toggle = statistics.median(_cost(enter_leave, 500) for _ in range(7))
     rows = [
         ("describe_repository in-process (us/call)", mocked, "us"),
         ("describe_repository botocore floor (us/call)", floor, "us"),

@@ -481,3 +481,30 @@ def test_acting_as_in_both_modes(world):
     world.owner.put_domain_permissions_policy(domain=D, policyDocument=policy(allow(GUEST_ROLE, "codeartifact:*")))
     with principals.acting_as(GUEST_ROLE):
         assert world.owner.describe_domain(domain=D, domainOwner=OWNER)["domain"]["owner"] == OWNER
+
+
+def test_a_policy_put_between_identical_calls_applies_at_once(world, monkeypatch):
+    # The owner's calls are allowed without a policy to read; the same call, repeated, must see a policy the
+    # moment it is put, and again see its removal (nothing about a decision outlives the call).
+    for _ in range(3):
+        assert world.owner.describe_repository(domain=D, repository=R)["repository"]["name"] == R
+    world.owner.put_repository_permissions_policy(
+        domain=D, repository=R, policyDocument=policy(deny("*", "codeartifact:DescribeRepository"))
+    )
+    for _ in range(2):
+        with denied("DescribeRepository", REPO_ARN, explicit=True):
+            world.owner.describe_repository(domain=D, repository=R)
+    # The switch is honoured for a call that would be denied, whenever it is flipped.
+    monkeypatch.setenv("MOCK_CODEARTIFACT_AUTHORIZATION", "off")
+    assert world.owner.describe_repository(domain=D, repository=R)["repository"]["name"] == R
+    monkeypatch.delenv("MOCK_CODEARTIFACT_AUTHORIZATION")
+    with denied("DescribeRepository", REPO_ARN, explicit=True):
+        world.owner.describe_repository(domain=D, repository=R)
+    world.owner.delete_repository_permissions_policy(domain=D, repository=R)
+    assert world.owner.describe_repository(domain=D, repository=R)["repository"]["name"] == R
+    # A domain policy reaches the same repository through the domain.
+    world.owner.put_domain_permissions_policy(
+        domain=D, policyDocument=policy(deny("*", "codeartifact:DescribeRepository"))
+    )
+    with denied("DescribeRepository", REPO_ARN, explicit=True):
+        world.owner.describe_repository(domain=D, repository=R)

@@ -462,3 +462,27 @@ def test_valid_raw_request_round_trip(http):
     assert response.headers["Content-Type"].startswith("application/json")
     response = http("POST", "/v1/repositories")  # no body at all
     assert response.status_code == 200 and response.json() == {"repositories": []}
+
+
+def test_repeated_query_inputs_are_decoded_and_validated_every_time(client, raw_client, http):
+    # The same query text answered many times, interleaved with others: each answer is the one its own input asks
+    # for, an invalid input is refused every time (also after the valid ones), and a body-less request that
+    # differs only in its body or headers is not confused with a query-only one.
+    client.create_domain(domain="my-domain")
+    for name in ("aa", "bb"):
+        client.create_repository(domain="my-domain", repository=name, description=f"repo {name}")
+    for _ in range(3):
+        for name in ("aa", "bb"):
+            assert client.describe_repository(domain="my-domain", repository=name)["repository"]["description"] == (
+                f"repo {name}"
+            )
+        with raises("ValidationException", 400, message="at 'repository' failed to satisfy constraint"):
+            raw_client.describe_repository(domain="my-domain", repository="-bad")
+        with raises("ResourceNotFoundException", 404):
+            client.describe_repository(domain="my-domain", repository="cc")
+    doc = _error(http("GET", "/v1/repository", params={"domain": "my-domain"}), "ValidationException", 400)
+    assert "Value null at 'repository'" in doc["message"]
+    doc = _error(http("GET", "/v1/repository", params={"domain": "my-domain"}), "ValidationException", 400)
+    assert "Value null at 'repository'" in doc["message"]
+    client.create_repository(domain="my-domain", repository="cc")
+    assert client.describe_repository(domain="my-domain", repository="cc")["repository"]["name"] == "cc"
