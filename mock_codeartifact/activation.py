@@ -11,8 +11,8 @@ import threading
 
 from . import environment, interception
 from .api import Dispatcher, codec
-from .authz import identity
 from .backend import Backend
+from .iam import identity
 
 _backend = Backend()
 _dispatcher: Dispatcher | None = None

@@ -14,9 +14,9 @@ from typing import Any
 from botocore import xform_name
 
 from .authorization.enforce import Authorizer, enabled
-from .authz.identity import principal_of
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import AccessDeniedException, CodeArtifactError, InternalServerException, ValidationException
+from .iam.identity import principal_of
 from .wire import Codec, HttpRequest, HttpResponse
 from .wire.identity import region_of
 

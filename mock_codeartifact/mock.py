@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
-from .authz import identity
 from .backend import Backend
 from .decorators import decorate
 from .environment import FAKE_ENV
+from .iam import identity
 from .interception import RawBody, before_send
 
 F = TypeVar("F", bound=Callable[..., Any])

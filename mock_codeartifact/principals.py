@@ -13,6 +13,6 @@ with principals.acting_as("arn:aws:iam::333333333333:user/alice"):              
 See docs/authorization.md for the order in which a request's principal is found.
 """
 
-from .authz.identity import PRINCIPAL_HEADER, Principal, acting_as, clear, register, registered, unregister
+from .iam.identity import PRINCIPAL_HEADER, Principal, acting_as, clear, register, registered, unregister
 
 __all__ = ["PRINCIPAL_HEADER", "Principal", "acting_as", "clear", "register", "registered", "unregister"]

@@ -2,7 +2,7 @@
 ``TYPE_CHECKING`` imports alike):
 
 - the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage.py``;
-- nothing below ``protocols/`` (``backend/``, ``authz/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or
+- nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or
   anything above it;
 - no import cycle between the top-level modules and packages of ``mock_codeartifact``, nor between the modules of
   ``protocols/``.
@@ -28,7 +28,7 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 # coordinates); a format module may use them directly. The test below checks that they stay pure.
 PURE_BACKEND = {f"{PACKAGE}.backend.coordinates"}
 # Top-level units below protocols/ and the units above them, which they must never import.
-BELOW_PROTOCOLS = {"backend", "authz", "wire", "errors", "api"}
+BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api"}
 ABOVE_BELOW = {"protocols", "server", "external", "mock", "pytest_plugin", "seeding", "__init__", "__main__"}
 
 

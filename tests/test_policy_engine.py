@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mock_codeartifact.authz.policy import (
+from mock_codeartifact.iam.policy import (
     AuthzRequest,
     Decision,
     PolicyError,

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..authz.identity import Principal
-from ..authz.policy import AuthzRequest, Decision, combine, evaluate, parse_policy_cached
 from ..backend import Backend, arns
 from ..errors import AccessDeniedException
+from ..iam.identity import Principal
+from ..iam.policy import AuthzRequest, Decision, combine, evaluate, parse_policy_cached
 from .table import ACCOUNT, ARN, DOMAIN, PACKAGE, PACKAGE_GROUP, REPOSITORY, Rule, build_table
 
 SWITCH_ENV = "MOCK_CODEARTIFACT_AUTHORIZATION"

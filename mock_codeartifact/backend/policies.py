@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..authz.policy import PolicyError, PolicyParseError, parse_policy_cached
 from ..errors import ValidationException, conflict, not_found
+from ..iam.policy import PolicyError, PolicyParseError, parse_policy_cached
 from .store import Call
 
 

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 from .. import bounded
 from ..authorization import enforce
 from ..authorization.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
-from ..authz.identity import Principal
 from ..backend import ingest
 from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
@@ -45,6 +44,7 @@ from ..backend.stand_ins import ExternalRegistry, ExternalVersion, MetadataFille
 from ..backend.store import Backend, utcnow
 from ..backend.tokens import AuthToken, find_token
 from ..errors import AccessDeniedException, ServiceQuotaExceededException, conflict
+from ..iam.identity import Principal
 from .base import ProtocolError, RepoRequest
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from werkzeug.wrappers import Request, Response
 from .. import bounded
 from ..api import Dispatcher, codec
 from ..authorization import enforce
-from ..authz import identity
 from ..backend import Backend
 from ..bounded import LimitExceeded
+from ..iam import identity
 from ..wire import Headers, HttpRequest
 from .body_limit import BadLength, BodyTooLarge, bound_body
 

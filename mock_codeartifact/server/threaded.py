@@ -8,8 +8,8 @@ from types import TracebackType
 from typing import Any
 
 from .. import environment
-from ..authz import identity
 from ..backend import Backend
+from ..iam import identity
 from . import client_config
 from .app import CodeArtifactApp
 from .serving import WSGIServer

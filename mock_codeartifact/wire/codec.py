@@ -247,7 +247,7 @@ class Codec:
 
     def decode(self, spec: OperationSpec, request: HttpRequest) -> dict[str, Any]:
         """Input members by model name, converted to Python values and validated against the model."""
-        if spec.headers or spec.payload is not None or request.body:
+        if spec.headers or spec.payload is not None or request.body or len(request.query) > _DECODED_QUERY_MAX:
             return self._decode(spec, request)
         key = (spec.name, request.query)
         known = self._decoded.get(key)
@@ -321,6 +321,7 @@ class Codec:
 
 
 _DECODED_MAX = 4096
+_DECODED_QUERY_MAX = 2048  # longer query texts (rare, or hostile) are decoded without being kept
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
