@@ -16,7 +16,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .domains import Domain
+    from .entities import Domain
 
 
 class Blob:

@@ -53,7 +53,7 @@ from .coordinates import (
 from .store import Backend, utcnow
 
 if TYPE_CHECKING:
-    from .repositories import Repository
+    from .entities import Repository
 
 MAX_ASSETS_PER_VERSION = 150  # "Assets per package version", not adjustable (user guide, quotas)
 MAX_UPSTREAM_SEARCH = 25  # "Upstream repositories searched" per request, the requesting one included

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .domains import Domain
+    from .entities import Domain
 
 PUBLISH = "PUBLISH"
 EXTERNAL_UPSTREAM = "EXTERNAL_UPSTREAM"

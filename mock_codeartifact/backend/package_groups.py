@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from ..errors import ValidationException, conflict, not_found
 from . import arns, origin
+from .entities import TagSet
 from .group_patterns import (
     NAMESPACE_REQUIRED,
     NO_NAMESPACE,
@@ -33,10 +34,10 @@ from .group_patterns import (
 )
 from .pagination import paginate
 from .store import Call, RegionState, drop_none
-from .tags import TagSet, register
+from .tags import register
 
 if TYPE_CHECKING:
-    from .domains import Domain
+    from .entities import Domain
 
 RESTRICTION_TYPES = (origin.EXTERNAL_UPSTREAM, origin.INTERNAL_UPSTREAM, origin.PUBLISH)
 ALLOW = "ALLOW"

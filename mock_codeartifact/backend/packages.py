@@ -46,7 +46,7 @@ from .store import Call
 from .version_order import version_key
 
 if TYPE_CHECKING:
-    from .repositories import Repository
+    from .entities import Repository
 
 DEFAULT_PACKAGES_PAGE = 100  # list-packages: "returns at most 100 results by default" (user guide)
 DEFAULT_VERSIONS_PAGE = 50  # list-package-versions: 50 by default (user guide)

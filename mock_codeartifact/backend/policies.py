@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import base64
 import os
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..errors import ValidationException, conflict, not_found
 from ..iam.policy import PolicyError, PolicyParseError, parse_policy_cached
+from .entities import Policy
 from .store import Call
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    resource_arn: str
-    revision: str
-    document: str
-
-    def describe(self) -> dict[str, Any]:
-        return {"resourceArn": self.resource_arn, "revision": self.revision, "document": self.document}
 
 
 class HasPolicy(Protocol):

@@ -2,91 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ServiceQuotaExceededException, conflict, invalid, not_found
-from . import arns
+from .entities import EXTERNAL_CONNECTIONS, Domain, Repository, TagSet
 from .ingest import free_repository
 from .pagination import paginate
-from .policies import Policy
 from .store import Call, RegionState, drop_none
-from .tags import TagSet, register
-
-if TYPE_CHECKING:
-    from .domains import Domain
+from .tags import register
 
 MAX_REPOSITORIES_PER_DOMAIN = 1000
 MAX_DIRECT_UPSTREAMS = 10
-
-# External connection name -> package format (AWS user guide, "external-connection").
-EXTERNAL_CONNECTIONS: dict[str, str] = {
-    "public:npmjs": "npm",
-    "public:pypi": "pypi",
-    "public:maven-central": "maven",
-    "public:maven-googleandroid": "maven",
-    "public:maven-gradleplugins": "maven",
-    "public:maven-commonsware": "maven",
-    "public:maven-clojars": "maven",
-    "public:nuget-org": "nuget",
-    "public:ruby-gems-org": "ruby",
-    "public:crates-io": "cargo",
-}
-
-
-@dataclass(eq=False)
-class Repository:
-    name: str
-    domain: Domain
-    administrator_account: str
-    created: dt.datetime
-    description: str | None = None
-    upstreams: list[str] = field(default_factory=list)
-    external_connections: list[str] = field(default_factory=list)
-    policy: Policy | None = None
-    tags: TagSet = field(default_factory=TagSet)
-    # Packages of this repository; owned by packages.py.
-    packages: dict[Any, Any] = field(default_factory=dict)
-
-    # Fixed for the repository's life (its domain's region, owner and name never change), and read on every call.
-    arn: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        d = self.domain
-        self.arn = arns.repository_arn(d.region, d.owner, d.name, self.name)
-
-    def describe(self) -> dict[str, Any]:
-        d = self.domain
-        out = {
-            "name": self.name,
-            "administratorAccount": self.administrator_account,
-            "domainName": d.name,
-            "domainOwner": d.owner,
-            "arn": self.arn,
-            "upstreams": [{"repositoryName": u} for u in self.upstreams],
-            # Every real capture shows "AVAILABLE", although the model's enum spells it "Available".
-            "externalConnections": [
-                {"externalConnectionName": c, "packageFormat": EXTERNAL_CONNECTIONS[c], "status": "AVAILABLE"}
-                for c in self.external_connections
-            ],
-            "createdTime": self.created,
-        }
-        if self.description is not None:
-            out["description"] = self.description
-        return out
-
-    def summary(self) -> dict[str, Any]:
-        d = self.domain
-        return drop_none(
-            name=self.name,
-            administratorAccount=self.administrator_account,
-            domainName=d.name,
-            domainOwner=d.owner,
-            arn=self.arn,
-            description=self.description,
-            createdTime=self.created,
-        )
 
 
 @register("repository", "repository")

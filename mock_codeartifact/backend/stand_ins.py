@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import invalid
 from .catalog import Meta
 from .coordinates import check_text, storage_coordinates
-from .repositories import EXTERNAL_CONNECTIONS
+from .entities import EXTERNAL_CONNECTIONS
 from .store import Backend, utcnow
 
 __all__ = ["ExternalRegistry", "ExternalVersion", "MetadataFiller", "find_registry", "registry_of"]

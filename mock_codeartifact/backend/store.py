@@ -22,9 +22,7 @@ from .assets import AssetStore
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from .domains import Domain
-    from .repositories import Repository
-    from .tokens import AuthToken
+    from .entities import AuthToken, Domain, Repository
 
 
 @dataclass(eq=False)

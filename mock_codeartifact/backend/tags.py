@@ -6,62 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from ..errors import ServiceQuotaExceededException, ValidationException, not_found
+from ..errors import ValidationException, not_found
 from . import arns
+from .entities import TagSet
 from .store import Call, RegionState
-
-MAX_TAGS_PER_RESOURCE = 50
-
-
-class TagSet:
-    """Tags of one resource, in the order they were first set."""
-
-    __slots__ = ("_tags",)
-
-    def __init__(self, tags: dict[str, str] | None = None) -> None:
-        self._tags: dict[str, str] = dict(tags or {})
-
-    @staticmethod
-    def _merge(current: dict[str, str], tags: list[dict[str, str]] | None) -> dict[str, str]:
-        merged = dict(current)
-        for tag in tags or []:
-            merged[tag["key"]] = tag["value"]
-        return merged
-
-    @classmethod
-    def from_request(cls, tags: list[dict[str, str]] | None, resource_type: str, resource_id: str) -> TagSet:
-        merged = cls._merge({}, tags)
-        _check_count(merged, resource_type, resource_id)
-        return cls(merged)
-
-    def with_added(self, tags: list[dict[str, str]], resource_type: str, resource_id: str) -> dict[str, str]:
-        """The tag map after adding ``tags`` (checked, not yet applied)."""
-        merged = self._merge(self._tags, tags)
-        _check_count(merged, resource_type, resource_id)
-        return merged
-
-    def replace(self, tags: dict[str, str]) -> None:
-        self._tags = tags
-
-    def remove(self, keys: list[str]) -> None:
-        for key in keys:
-            self._tags.pop(key, None)
-
-    def as_list(self) -> list[dict[str, str]]:
-        return [{"key": k, "value": v} for k, v in self._tags.items()]
-
-    def as_dict(self) -> dict[str, str]:
-        return dict(self._tags)
-
-
-def _check_count(tags: dict[str, str], resource_type: str, resource_id: str) -> None:
-    if len(tags) > MAX_TAGS_PER_RESOURCE:
-        # Undocumented class; ServiceQuotaExceededException is the one TagResource declares for limits.
-        raise ServiceQuotaExceededException(
-            f"A resource can have at most {MAX_TAGS_PER_RESOURCE} tags",
-            resource_type=resource_type,
-            resource_id=resource_id,
-        )
 
 
 class Taggable(Protocol):

@@ -6,10 +6,10 @@ import base64
 import datetime as dt
 import json
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import invalid
+from .entities import AuthToken
 from .store import Call, RegionState
 
 DEFAULT_DURATION = 12 * 3600
@@ -17,21 +17,6 @@ MIN_DURATION, MAX_DURATION = 900, 43200
 # 0 means "as long as the caller's temporary credentials". The mock has no role session, so it uses the
 # default session length of an assumed role, one hour.
 ROLE_SESSION_DURATION = 3600
-
-
-@dataclass(frozen=True, slots=True)
-class AuthToken:
-    token: str
-    domain: str
-    domain_owner: str
-    region: str
-    expiration: dt.datetime
-    # The principal that asked for the token: repository endpoints act as this principal.
-    principal_arn: str = ""
-    principal_account: str = ""
-
-    def valid_for(self, domain: str, owner: str, now: dt.datetime) -> bool:
-        return self.domain == domain and self.domain_owner == owner and now < self.expiration
 
 
 def _new_token(domain: str) -> str:

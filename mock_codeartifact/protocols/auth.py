@@ -19,8 +19,8 @@ from urllib.parse import quote
 from . import storage
 
 if TYPE_CHECKING:
+    from ..backend.entities import AuthToken
     from ..backend.store import Backend
-    from ..backend.tokens import AuthToken
 
 
 def token_from_header(header: str | None) -> str | None:

@@ -18,8 +18,8 @@ from .. import bounded
 from ..limits import Cap
 
 if TYPE_CHECKING:
+    from ..backend.entities import AuthToken
     from ..backend.store import Backend
-    from ..backend.tokens import AuthToken
 
 
 def max_upload_bytes() -> int:

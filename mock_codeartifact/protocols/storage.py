@@ -39,16 +39,16 @@ from ..backend import ingest
 from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
 from ..backend.coordinates import Coordinate
-from ..backend.repositories import EXTERNAL_CONNECTIONS
+from ..backend.entities import EXTERNAL_CONNECTIONS, AuthToken
 from ..backend.stand_ins import ExternalRegistry, ExternalVersion, MetadataFiller, find_registry, registry_of
 from ..backend.store import Backend, utcnow
-from ..backend.tokens import AuthToken, find_token
+from ..backend.tokens import find_token
 from ..errors import AccessDeniedException, ServiceQuotaExceededException, conflict
 from ..iam.identity import Principal
 from .base import ProtocolError, RepoRequest
 
 if TYPE_CHECKING:
-    from ..backend.repositories import Repository
+    from ..backend.entities import Repository
 
 __all__ = [
     "PUBLISH", "PUT_METADATA", "READ", "StoredAsset", "StoredVersion", "authorize", "dist_tags", "fetch_asset", "finish", "has_version", "listable_versions",

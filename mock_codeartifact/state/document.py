@@ -32,15 +32,11 @@ from ..backend import RegionState
 from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, BLOCK, Meta, Package, PackageTable, PackageVersion, reserve_sequence
 from ..backend.coordinates import FORMATS, Coordinate
-from ..backend.domains import Domain
+from ..backend.entities import EXTERNAL_CONNECTIONS, AuthToken, Domain, Policy, Repository, TagSet
 from ..backend.group_patterns import ROOT, parse
 from ..backend.ingest import ORIGIN_TYPES
 from ..backend.package_groups import RESTRICTION_TYPES, GroupRegistry, PackageGroup
-from ..backend.policies import Policy
-from ..backend.repositories import EXTERNAL_CONNECTIONS, Repository
 from ..backend.stand_ins import ExternalRegistry, ExternalVersion
-from ..backend.tags import TagSet
-from ..backend.tokens import AuthToken
 from ..errors import CodeArtifactError
 from ..protocols.stand_ins import fill_from_assets
 from .snapshot import Snapshot, StateKey

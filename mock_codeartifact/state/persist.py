@@ -32,8 +32,7 @@ from typing import Any
 
 from ..backend import Backend, RegionState
 from ..backend.catalog import Package, PackageVersion
-from ..backend.domains import Domain
-from ..backend.repositories import Repository
+from ..backend.entities import Domain, Repository
 from ..backend.stand_ins import ExternalRegistry
 from .document import (
     FORMAT_NAME,

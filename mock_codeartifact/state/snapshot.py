@@ -28,9 +28,8 @@ from typing import Any
 from ..backend import Backend, RegionState
 from ..backend.assets import Blob
 from ..backend.catalog import Meta, Package, PackageTable, PackageVersion
+from ..backend.entities import AuthToken, Policy
 from ..backend.group_patterns import Pattern
-from ..backend.policies import Policy
-from ..backend.tokens import AuthToken
 
 __all__ = ["Snapshot", "restore", "snapshot"]
 

@@ -18,8 +18,7 @@ from ...backend.group_patterns import normalize
 from ...backend.package_groups import RESTRICTION_TYPES, GroupRegistry, PackageGroup
 
 if TYPE_CHECKING:
-    from ...backend.domains import Domain
-    from ...backend.repositories import Repository
+    from ...backend.entities import Domain, Repository
 
 T = TypeVar("T")
 

@@ -12,9 +12,9 @@ from urllib.parse import quote_plus
 from ...backend import Backend
 from ...backend.catalog import Package, PackageVersion, table
 from ...backend.coordinates import FORMATS
-from ...backend.domains import Domain
+from ...backend.entities import EXTERNAL_CONNECTIONS, Domain, Repository
 from ...backend.package_groups import ALLOW_SPECIFIC_REPOSITORIES, INHERIT, RESTRICTION_TYPES, PackageGroup
-from ...backend.repositories import EXTERNAL_CONNECTIONS, Repository, get_repository_endpoint
+from ...backend.repositories import get_repository_endpoint
 from ...backend.store import Call, RegionState
 from ...backend.version_order import version_key
 from .graph import render_graph
