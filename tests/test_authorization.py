@@ -342,6 +342,28 @@ def test_conditions_on_principal_and_resource_tags(world):
         world.guest.describe_repository(domain=D, domainOwner=OWNER, repository=R)
 
 
+def test_package_group_tags_are_resource_tags(world):
+    group_arn = f"{ARN_BASE}:package-group/{D}/generic/ns/%2a"
+    statement = allow(
+        GUEST,
+        ["codeartifact:DescribePackageGroup", "codeartifact:ListTagsForResource"],
+        Condition={"StringEquals": {"aws:ResourceTag/visibility": "shared"}},
+    )
+    world.owner.put_domain_permissions_policy(domain=D, policyDocument=policy(statement))
+    with denied("DescribePackageGroup", group_arn):  # the group is not tagged yet
+        world.guest.describe_package_group(**GROUP)
+    world.owner.tag_resource(resourceArn=group_arn, tags=[{"key": "visibility", "value": "shared"}])
+    assert world.guest.describe_package_group(**GROUP)["packageGroup"]["pattern"] == "/generic/ns/*"
+    assert world.guest.list_tags_for_resource(resourceArn=group_arn)["tags"] == [
+        {"key": "visibility", "value": "shared"}
+    ]
+    # The domain's own tags do not stand in for the group's.
+    world.owner.untag_resource(resourceArn=group_arn, tagKeys=["visibility"])
+    world.owner.tag_resource(resourceArn=DOMAIN_ARN, tags=[{"key": "visibility", "value": "shared"}])
+    with denied("DescribePackageGroup", group_arn):
+        world.guest.describe_package_group(**GROUP)
+
+
 def test_request_tag_conditions_on_create_and_tag(world):
     statement = allow(
         GUEST,

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..backend import Backend, arns
-from ..errors import AccessDeniedException
+from ..backend import Backend, arns, tags
+from ..backend.store import RegionState
+from ..errors import AccessDeniedException, CodeArtifactError
 from ..iam.identity import Principal
 from ..iam.policy import AuthzRequest, Decision, combine, evaluate, parse_policy_cached
 from .table import ACCOUNT, ARN, DOMAIN, PACKAGE, PACKAGE_GROUP, REPOSITORY, Rule, build_table
@@ -308,10 +309,18 @@ def _applicable(backend: Backend, target: Target) -> tuple[tuple[str, ...], tupl
         documents = tuple(d for d in (domain_policy, repo_policy) if d is not None)
         if not documents:  # the usual case: no policy to evaluate, so no condition context to build
             return (), ()
-        tags: dict[str, str] = {}
-        if target.repository is None:
-            if target.arn.endswith(f":domain/{target.domain}"):
-                tags = domain.tags.as_dict()
-        elif repo is not None and ":repository/" in target.arn:
-            tags = repo.tags.as_dict()
-    return documents, tuple(tags.items()) if tags else ()
+        resource_tags = _resource_tags(st, target.arn)
+    return documents, tuple(resource_tags.items()) if resource_tags else ()
+
+
+def _resource_tags(st: RegionState, arn: str) -> dict[str, str]:
+    """``aws:ResourceTag/*``: the tags of the taggable resource (domain, repository, package group) an ARN names;
+    none for packages, or for a resource that does not exist (yet)."""
+    parsed = arns.parse_arn(arn)
+    resolve = tags.RESOLVERS.get(parsed.kind) if parsed is not None else None
+    if parsed is None or resolve is None:
+        return {}
+    try:
+        return resolve(st, parsed.rest).tags.as_dict()
+    except CodeArtifactError:
+        return {}
