@@ -177,9 +177,13 @@ def _respond(method: str, url: str, headers: Any, body: Any) -> HttpResponse:
 
 def before_send(request: Any, **kwargs: Any) -> Response | None:
     """botocore's ``before-send.codeartifact`` handler: the in-process answer while installed."""
-    if _answer is None or is_loopback(host_of(request.url)):
+    answer = _answer
+    url = request.url
+    if answer is None or is_loopback(host_of(url)):  # before the body is read: a stream is the server's to send
         return None
-    return Response(request.url, _respond(request.method, request.url, request.headers, request.body))
+    return Response(
+        url, answer(HttpRequest.from_url(request.method, url, _headers(request.headers), _body_bytes(request.body)))
+    )
 
 
 def _fallback_send(self: Any, request: Any) -> Any:
