@@ -32,11 +32,16 @@ import sys
 import tarfile
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from _builders import hostile as b
+
+# The hostile archives and documents are built by the same helpers as the tests' (tests/hostile/builders.py).
+END, bomb, core_metadata, crate, gem, gemspec, gz = b.END, b.bomb, b.core_metadata, b.crate, b.gem, b.gemspec, b.gz
+header, member, npm_tarball, nuspec, zeros, zip_many = b.header, b.member, b.npm_tarball, b.nuspec, b.zeros, b.zip_many
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -44,41 +49,6 @@ DOMAIN = "bench"
 REPO = "repo"
 
 # --------------------------------------------------------------------------------------------- building blocks
-
-
-def zeros(total: int, chunk: int = MiB) -> Iterator[bytes]:
-    block = b"\0" * chunk
-    while total > 0:
-        yield block[: min(chunk, total)]
-        total -= chunk
-
-
-def gz(parts: Iterable[bytes]) -> bytes:
-    """gzip at level 9 from pieces, without ever holding the uncompressed whole."""
-    c = zlib.compressobj(9, zlib.DEFLATED, 31)
-    return b"".join(c.compress(p) for p in parts) + c.flush()
-
-
-def tar_header(name: str, size: int, kind: bytes = tarfile.REGTYPE) -> bytes:
-    info = tarfile.TarInfo(name)
-    info.size = size
-    info.type = kind
-    info.mtime = 1_700_000_000
-    return info.tobuf(format=tarfile.GNU_FORMAT)
-
-
-def tar_file(name: str, data: bytes) -> bytes:
-    return tar_header(name, len(data)) + data + b"\0" * (-len(data) % 512)
-
-
-END = b"\0" * 1024
-
-
-def bomb_member(name: str, size: int) -> Iterator[bytes]:
-    """A tar member of ``size`` zero bytes, streamed."""
-    yield tar_header(name, size)
-    yield from zeros(size)
-    yield b"\0" * (-size % 512)
 
 
 def zip_bytes(files: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -89,7 +59,7 @@ def zip_bytes(files: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) 
     return buf.getvalue()
 
 
-def zip_bomb_member(name: str, declared: int) -> bytes:
+def zip_bomb(name: str, declared: int) -> bytes:
     """A zip whose member ``name`` is ``declared`` zero bytes, deflated (a zip bomb member, about 1,000:1)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
@@ -97,14 +67,6 @@ def zip_bomb_member(name: str, declared: int) -> bytes:
             for piece in zeros(declared):
                 fh.write(piece)
         zf.writestr("ok.txt", b"x")
-    return buf.getvalue()
-
-
-def zip_many_entries(count: int) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        for i in range(count):
-            zf.writestr(f"pkg/f{i}", b"")
     return buf.getvalue()
 
 
@@ -132,11 +94,6 @@ BILLION_LAUGHS_YAML = "\n".join(
 # ------------------------------------------------------------------------------------------------ packages
 
 
-def npm_tgz(name: str, version: str, extra: Iterable[bytes] = (), first: Iterable[bytes] = ()) -> bytes:
-    manifest = json.dumps({"name": name, "version": version, "description": "d"}).encode()
-    return gz([*first, tar_file("package/package.json", manifest), *extra, END])
-
-
 def npm_body(name: str, version: str, tarball: bytes) -> bytes:
     doc = {
         "_id": name,
@@ -146,10 +103,6 @@ def npm_body(name: str, version: str, tarball: bytes) -> bytes:
         "_attachments": {f"{name}-{version}.tgz": {"data": base64.b64encode(tarball).decode(), "length": len(tarball)}},
     }
     return json.dumps(doc).encode()
-
-
-def core_metadata(name: str, version: str) -> bytes:
-    return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: s\n".encode()
 
 
 def wheel(name: str, version: str, extra: dict[str, bytes] | None = None) -> bytes:
@@ -179,34 +132,9 @@ def pom(group: str, artifact: str, version: str, extra: str = "") -> bytes:
     ).encode()
 
 
-def gem(metadata_gz: bytes, data_tar_gz: bytes | None = None) -> bytes:
-    members = [tar_file("metadata.gz", metadata_gz), tar_file("data.tar.gz", data_tar_gz or gz([END]))]
-    return b"".join(members) + END
-
-
-def gemspec(name: str, version: str) -> bytes:
-    return (
-        f"--- !ruby/object:Gem::Specification\nname: {name}\nversion: !ruby/object:Gem::Version\n  version: {version}\n"
-        "platform: ruby\nsummary: s\ndependencies: []\nlicenses: []\n"
-    ).encode()
-
-
-def nuspec(pid: str, version: str) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><package><metadata>'
-        f"<id>{pid}</id><version>{version}</version><description>d</description><authors>a</authors>"
-        "</metadata></package>"
-    ).encode()
-
-
 def crate_body(name: str, vers: str, crate: bytes, raw_meta: bytes | None = None) -> bytes:
     meta = raw_meta or json.dumps({"name": name, "vers": vers, "deps": [], "features": {}}).encode()
     return struct.pack("<I", len(meta)) + meta + struct.pack("<I", len(crate)) + crate
-
-
-def crate(name: str, vers: str, extra: Iterable[bytes] = ()) -> bytes:
-    root = f"{name}-{vers}"
-    return gz([tar_file(f"{root}/Cargo.toml", f'[package]\nname = "{name}"\n'.encode()), *extra, END])
 
 
 def swift_zip(extra: dict[str, bytes] | None = None) -> bytes:
@@ -291,7 +219,7 @@ def mock_external(body: bytes | Iterable[bytes], **kw: Any) -> Req:
 def warm_up(fmt: str, ctx: Ctx) -> Req:
     """A legitimate publish of the format (its package is the only one a case may leave behind)."""
     if fmt == "npm":
-        return npm_put(ctx, "warm", npm_body("warm", "1.0.0", npm_tgz("warm", "1.0.0")))
+        return npm_put(ctx, "warm", npm_body("warm", "1.0.0", npm_tarball("warm", "1.0.0")))
     if fmt == "pypi":
         return twine(ctx, "warm-1.0.0-py3-none-any.whl", wheel("warm", "1.0.0"))
     if fmt == "maven":
@@ -336,7 +264,7 @@ CATALOGUE: list[Case] = [
     Case(
         "npm: gzip bomb tarball, 2 MiB -> 2 GiB member (issue 11)",
         "npm",
-        lambda c: npm_put(c, "bomb", npm_body("bomb", "1.0.0", gz([*bomb_member("package/big.bin", 2 * GiB), END]))),
+        lambda c: npm_put(c, "bomb", npm_body("bomb", "1.0.0", gz([*bomb("package/big.bin", 2 * GiB), END]))),
     ),
     Case(
         "npm: gzip bomb tarball, 20 members of 100 MiB (sizes each in range)",
@@ -344,22 +272,20 @@ CATALOGUE: list[Case] = [
         lambda c: npm_put(
             c,
             "bomb",
-            npm_body(
-                "bomb", "1.0.0", gz([p for i in range(20) for p in bomb_member(f"package/f{i}", 100 * MiB)] + [END])
-            ),
+            npm_body("bomb", "1.0.0", gz([p for i in range(20) for p in bomb(f"package/f{i}", 100 * MiB)] + [END])),
         ),
     ),
     Case(
         "npm: tarball with 200,000 members",
         "npm",
         lambda c: npm_put(
-            c, "many", npm_body("many", "1.0.0", gz([tar_header(f"package/f{i}", 0) for i in range(200_000)] + [END]))
+            c, "many", npm_body("many", "1.0.0", gz([header(f"package/f{i}", 0) for i in range(200_000)] + [END]))
         ),
     ),
     Case(
         "npm: tar header claiming an 8 GiB member (absurd size)",
         "npm",
-        lambda c: npm_put(c, "huge", npm_body("huge", "1.0.0", gz([tar_header("package/huge.bin", 8 * GiB), END]))),
+        lambda c: npm_put(c, "huge", npm_body("huge", "1.0.0", gz([header("package/huge.bin", 8 * GiB), END]))),
     ),
     Case(
         "npm: pax extended header of 200 MiB",
@@ -370,7 +296,7 @@ CATALOGUE: list[Case] = [
             npm_body(
                 "pax",
                 "1.0.0",
-                gz([tar_header("././@PaxHeader", 200 * MiB, tarfile.XHDTYPE), *zeros(200 * MiB), END]),
+                gz([header("././@PaxHeader", 200 * MiB, tarfile.XHDTYPE), *zeros(200 * MiB), END]),
             ),
         ),
     ),
@@ -378,7 +304,7 @@ CATALOGUE: list[Case] = [
         "npm: path traversal member ../../../etc/cron.d/x",
         "npm",
         lambda c: npm_put(
-            c, "trav", npm_body("trav", "1.0.0", npm_tgz("trav", "1.0.0", [tar_file("../../../etc/cron.d/x", b"x")]))
+            c, "trav", npm_body("trav", "1.0.0", npm_tarball("trav", "1.0.0", [member("../../../etc/cron.d/x", b"x")]))
         ),
     ),
     Case("npm: publish JSON nested 1,000,000 deep", "npm", lambda c: npm_put(c, "deep", _nested_json(1_000_000))),
@@ -399,18 +325,18 @@ CATALOGUE: list[Case] = [
         lambda c: twine(
             c,
             "bomb-1.0.tar.gz",
-            gz([tar_file("bomb-1.0/PKG-INFO", core_metadata("bomb", "1.0")), *bomb_member("bomb-1.0/x", 2 * GiB), END]),
+            gz([member("bomb-1.0/PKG-INFO", core_metadata("bomb", "1.0")), *bomb("bomb-1.0/x", 2 * GiB), END]),
         ),
     ),
     Case(
         "pypi: wheel zip bomb, METADATA of 1 GiB",
         "pypi",
-        lambda c: twine(c, "bomb-1.0-py3-none-any.whl", zip_bomb_member("bomb-1.0.dist-info/METADATA", GiB)),
+        lambda c: twine(c, "bomb-1.0-py3-none-any.whl", zip_bomb("bomb-1.0.dist-info/METADATA", GiB)),
     ),
     Case(
         "pypi: wheel with 200,000 entries",
         "pypi",
-        lambda c: twine(c, "many-1.0-py3-none-any.whl", zip_many_entries(200_000)),
+        lambda c: twine(c, "many-1.0-py3-none-any.whl", zip_many(200_000)),
     ),
     Case(
         "pypi: wheel with a ../ member name",
@@ -455,7 +381,7 @@ CATALOGUE: list[Case] = [
     Case(
         "nuget: nupkg zip bomb, .nuspec of 1 GiB",
         "nuget",
-        lambda c: nuget_push(c, zip_bomb_member("bomb.nuspec", GiB)),
+        lambda c: nuget_push(c, zip_bomb("bomb.nuspec", GiB)),
     ),
     Case(
         "nuget: nuspec with an internal entity, UTF-16",
@@ -497,17 +423,13 @@ CATALOGUE: list[Case] = [
     Case(
         "ruby: data.tar.gz gzip bomb, 2 GiB member",
         "ruby",
-        lambda c: gem_push(
-            c, gem(gzip.compress(gemspec("bomb", "1.0.0")), gz([*bomb_member("README.md", 2 * GiB), END]))
-        ),
+        lambda c: gem_push(c, gem(gzip.compress(gemspec("bomb", "1.0.0")), gz([*bomb("README.md", 2 * GiB), END]))),
     ),
     # cargo
     Case(
         "cargo: .crate gzip bomb, 2 GiB member",
         "cargo",
-        lambda c: cargo_put(
-            c, crate_body("bomb", "1.0.0", crate("bomb", "1.0.0", bomb_member("bomb-1.0.0/big", 2 * GiB)))
-        ),
+        lambda c: cargo_put(c, crate_body("bomb", "1.0.0", crate("bomb", "1.0.0", bomb("bomb-1.0.0/big", 2 * GiB)))),
     ),
     Case(
         "cargo: metadata length field 0xFFFFFFFF (absurd size)",
@@ -518,7 +440,7 @@ CATALOGUE: list[Case] = [
     Case(
         "swift: source archive zip bomb, Package.swift of 1 GiB",
         "swift",
-        lambda c: swift_put(c, "1.0.1", zip_bomb_member("pkg/Package.swift", GiB)),
+        lambda c: swift_put(c, "1.0.1", zip_bomb("pkg/Package.swift", GiB)),
     ),
     Case(
         "swift: metadata JSON nested 1,000,000 deep",

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
-import io
 import json
 import os
 import statistics
@@ -33,7 +31,6 @@ import sys
 import threading
 import time
 import urllib.parse
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +38,7 @@ from typing import Any, NamedTuple
 
 import boto3
 import requests
+from _builders import packages
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.app import CodeArtifactApp
@@ -117,49 +115,9 @@ def captured(client: Any, call: Callable[[], Any], label: str, port: int) -> Tar
     return Target(label, port, request.method, url.path + (f"?{url.query}" if url.query else ""), headers, body)
 
 
-def _wheel() -> tuple[str, bytes]:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("bench_pkg/__init__.py", "")
-        zf.writestr("bench_pkg-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: bench-pkg\nVersion: 1.0\n")
-        zf.writestr("bench_pkg-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
-        zf.writestr("bench_pkg-1.0.dist-info/RECORD", "")
-    return "bench_pkg-1.0-py3-none-any.whl", buf.getvalue()
-
-
-def _npm_publish_body(name: str, version: str) -> dict[str, Any]:
-    import tarfile
-
+def _npm_body(name: str, version: str) -> dict[str, Any]:
     manifest = {"name": name, "version": version, "description": "benchmark package"}
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
-        data = json.dumps(manifest).encode()
-        info = tarfile.TarInfo("package/package.json")
-        info.size = len(data)
-        tf.addfile(info, io.BytesIO(data))
-    tarball = buf.getvalue()
-    doc = {
-        **manifest,
-        "_id": f"{name}@{version}",
-        "dist": {
-            "shasum": hashlib.sha1(tarball).hexdigest(),
-            "integrity": "sha512-" + base64.b64encode(hashlib.sha512(tarball).digest()).decode(),
-            "tarball": f"{name}/-/{name}-{version}.tgz",
-        },
-    }
-    return {
-        "_id": name,
-        "name": name,
-        "dist-tags": {"latest": version},
-        "versions": {version: doc},
-        "_attachments": {
-            f"{name}-{version}.tgz": {
-                "content_type": "application/octet-stream",
-                "data": base64.b64encode(tarball).decode(),
-                "length": len(tarball),
-            }
-        },
-    }
+    return packages.npm_publish_body(manifest, packages.npm_tarball(manifest))
 
 
 def seed(url: str, port: int, prefix: str) -> tuple[Target, Target, Target]:
@@ -171,10 +129,16 @@ def seed(url: str, port: int, prefix: str) -> tuple[Target, Target, Target]:
     auth = {"Authorization": "Basic " + base64.b64encode(f"aws:{token}".encode()).decode()}
     npm = client.get_repository_endpoint(domain="bench", repository="repo", format="npm")["repositoryEndpoint"]
     for version in ("1.0.0", "1.1.0", "2.0.0"):
-        r = requests.put(npm + "bench-pkg", json=_npm_publish_body("bench-pkg", version), headers=auth, timeout=30)
+        r = requests.put(npm + "bench-pkg", json=_npm_body("bench-pkg", version), headers=auth, timeout=30)
         r.raise_for_status()
     pypi = client.get_repository_endpoint(domain="bench", repository="repo", format="pypi")["repositoryEndpoint"]
-    r = requests.post(pypi, data={":action": "file_upload"}, files={"content": _wheel()}, headers=auth, timeout=30)
+    r = requests.post(
+        pypi,
+        data={":action": "file_upload"},
+        files={"content": packages.wheel("bench-pkg", "1.0")},
+        headers=auth,
+        timeout=30,
+    )
     r.raise_for_status()
     control = captured(
         client, lambda: client.describe_repository(domain="bench", repository="repo"), f"{prefix} control", port

@@ -68,10 +68,6 @@ def uninstall() -> None:
     _answer = None
 
 
-def is_installed() -> bool:
-    return _answer is not None
-
-
 # --------------------------------------------------------------------------- botocore
 
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -40,7 +39,7 @@ _off_backends: weakref.WeakSet[Backend] = weakref.WeakSet()
 
 
 def enabled(backend: Backend | None = None) -> bool:
-    """Enforcement is on unless ``MOCK_CODEARTIFACT_AUTHORIZATION=off``, a :func:`disabled` block is open, or
+    """Enforcement is on unless ``MOCK_CODEARTIFACT_AUTHORIZATION=off``, a :func:`disable` is in force, or
     ``backend`` is served without it (:func:`set_enabled_for`)."""
     if _disabled or (backend is not None and backend in _off_backends):
         return False
@@ -55,19 +54,6 @@ def set_enabled_for(backend: Backend, on: bool) -> None:
             _off_backends.discard(backend)
         else:
             _off_backends.add(backend)
-
-
-@contextmanager
-def disabled() -> Iterator[None]:
-    """Within the block, no request this process answers is authorized (the permissive behaviour)."""
-    global _disabled
-    with _lock:
-        _disabled += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _disabled -= 1
 
 
 def disable() -> None:
@@ -142,7 +128,7 @@ class Authorizer:
                 continue
             extra = _request_tags(params.get(rule.request_tags)) if rule.request_tags else None
             for target in self._targets(rule, params, principal, region):
-                self.check(principal, rule.action, target, extra, rule.ignore_resource_policies)
+                check(self.backend, principal, rule.action, target, extra, rule.ignore_resource_policies)
 
     def _owner_without_policies(self, rule: Rule, params: Mapping[str, Any], principal: Principal, region: str) -> bool:
         """True when the caller owns the domain and no policy applies: the usual request, allowed without
@@ -157,10 +143,8 @@ class Authorizer:
             return False
         if rule.kind not in (REPOSITORY, PACKAGE):
             return True
-        names = params.get(rule.repository) or []
-        for entry in names if rule.each else (names,):
-            repo_name = entry.get("repositoryName") if isinstance(entry, dict) else entry
-            repo = domain.repositories.get(repo_name) if isinstance(repo_name, str) else None
+        for name in _repository_names(rule, params):
+            repo = domain.repositories.get(name)
             if repo is not None and repo.policy is not None:
                 return False
         return True
@@ -180,40 +164,25 @@ class Authorizer:
         elif rule.kind == PACKAGE_GROUP:
             pattern = params.get("packageGroup") or ""
             yield Target(arns.package_group_arn(region, owner, domain, pattern), owner, region, domain)
+        elif rule.kind == REPOSITORY:
+            for repo in _repository_names(rule, params):
+                yield repository_target(region, owner, domain, repo)
         else:
-            names: Sequence[Any] = params.get(rule.repository) or []
-            if not rule.each:
-                names = [names] if names else []
-            for entry in names:
-                repo = entry.get("repositoryName") if isinstance(entry, dict) else entry
-                if not isinstance(repo, str):
-                    continue
-                if rule.kind == REPOSITORY:
-                    arn = arns.repository_arn(region, owner, domain, repo)
-                else:
-                    arn = arns.package_arn(
-                        region,
-                        owner,
-                        domain,
-                        repo,
-                        params.get("format") or "",
-                        params.get("namespace"),
-                        params.get("package") or "",
-                    )
-                yield Target(arn, owner, region, domain, repo)
+            fmt, namespace, package = params.get("format") or "", params.get("namespace"), params.get("package") or ""
+            for repo in _repository_names(rule, params):
+                yield package_target(region, owner, domain, repo, fmt, namespace, package)
 
-    # ---- one decision
 
-    def check(
-        self,
-        principal: Principal,
-        action: str,
-        target: Target,
-        extra_context: Mapping[str, Any] | None = None,
-        ignore_resource_policies: bool = False,
-    ) -> None:
-        """Raise ``AccessDeniedException`` unless ``principal`` may perform ``action`` on ``target``."""
-        check(self.backend, principal, action, target, extra_context, ignore_resource_policies)
+def _repository_names(rule: Rule, params: Mapping[str, Any]) -> Iterator[str]:
+    """The repositories a repository or package rule names: one member, or each ``{"repositoryName": ...}`` of a
+    list (``rule.each``)."""
+    value = params.get(rule.repository)
+    if not value:
+        return
+    for entry in value if rule.each else (value,):
+        name = entry.get("repositoryName") if isinstance(entry, dict) else entry
+        if isinstance(name, str):
+            yield name
 
 
 @lru_cache(maxsize=16384)

@@ -132,17 +132,12 @@ class Domain:
         return repo
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "owner": self.owner,
-            "arn": self.arn,
-            "status": self.status,
-            "createdTime": self.created,
-            "encryptionKey": self.encryption_key,
-            "repositoryCount": len(self.repositories),
-            "assetSizeBytes": self.asset_size_bytes,
-            "s3BucketArn": s3_bucket_arn(self.region),
-        }
+        """``DomainDescription``: the summary's members, then the counts and the asset bucket."""
+        out = self.summary()
+        out["repositoryCount"] = len(self.repositories)
+        out["assetSizeBytes"] = self.asset_size_bytes
+        out["s3BucketArn"] = s3_bucket_arn(self.region)
+        return out
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -767,6 +767,21 @@ def _string_list(value: Any, element: str) -> list[str]:
     raise PolicyError(f"{element} must be a string or a non-empty list of strings")
 
 
+def _element(raw: dict[str, Any], name: str) -> str | None:
+    """Which of ``name`` and ``Not{name}`` a statement uses (None: neither); never both."""
+    negated = f"Not{name}"
+    if name in raw and negated in raw:
+        raise PolicyError(f"a statement cannot have both {name} and {negated}")
+    return name if name in raw else negated if negated in raw else None
+
+
+def _required_element(raw: dict[str, Any], name: str, missing: str) -> str:
+    element = _element(raw, name)
+    if element is None:
+        raise PolicyError(missing)
+    return element
+
+
 def _compile_statement(raw: Any, variables: bool) -> Statement:
     if not isinstance(raw, dict):
         raise PolicyError("must be a JSON object")
@@ -782,18 +797,12 @@ def _compile_statement(raw: Any, variables: bool) -> Statement:
             raise PolicyError("missing required element Effect")
         raise PolicyError(f'Effect must be "Allow" or "Deny", got {_show(effect)}')
 
-    if "Principal" in raw and "NotPrincipal" in raw:
-        raise PolicyError("a statement cannot have both Principal and NotPrincipal")
-    if "Principal" not in raw and "NotPrincipal" not in raw:
-        raise PolicyError("missing required element Principal (a resource policy names who it applies to)")
-    principal_element = "Principal" if "Principal" in raw else "NotPrincipal"
+    principal_element = _required_element(
+        raw, "Principal", "missing required element Principal (a resource policy names who it applies to)"
+    )
     principal = _compile_principal(raw[principal_element], principal_element)
 
-    if "Action" in raw and "NotAction" in raw:
-        raise PolicyError("a statement cannot have both Action and NotAction")
-    if "Action" not in raw and "NotAction" not in raw:
-        raise PolicyError("missing required element Action or NotAction")
-    action_element = "Action" if "Action" in raw else "NotAction"
+    action_element = _required_element(raw, "Action", "missing required element Action or NotAction")
     actions = _string_list(raw[action_element], action_element)
     for action in actions:
         if action != "*" and not _ACTION.fullmatch(action):
@@ -802,11 +811,9 @@ def _compile_statement(raw: Any, variables: bool) -> Statement:
             )
     action_patterns = _compile_patterns([a.lower() for a in actions], _glob_regex)
 
-    if "Resource" in raw and "NotResource" in raw:
-        raise PolicyError("a statement cannot have both Resource and NotResource")
     resource_patterns = None
     templated_resource: tuple[str | Template, ...] = ()
-    resource_element = "Resource" if "Resource" in raw else "NotResource" if "NotResource" in raw else None
+    resource_element = _element(raw, "Resource")
     if resource_element is not None:
         resources = _string_list(raw[resource_element], resource_element)
         for resource in resources:

@@ -34,7 +34,6 @@ from .base import ProtocolError, RepoRequest, json_response
 FORMAT = "swift"
 
 JSON_V1 = "application/vnd.swift.registry.v1+json"
-ZIP_V1 = "application/vnd.swift.registry.v1+zip"
 SWIFT_V1 = "application/vnd.swift.registry.v1+swift"
 _SCOPE = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}")
 _NAME = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9]|[-_](?=[a-zA-Z0-9])){0,99}")

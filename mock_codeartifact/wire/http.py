@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl
 class Headers:
     """Case-insensitive, read-only view of request headers.
 
-    It wraps the transport's own case-insensitive mapping (botocore's ``HTTPHeaders``, werkzeug's ``Headers``,
-    requests' ``CaseInsensitiveDict``) instead of copying it: the codec reads two or three headers per request,
-    and copying all of them was a measurable share of a mocked call.
+    It wraps the transport's own case-insensitive mapping (werkzeug's ``Headers``, requests'
+    ``CaseInsensitiveDict``) as it is, or a plain dict whose keys are lower-case (:meth:`from_lowered`: botocore's
+    headers, which answer each lookup, and each absent header, far more slowly than a dict).
     """
 
     __slots__ = ("_source", "_lowered")
@@ -21,13 +21,6 @@ class Headers:
     def __init__(self, source: Mapping[str, Any] | None = None) -> None:
         self._source: Mapping[str, Any] = source if source is not None else {}
         self._lowered = False  # keys of a plain dict source are lower-case: look up lower-cased keys
-
-    @classmethod
-    def from_items(cls, items: Iterable[tuple[str, str]]) -> Headers:
-        lowered: dict[str, str] = {}
-        for key, value in items:
-            lowered.setdefault(key.lower(), value)
-        return cls.from_lowered(lowered)
 
     @classmethod
     def from_lowered(cls, lowered: dict[str, Any]) -> Headers:
