@@ -10,6 +10,7 @@ from typing import Any
 from .. import environment
 from ..backend import Backend
 from ..iam import identity
+from ..settings import DEFAULT_HOST, DEFAULT_REGION
 from . import client_config
 from .app import CodeArtifactApp
 from .serving import WSGIServer
@@ -24,14 +25,14 @@ class ThreadedCodeArtifactServer:
     ``mock_codeartifact.server.access`` logger. ``stop()`` answers the requests in flight before it returns and
     leaves no thread behind.
 
-    While it runs, fake credentials and ``AWS_DEFAULT_REGION=us-east-1`` are provided when none are configured,
-    and removed when it stops — the rule of the in-process mock, shared with it (``fake_environment=False``
-    turns it off).
+    While it runs, fake credentials and ``AWS_DEFAULT_REGION``/``AWS_REGION=us-east-1`` are provided when none are
+    configured, and removed when it stops — the rule of the in-process mock, shared with it
+    (``fake_environment=False`` turns it off).
     """
 
     def __init__(
         self,
-        host: str = "127.0.0.1",
+        host: str = DEFAULT_HOST,
         port: int = 0,
         backend: Backend | None = None,
         *,
@@ -110,7 +111,7 @@ class ThreadedCodeArtifactServer:
     # GetRepositoryEndpoint and GetAuthorizationToken answers; nothing is written outside a directory the caller gives.
 
     def repository_access(
-        self, domain: str, repository: str, fmt: str, *, region: str = "us-east-1", domain_owner: str | None = None
+        self, domain: str, repository: str, fmt: str, *, region: str = DEFAULT_REGION, domain_owner: str | None = None
     ) -> tuple[str, str]:
         """``(endpoint, token)`` for ``repository``'s ``fmt`` endpoint, asked of this server through its API."""
         client = _api_client(self.endpoint_url, region)
