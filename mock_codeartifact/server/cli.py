@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from ..limits import Cap
-from ..settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, REGION_ENVS
+from ..settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, REGION_ENVS, InvalidAccountIdError, account_id
 from .app import CodeArtifactApp
 from .serving import ACCESS_LOG, WSGIServer
 
@@ -86,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         help="do not enforce resource policies and cross-account rules (docs/authorization.md)",
     )
     args = parser.parse_args(argv)
+    try:  # checked again on every request (a header may name another account); a bad default fails at once
+        account_id()
+    except InvalidAccountIdError as error:
+        print(f"mock-codeartifact-server: {error}", file=sys.stderr)
+        return 2
     for item in args.limit:
         name, _, value = item.partition("=")
         cap = Cap.__members__.get(name.strip().upper())

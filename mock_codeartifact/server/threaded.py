@@ -10,7 +10,7 @@ from typing import Any
 from .. import environment
 from ..backend import Backend
 from ..iam import identity
-from ..settings import DEFAULT_HOST, DEFAULT_REGION
+from ..settings import DEFAULT_HOST, DEFAULT_REGION, account_id
 from . import client_config
 from .app import CodeArtifactApp
 from .serving import WSGIServer
@@ -60,8 +60,11 @@ class ThreadedCodeArtifactServer:
         return f"http://{host}:{self._server.port}"
 
     def start(self) -> None:
+        """Start serving (a no-op when running). A malformed ``MOCK_CODEARTIFACT_ACCOUNT_ID`` or ``MOTO_ACCOUNT_ID``
+        raises ``mock_codeartifact.settings.InvalidAccountIdError`` (a ``ValueError`` naming the variable)."""
         if self._server is not None:
             return
+        account_id()
         self._hold_environment()
         try:
             server = WSGIServer(self.app, self.host, self.port, access_log=self.access_log)
