@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import environment
 from ..backend import Backend
@@ -14,6 +14,9 @@ from ..settings import DEFAULT_HOST, DEFAULT_REGION, account_id
 from . import client_config
 from .app import CodeArtifactApp
 from .serving import WSGIServer
+
+if TYPE_CHECKING:
+    from mypy_boto3_codeartifact import CodeArtifactClient
 
 
 class ThreadedCodeArtifactServer:
@@ -91,11 +94,14 @@ class ThreadedCodeArtifactServer:
             self._environment_held = False
             environment.release()
 
-    def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
+    def client(self, region_name: str | None = None, **kwargs: Any) -> CodeArtifactClient:
         """A boto3 CodeArtifact client for this server (region: ``region_name``, else the configured one)."""
         import boto3
 
-        return boto3.client("codeartifact", endpoint_url=self.endpoint_url, region_name=region_name, **kwargs)
+        client: CodeArtifactClient = boto3.client(
+            "codeartifact", endpoint_url=self.endpoint_url, region_name=region_name, **kwargs
+        )
+        return client
 
     def reset(self) -> None:
         self.backend.reset()
