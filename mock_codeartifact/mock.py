@@ -173,7 +173,7 @@ class MockCodeArtifact:
     def server(
         self, host: str = settings.DEFAULT_HOST, port: int = 0, *, access_log: bool = False
     ) -> ThreadedCodeArtifactServer:
-        """A started ``ThreadedCodeArtifactServer`` over this mock's own state (docs/sharing.md).
+        """A started ``ThreadedCodeArtifactServer`` over this mock's own state (docs/pytest-plugin.md).
 
         What a test does in-process and what it does over HTTP (boto3 with ``endpoint_url``, the AWS CLI, package
         managers on the repository endpoints ``GetRepositoryEndpoint`` names) read and change the same domains,
