@@ -6,7 +6,7 @@ real credentials configured it would reach real AWS from a test. While a mock is
 to a CodeArtifact host name (``codeartifact.REGION.amazonaws.com``, ``DOMAIN-OWNER.d.codeartifact.REGION
 .amazonaws.com``, their FIPS, dual-stack and VPC-endpoint names) fails at once with :class:`RealAWSBlocked`,
 whose message names server mode as the way to test such a client. Every other name, and every address, goes
-through untouched; the check costs one substring test per name resolution.
+through untouched; the check costs one substring test per name resolution or connect.
 
 Opt out: ``mock_codeartifact(block_other_clients=False)`` (while that mock is active) or the environment variable
 ``MOCK_CODEARTIFACT_BLOCK_OTHER_CLIENTS=off`` (read at each blocked attempt). docs/reach.md describes it.
@@ -27,10 +27,9 @@ _OFF = ("off", "0", "false", "no", "disabled")
 _lock = threading.Lock()
 _installed = False
 _disabled = 0
-# What was in place when the guard was installed (the standard library's, or another tool's wrapper).
-_real_getaddrinfo: Any = socket.getaddrinfo
-_real_connect: Any = socket.socket.connect
-_real_connect_ex: Any = socket.socket.connect_ex
+_GUARD = "_mock_codeartifact_guard"
+# (owner, attribute, our wrapper, what was there, whether that was the owner's own attribute), per wrapper in place.
+_patched: list[tuple[Any, str, Any, Any, bool]] = []
 
 
 class RealAWSBlocked(socket.gaierror):
@@ -48,74 +47,76 @@ class RealAWSBlocked(socket.gaierror):
         self.host = host
 
 
-def _blocked(host: Any) -> bool:
+def _check(host: Any) -> None:
     if isinstance(host, bytes):
         host = host.decode("ascii", "replace")
-    if not isinstance(host, str) or "codeartifact" not in host or not is_codeartifact_name(host):
-        return False
+    if not isinstance(host, str) or "codeartifact" not in host.lower() or not is_codeartifact_name(host):
+        return
     if _disabled or not _installed:
-        return False
+        return
     value = os.environ.get(SWITCH_ENV)
-    return not (value and value.strip().lower() in _OFF)
+    if value and value.strip().lower() in _OFF:
+        return
+    raise RealAWSBlocked(host)
 
 
-def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-    if _blocked(host):
-        raise RealAWSBlocked(host if isinstance(host, str) else host.decode("ascii", "replace"))
-    return _real_getaddrinfo(host, *args, **kwargs)
+def _guarded_getaddrinfo(real: Any) -> Any:
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        _check(host)
+        return real(host, *args, **kwargs)
+
+    return getaddrinfo
 
 
-def _host_of_address(address: Any) -> Any:
-    return address[0] if isinstance(address, tuple) and address else None
-
-
-def _connect(self: Any, address: Any) -> None:
+def _guarded_connect(real: Any) -> Any:
     # A raw socket given a host name resolves it inside the C call, past getaddrinfo.
-    host = _host_of_address(address)
-    if _blocked(host):
-        raise RealAWSBlocked(host)
-    _real_connect(self, address)
+    def connect(self: Any, address: Any, *args: Any) -> Any:
+        if isinstance(address, tuple) and address:
+            _check(address[0])
+        return real(self, address, *args)
+
+    return connect
 
 
-def _connect_ex(self: Any, address: Any) -> int:
-    host = _host_of_address(address)
-    if _blocked(host):
-        raise RealAWSBlocked(host)
-    result: int = _real_connect_ex(self, address)
-    return result
+_TARGETS = (
+    (socket, "getaddrinfo", _guarded_getaddrinfo),
+    (socket.socket, "connect", _guarded_connect),
+    (socket.socket, "connect_ex", _guarded_connect),
+)
 
 
 def install() -> None:
     """Block CodeArtifact host names for every client until :func:`uninstall`."""
-    global _installed, _real_getaddrinfo, _real_connect, _real_connect_ex
+    global _installed
     with _lock:
         if _installed:
             return
-        if socket.getaddrinfo is not _getaddrinfo:  # else ours stayed from before, wrapping the same functions
-            _real_getaddrinfo = socket.getaddrinfo
-        if socket.socket.connect is not _connect:
-            _real_connect = socket.socket.connect
-        if socket.socket.connect_ex is not _connect_ex:
-            _real_connect_ex = socket.socket.connect_ex
-        socket.getaddrinfo = _getaddrinfo
-        socket.socket.connect = _connect  # type: ignore[method-assign]
-        socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+        for owner, name, guard in _TARGETS:
+            current = getattr(owner, name)
+            if getattr(current, _GUARD, False):
+                continue  # a wrapper of ours left under someone else's patch: it checks again
+            # Each wrapper closes over the function it wraps (never a shared global), so wrappers that others
+            # stacked on ours while a mock was active can never call each other in a loop.
+            wrapper = guard(current)
+            setattr(wrapper, _GUARD, True)
+            _patched.append((owner, name, wrapper, current, name in vars(owner)))
+            setattr(owner, name, wrapper)
         _installed = True
 
 
 def uninstall() -> None:
-    """Put back what was there, unless someone replaced the functions meanwhile (then ours stay, passing through
-    nothing but the check, which a stopped mock turns off)."""
+    """Put back what was there. A wrapper someone else has patched over stays (their patch calls it), inert
+    until the next mock starts."""
     global _installed
     with _lock:
-        if not _installed:
-            return
-        if socket.getaddrinfo is _getaddrinfo:
-            socket.getaddrinfo = _real_getaddrinfo
-        if socket.socket.connect is _connect:
-            socket.socket.connect = _real_connect  # type: ignore[method-assign]
-        if socket.socket.connect_ex is _connect_ex:
-            socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+        while _patched:
+            owner, name, wrapper, previous, own = _patched.pop()
+            if getattr(owner, name) is not wrapper:
+                continue
+            if own:
+                setattr(owner, name, previous)
+            else:
+                delattr(owner, name)
         _installed = False
 
 

@@ -85,4 +85,5 @@ def repository_endpoint_parts(host: str) -> tuple[str, str, str] | None:
 def is_codeartifact_name(name: str) -> bool:
     """Whether a DNS name (no port) belongs to CodeArtifact: an API host, a repository-endpoint host, or a
     name under one (VPC endpoints, a trailing dot)."""
-    return "codeartifact" in name and _ANY_CODEARTIFACT_HOST.fullmatch(name.lower()) is not None
+    name = name.lower()
+    return "codeartifact" in name and _ANY_CODEARTIFACT_HOST.fullmatch(name) is not None
