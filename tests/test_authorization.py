@@ -688,3 +688,23 @@ def test_nuget_publish_needs_read_from_repository_too(world):
     )
     refused = push("2.0.0")
     assert refused.status_code == 403 and "codeartifact:PublishPackageVersion" in refused.text
+
+
+def test_associated_package_group_granted_on_the_group_or_the_domain(world):
+    call = CROSS_ACCOUNT_CALLS["GetAssociatedPackageGroup"]  # ns/tool, associated with /generic/ns/*
+    group_arn = world.owner.describe_package_group(**GROUP)["packageGroup"]["arn"]
+    root_arn = world.owner.describe_package_group(**{**GROUP, "packageGroup": "/*"})["packageGroup"]["arn"]
+    for resource in (group_arn, DOMAIN_ARN):  # the permissions reference; the resource the request names
+        world.owner.put_domain_permissions_policy(
+            domain=D, policyDocument=policy(allow(GUEST, "codeartifact:GetAssociatedPackageGroup", resource=resource))
+        )
+        assert world.guest.get_associated_package_group(**call)["packageGroup"]["pattern"] == "/generic/ns/*"
+    # A grant on another group (here the root, which the package is not associated with) is not one on its group.
+    world.owner.put_domain_permissions_policy(
+        domain=D, policyDocument=policy(allow(GUEST, "codeartifact:GetAssociatedPackageGroup", resource=root_arn))
+    )
+    with denied("GetAssociatedPackageGroup", DOMAIN_ARN, user=GUEST_ROLE, explicit=False):
+        world.guest.get_associated_package_group(**call)
+    # ... but it is for a package that only the root matches.
+    other = {**call, "namespace": "other"}
+    assert world.guest.get_associated_package_group(**other)["packageGroup"]["pattern"] == "/*"

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..backend import Backend, arns, tags
+from ..backend import Backend, arns, package_groups, tags
+from ..backend.group_patterns import normalize
 from ..backend.store import RegionState
 from ..errors import AccessDeniedException, CodeArtifactError
 from ..iam.identity import Principal
@@ -171,8 +172,9 @@ class Authorizer:
         if kind == DOMAIN:
             yield Target(arns.domain_arn(region, owner, domain), owner, region, domain)
         elif kind == PACKAGE_GROUP:
-            pattern = params.get("packageGroup") or ""
-            yield Target(arns.package_group_arn(region, owner, domain, pattern), owner, region, domain)
+            pattern = params.get("packageGroup") or self._associated_group(owner, region, domain, params)
+            if pattern:
+                yield Target(arns.package_group_arn(region, owner, domain, pattern), owner, region, domain)
         elif kind == REPOSITORY:
             for repo in _repository_names(rule, params):
                 yield repository_target(region, owner, domain, repo)
@@ -180,6 +182,24 @@ class Authorizer:
             fmt, namespace, package = params.get("format") or "", params.get("namespace"), params.get("package") or ""
             for repo in _repository_names(rule, params):
                 yield package_target(region, owner, domain, repo, fmt, namespace, package)
+
+    def _associated_group(self, owner: str, region: str, domain: str, params: Mapping[str, Any]) -> str | None:
+        """The pattern of the package group the package a request names is associated with (None when there is
+        no such domain, or the package's name is malformed: the backend answers that)."""
+        fmt, package = params.get("format"), params.get("package")
+        if not isinstance(fmt, str) or not isinstance(package, str):
+            return None
+        st = self.backend.state(owner, region)
+        with st.lock:
+            found = st.domains.get(domain)
+            if found is None:
+                return None
+            try:
+                namespace, name = normalize(fmt, params.get("namespace"), package)
+                group, _strong = package_groups.registry(found).associate(fmt, namespace, name)
+            except (CodeArtifactError, ValueError):
+                return None
+            return group.text
 
 
 def _repository_names(rule: Rule, params: Mapping[str, Any]) -> Iterator[str]:

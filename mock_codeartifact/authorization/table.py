@@ -87,6 +87,9 @@ OVERRIDES: dict[str, tuple[Rule, ...]] = {
         Rule("TagResource", DOMAIN, when="tags", request_tags="tags", or_on=(REPOSITORY,)),
     ),
     "UpdateRepository": (Rule("UpdateRepository", REPOSITORY), _UPSTREAMS),
+    # The permissions reference names the package group (the one the package is associated with); the request
+    # names only the domain: either grant is honoured.
+    "GetAssociatedPackageGroup": (Rule("GetAssociatedPackageGroup", DOMAIN, or_on=(PACKAGE_GROUP,)),),
     "TagResource": (Rule("TagResource", ARN, request_tags="tags"),),
     "UntagResource": (Rule("UntagResource", ARN, request_tags="tagKeys"),),
     "PutDomainPermissionsPolicy": (Rule("PutDomainPermissionsPolicy", DOMAIN, ignore_resource_policies=True),),
