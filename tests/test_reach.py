@@ -121,6 +121,31 @@ def test_twine_python_api_uploads_to_the_real_host(mocked: Any, tmp_path: Path) 
     assert described["summary"] == "Uploaded by twine's API" and described["status"] == "Published"
 
 
+def test_poetry_resolves_and_downloads_from_the_real_host(
+    mocked: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("POETRY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("POETRY_CACHE_DIR", str(tmp_path / "cache"))
+    legacy = pytest.importorskip("poetry.repositories.legacy_repository")
+    dependency = pytest.importorskip("poetry.core.packages.dependency")
+    name, data = wheel("poetry-lib", "1.0")
+    form = {":action": "file_upload", "protocol_version": "1", "name": "poetry-lib", "version": "1.0"}
+    form.update(filetype="bdist_wheel", pyversion="py3", sha256_digest=hashlib.sha256(data).hexdigest())
+    auth = ("aws", mocked.token)
+    assert requests.post(mocked.endpoint, data=form, files={"content": (name, data)}, auth=auth, timeout=30).ok
+    # Poetry's own credentials mechanism (what `poetry config http-basic.ca aws TOKEN` sets).
+    monkeypatch.setenv("POETRY_HTTP_BASIC_CA_USERNAME", "aws")
+    monkeypatch.setenv("POETRY_HTTP_BASIC_CA_PASSWORD", mocked.token)
+    repository = legacy.LegacyRepository("ca", mocked.endpoint + "simple/", disable_cache=True)
+    found = repository.find_packages(dependency.Dependency("poetry-lib", ">=1.0"))
+    assert [str(p.version) for p in found] == ["1.0"]
+    files = repository.package("poetry-lib", found[0].version).files
+    assert [f["file"] for f in files] == [name]
+    assert files[0]["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"
+    downloaded = repository.session.get(files[0]["url"])
+    assert downloaded.status_code == 200 and downloaded.content == data
+
+
 def test_npm_endpoint_serves_scoped_packages_on_the_real_host(mocked: Any) -> None:
     from dataplane.builders import npm_publish_body, npm_tarball
 
