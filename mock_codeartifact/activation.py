@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 
-from . import environment, interception
+from . import environment, events, interception
 from .api import Dispatcher, codec
 from .backend import Backend
 from .iam import identity
 
 _backend = Backend()
+events.attach(_backend)  # its changes reach moto's EventBridge while moto's mock_aws is active
 _dispatcher: Dispatcher | None = None
 _lock = threading.RLock()
 _depth = 0
