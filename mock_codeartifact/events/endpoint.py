@@ -44,6 +44,7 @@ class EndpointDelivery:
         self._closing = threading.Event()
         self._clients: dict[str, Any] = {}  # by region; used by the delivery thread only
         self._target: dict[str, str] = {}  # the receiving account of the batch being sent
+        self._failing = False  # the last batch could not be delivered
         self.delivered = 0
         self.failed = 0
         self.dropped = 0
@@ -124,6 +125,7 @@ class EndpointDelivery:
                     self.delivered += len(entries) - len(refused)
                 entries = refused
                 if not entries:
+                    self._failing = False
                     return
             except Exception as exc:  # the endpoint is down, slow or answers nonsense: retried, then counted
                 LOG.debug("PutEvents to %s failed (attempt %d): %s", self.url, attempt + 1, exc)
@@ -132,7 +134,10 @@ class EndpointDelivery:
             pause *= 2
         with self._lock:
             self.failed += len(entries)
-        LOG.warning("could not deliver %d CodeArtifact event(s) to %s", len(entries), self.url)
+        # Once per outage at WARNING (a dead endpoint would log every batch); /_mock/health counts them all.
+        level = logging.DEBUG if self._failing else logging.WARNING
+        self._failing = True
+        LOG.log(level, "could not deliver %d CodeArtifact event(s) to %s", len(entries), self.url)
 
     def _client(self, region: str) -> Any:
         client = self._clients.get(region)
