@@ -706,3 +706,21 @@ def test_a_dead_endpoint_fails_nothing_and_is_counted() -> None:
             )
         )
         assert stats["failed"] == 1 and stats["delivered"] == 0
+
+
+def test_the_dashboard_lists_a_repository_s_recent_events() -> None:
+    with ThreadedCodeArtifactServer() as server:
+        client = server.client(region_name=REGION)
+        client.create_domain(domain=DOMAIN)
+        client.create_repository(domain=DOMAIN, repository="repo")
+        client.create_repository(domain=DOMAIN, repository="other")
+        publish(client, "repo", "1.0", package="<b>tool")
+        publish(client, "other", "7.7", package="elsewhere")
+        client.delete_package(domain=DOMAIN, repository="repo", format="generic", namespace="ns", package="<b>tool")
+        html = requests.get(f"{server.endpoint_url}/_mock/ui/{ACCOUNT}/{REGION}/{DOMAIN}/repositories/repo", timeout=10)
+        assert html.status_code == 200
+        section = html.text[html.text.index('id="h-events"') :]
+        section = section[: section.index("</section>")]
+        rows = re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]  # the header row first
+        assert [re.findall(r">(Created|Deleted)<", r) for r in rows] == [["Deleted"], ["Created"]]  # newest first
+        assert "&lt;b&gt;tool" in section and "<b>tool" not in section and "elsewhere" not in section
