@@ -11,13 +11,17 @@ import io
 import json
 import os
 import re
+import shutil
 import struct
+import subprocess
+import sys
 import tarfile
 import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -27,7 +31,7 @@ from botocore.exceptions import ClientError
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.external import external_registry
-from mock_codeartifact.server import ThreadedCodeArtifactServer
+from mock_codeartifact.server import ThreadedCodeArtifactServer, client_config
 
 moto = pytest.importorskip("moto")
 from moto import mock_aws  # noqa: E402
@@ -586,6 +590,50 @@ def test_a_publish_through_each_repository_endpoint_sends_events(shared: Any, fm
             ("Updated", "Unfinished", False),
             ("Updated", "Published", True),
         ]
+
+
+def _client_env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith("NPM_CONFIG")}
+    env.update(
+        HOME=str(home),
+        NO_PROXY="127.0.0.1,localhost",
+        npm_config_userconfig=str(home / ".npmrc"),
+        npm_config_cache=str(tmp_path / "npm-cache"),
+        npm_config_update_notifier="false",
+        npm_config_audit="false",
+        npm_config_fund="false",
+    )
+    return env
+
+
+def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> None:
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, f"{cmd}\n{done.stdout}\n{done.stderr}"
+
+
+def test_twine_and_npm_publishes_reach_the_rule(shared: Any, tmp_path: Path) -> None:
+    queue = Queue()
+    env = _client_env(tmp_path)
+    name, content = _wheel("twined", "2.0.0")
+    (tmp_path / name).write_bytes(content)
+    twine = [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar"]
+    twine += ["--repository-url", shared.endpoint("pypi"), "-u", "aws", "-p", shared.token, name]
+    _run(twine, env, tmp_path)
+    if shutil.which("npm"):
+        Path(env["npm_config_userconfig"]).write_text(client_config.npmrc(shared.endpoint("npm"), shared.token))
+        pkg = tmp_path / "pkg"
+        pkg.mkdir()
+        (pkg / "package.json").write_text(json.dumps({"name": "@acme/tiny", "version": "1.0.0", "main": "index.js"}))
+        (pkg / "index.js").write_text("module.exports = 1;\n")
+        _run(["npm", "publish"], env, pkg)
+    got = [m["detail"] for m in queue.messages()]
+    expected = [("pypi", None, "twined", "2.0.0")]
+    if shutil.which("npm"):
+        expected.append(("npm", "acme", "tiny", "1.0.0"))
+    assert [(d["packageFormat"], d["packageNamespace"], d["packageName"], d["packageVersion"]) for d in got] == expected
+    assert all(d["operationType"] == "Created" and d["packageVersionState"] == "Published" for d in got)
 
 
 def test_upstream_retention_and_external_ingestion(shared: Any, aws: Any) -> None:
