@@ -15,7 +15,7 @@ import datetime as dt
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .assets import Blob
@@ -98,7 +98,7 @@ class VersionChange:
         self.sequence = 0  # set by ChangeLog.record
         self.serial = 0  # position in the log since the last reset, from 1
         # The events made from this change, by receiving account, built on first read (mock_codeartifact.events).
-        self.rendered: dict[str, object] | None = None
+        self.rendered: dict[str, dict[str, Any]] = {}
 
     @property
     def receivers(self) -> tuple[str, ...]:

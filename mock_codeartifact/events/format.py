@@ -82,12 +82,9 @@ def timestamp(change: VersionChange) -> str:
 def event(change: VersionChange, account: str) -> dict[str, Any]:
     """The event ``account`` receives for ``change``, as EventBridge hands it to a rule's target. Built once per
     change and account (the ``id`` stays the same on every read); callers get their own copy."""
-    rendered = change.rendered
-    if rendered is None:
-        rendered = change.rendered = {}
-    found = rendered.get(account)
+    found = change.rendered.get(account)
     if found is None:
-        found = rendered[account] = {
+        built = {
             "version": "0",
             "id": str(uuid.uuid4()),
             "detail-type": DETAIL_TYPE,
@@ -98,7 +95,9 @@ def event(change: VersionChange, account: str) -> dict[str, Any]:
             "resources": [resource(change)],
             "detail": detail(change),
         }
-    return _copy(found)  # type: ignore[arg-type]
+        # Two threads may build it at once (a delivery thread, a reader): the first one stored wins.
+        found = change.rendered.setdefault(account, built)
+    return _copy(found)
 
 
 def _copy(ev: dict[str, Any]) -> dict[str, Any]:
