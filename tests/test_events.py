@@ -379,6 +379,19 @@ def test_restoring_a_snapshot_starts_a_new_event_log(ca: Any, aws: Any) -> None:
     assert event["detail"]["packageVersion"] == "2.0" and event["detail"]["sequenceNumber"] == 3
 
 
+def test_moto_entered_inside_the_mock_receives_events_too() -> None:
+    with mock_codeartifact() as m, mock_aws():
+        queue = Queue()
+        client = boto3.client("codeartifact", region_name=REGION)
+        client.create_domain(domain=DOMAIN)
+        client.create_repository(domain=DOMAIN, repository="repo")
+        publish(client, "repo", "1.0")
+        [message] = queue.messages()
+        assert message["detail"] == m.events[-1]["detail"] == m.events[0]["detail"]
+        with pytest.raises(IndexError):
+            m.events[1]
+
+
 def test_without_moto_nothing_leaves_the_process() -> None:
     with mock_codeartifact() as m:
         client = boto3.client("codeartifact", region_name=REGION)

@@ -38,7 +38,18 @@ class EventLog(Sequence[dict[str, Any]]):
     def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
 
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        return self._events()[index]
+        if isinstance(index, slice):
+            return self._events()[index]
+        changes = list(self._changes)
+        if index < 0:
+            index += sum(len(c.receivers) for c in changes)
+        if index >= 0:
+            for change in changes:  # render only the event asked for
+                receivers = change.receivers
+                if index < len(receivers):
+                    return event(change, receivers[index])
+                index -= len(receivers)
+        raise IndexError("event index out of range")
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self._events())
