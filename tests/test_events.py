@@ -379,6 +379,20 @@ def test_restoring_a_snapshot_starts_a_new_event_log(ca: Any, aws: Any) -> None:
     assert event["detail"]["packageVersion"] == "2.0" and event["detail"]["sequenceNumber"] == 3
 
 
+def test_a_failure_in_moto_never_fails_the_call(ca: Any, aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.events.models import EventsBackend
+
+    Queue()
+
+    def broken(self: Any, entries: Any) -> Any:
+        raise RuntimeError("moto broke")
+
+    monkeypatch.setattr(EventsBackend, "put_events", broken)
+    answer = publish(ca, "repo", "1.0")
+    assert answer["status"] == "Published"
+    assert [e["detail"]["packageVersion"] for e in aws.events] == ["1.0"]
+
+
 def test_moto_entered_inside_the_mock_receives_events_too() -> None:
     with mock_codeartifact() as m, mock_aws():
         queue = Queue()

@@ -12,6 +12,7 @@ and example"); docs/events.md lists the facts and the choices where AWS document
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ CREATED = "Created"
 UPDATED = "Updated"
 DELETED = "Deleted"
 
+LOG = logging.getLogger("mock_codeartifact.events")
 DEFAULT_CAPACITY = 10_000  # changes kept for reading back (m.events, GET /_mock/events); older ones are dropped
 
 
@@ -144,7 +146,10 @@ class ChangeLog:
             change.serial = self._serial
             self._records.append(change)
         for listener in self.listeners:
-            listener(change)
+            try:
+                listener(change)
+            except Exception:  # the change is made: telling a listener must never fail the call that made it
+                LOG.warning("a listener of package version changes failed", exc_info=True)
 
     def __iter__(self) -> Iterator[VersionChange]:
         with self._lock:

@@ -11,6 +11,7 @@ carries ``x-moto-account-id`` so that a moto server files the event under the re
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from typing import Any
@@ -151,11 +152,18 @@ def _events_client(url: str, region: str, timeout: float, target: dict[str, str]
     from botocore.config import Config
 
     session = botocore.session.get_session()
-    credentials = session.get_credentials()
-    keys: dict[str, Any] = {}
-    if credentials is None:  # a moto server accepts any signature; sign with the mock's fake keys
-        keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 1, "mode": "standard"})
+    # The credentials of the environment if any, else the mock's fake ones (a moto server accepts any); never the
+    # rest of botocore's chain, whose instance-metadata look-up can stall the delivery thread for seconds.
+    env = os.environ
+    keys: dict[str, Any] = {
+        "aws_access_key_id": env.get("AWS_ACCESS_KEY_ID") or "testing",
+        "aws_secret_access_key": env.get("AWS_SECRET_ACCESS_KEY") or "testing",
+        "aws_session_token": env.get("AWS_SESSION_TOKEN") if env.get("AWS_ACCESS_KEY_ID") else None,
+    }
+    # One HTTP attempt per call: the delivery thread does its own bounded retries.
+    config = Config(
+        connect_timeout=timeout, read_timeout=timeout, retries={"total_max_attempts": 1, "mode": "standard"}
+    )
     client = session.create_client("events", region_name=region, endpoint_url=url, config=config, **keys)
 
     def add_account(request: Any, **kwargs: Any) -> None:
