@@ -29,7 +29,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from mock_codeartifact import mock_codeartifact
+from mock_codeartifact import mock_codeartifact, principals
 from mock_codeartifact.external import external_registry
 from mock_codeartifact.server import ThreadedCodeArtifactServer, client_config
 
@@ -721,23 +721,43 @@ def _wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
 def test_server_delivers_events_to_an_eventbridge_endpoint(moto_server: str) -> None:
     owner_queue = Queue(endpoint_url=moto_server)
     guest_queue = Queue(endpoint_url=moto_server, account=GUEST)
-    with ThreadedCodeArtifactServer(events_endpoint=moto_server, authorization=False) as server:
-        client = server.client(region_name=REGION)
-        client.create_domain(domain=DOMAIN)
-        client.create_repository(domain=DOMAIN, repository="repo")
-        answer = publish(client, "repo", "1.0")
-        health = _wait_for(lambda: (h := requests.get(server.endpoint_url + "/_mock/health", timeout=5).json())
-                           ["events"]["delivered"] == 1 and h)  # fmt: skip
-        assert health["events"] == {"endpoint": moto_server, "delivered": 1, "failed": 0, "dropped": 0, "queued": 0}
-        [message] = _wait_for(owner_queue.messages)
-        assert message["source"] == SOURCE and message["detail-type"] == DETAIL_TYPE
-        assert message["detail"]["packageVersionRevision"] == answer["versionRevision"]
-        assert message["detail"]["operationType"] == "Created" and message["detail"]["sequenceNumber"] == 1
+    stranger_queue = Queue(endpoint_url=moto_server, account=STRANGER)
+    elsewhere_queue = Queue(endpoint_url=moto_server, region="eu-west-1")
+    principals.register("AKIAGUEST", f"arn:aws:iam::{GUEST}:root")
+    try:
+        with ThreadedCodeArtifactServer(events_endpoint=moto_server, authorization=False) as server:
+            client = server.client(region_name=REGION)
+            guest = server.client(region_name=REGION, aws_access_key_id="AKIAGUEST", aws_secret_access_key="x")
+            client.create_domain(domain=DOMAIN)
+            client.create_repository(domain=DOMAIN, repository="repo")
+            guest.create_repository(domain=DOMAIN, domainOwner=ACCOUNT, repository="theirs")
+            answer = publish(client, "repo", "1.0")
+            publish(client, "theirs", "1.0")
 
-        listed = requests.get(server.endpoint_url + "/_mock/events", timeout=5).json()["events"]
-        assert [e["detail"] for e in listed] == [message["detail"]]
-        assert listed[0]["account"] == ACCOUNT
-    assert guest_queue.messages() == []  # another account's rule does not fire
+            def delivered() -> Any:
+                health = requests.get(server.endpoint_url + "/_mock/health", timeout=5).json()
+                return health if health["events"]["delivered"] == 3 else None
+
+            health = _wait_for(delivered)
+            assert health["events"] == {"endpoint": moto_server, "delivered": 3, "failed": 0, "dropped": 0, "queued": 0}
+            owners = _wait_for(owner_queue.messages)
+            assert [summary(m) for m in owners] == [
+                ("repo", "tool", "1.0", "Created", "Published"),
+                ("theirs", "tool", "1.0", "Created", "Published"),
+            ]
+            assert owners[0]["source"] == SOURCE and owners[0]["detail-type"] == DETAIL_TYPE
+            assert owners[0]["detail"]["packageVersionRevision"] == answer["versionRevision"]
+            assert owners[0]["detail"]["sequenceNumber"] == 1
+            guests = _wait_for(guest_queue.messages)
+            assert [summary(m) for m in guests] == [("theirs", "tool", "1.0", "Created", "Published")]
+            assert guests[0]["detail"] == owners[1]["detail"]
+
+            listed = requests.get(server.endpoint_url + "/_mock/events", timeout=5).json()["events"]
+            assert [e["detail"] for e in listed] == [owners[0]["detail"], owners[1]["detail"], guests[0]["detail"]]
+            assert [e["account"] for e in listed] == [ACCOUNT, ACCOUNT, GUEST]
+        assert stranger_queue.messages() == [] and elsewhere_queue.messages() == []
+    finally:
+        principals.unregister("AKIAGUEST")
 
 
 def test_server_events_listing_is_recent_and_filterable() -> None:
