@@ -35,7 +35,6 @@ from mock_codeartifact.server import ThreadedCodeArtifactServer, client_config
 
 moto = pytest.importorskip("moto")
 from moto import mock_aws  # noqa: E402
-from moto.server import ThreadedMotoServer  # noqa: E402
 
 ACCOUNT = "123456789012"  # the default account of both mocks
 GUEST = "111122223333"
@@ -700,7 +699,8 @@ def test_upstream_retention_and_external_ingestion(shared: Any, aws: Any) -> Non
 
 @pytest.fixture
 def moto_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    threaded = pytest.importorskip("moto.server", reason="moto's server needs moto[server] (the test extra has it)")
+    server = threaded.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     try:
