@@ -819,3 +819,10 @@ def test_the_dashboard_lists_a_repository_s_recent_events() -> None:
         rows = re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]  # the header row first
         assert [re.findall(r">(Created|Deleted)<", r) for r in rows] == [["Deleted"], ["Created"]]  # newest first
         assert "&lt;b&gt;tool" in section and "<b>tool" not in section and "elsewhere" not in section
+        # The page's package filter applies to its events too.
+        filtered = requests.get(
+            f"{server.endpoint_url}/_mock/ui/{ACCOUNT}/{REGION}/{DOMAIN}/repositories/repo",
+            params={"q": "x"},
+            timeout=10,
+        ).text
+        assert "No event yet." in filtered[filtered.index('id="h-events"') :]

@@ -440,7 +440,7 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
             w.crumbs() + [(repo.name, None)],
             summary,
             packages,
-            _events_section(backend, w, repo),
+            _events_section(backend, w, repo, fmt, query),
             connections,
             endpoint_part,
             section(
@@ -451,20 +451,23 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
         )
 
 
-def _events_section(backend: Backend, w: Where, repo: Repository) -> Safe:
-    """The repository's most recent CodeArtifact events (EventBridge), newest first (docs/events.md)."""
+def _events_section(backend: Backend, w: Where, repo: Repository, fmt: str | None, query: str | None) -> Safe:
+    """The repository's most recent CodeArtifact events (EventBridge), newest first (docs/events.md); with the
+    page's packages filter (a format; ``query`` in the name or namespace), those of the matching packages."""
     d = repo.domain
+    where = (repo.name, d.name, d.owner, w.region)
+    needle = query.casefold() if query else None
     recent: list[VersionChange] = []
     for change in reversed(list(backend.changes)):
-        if (change.repository, change.domain, change.domain_owner, change.region) == (
-            repo.name,
-            d.name,
-            d.owner,
-            w.region,
-        ):
-            recent.append(change)
-            if len(recent) == MAX_RECENT_EVENTS:
-                break
+        if (change.repository, change.domain, change.domain_owner, change.region) != where:
+            continue
+        if fmt and change.format != fmt:
+            continue
+        if needle and needle not in change.name.casefold() and needle not in (change.namespace or "").casefold():
+            continue
+        recent.append(change)
+        if len(recent) == MAX_RECENT_EVENTS:
+            break
     rows: list[list[Child]] = []
     for c in recent:
         pkg = table(repo).get((c.format, c.namespace or "", c.name))
