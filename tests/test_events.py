@@ -826,3 +826,29 @@ def test_the_dashboard_lists_a_repository_s_recent_events() -> None:
             timeout=10,
         ).text
         assert "No event yet." in filtered[filtered.index('id="h-events"') :]
+
+
+def test_the_server_command_line_delivers_with_events_endpoint(moto_server: str) -> None:
+    queue = Queue(endpoint_url=moto_server)
+    command = [sys.executable, "-m", "mock_codeartifact", "--port", "0", "--quiet", "--events-endpoint", moto_server]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        assert match, line
+        url = f"http://127.0.0.1:{match.group(1)}"
+        client = boto3.client("codeartifact", region_name=REGION, endpoint_url=url)
+        client.create_domain(domain=DOMAIN)
+        client.create_repository(domain=DOMAIN, repository="repo")
+        publish(client, "repo", "1.0")
+        [message] = _wait_for(queue.messages)
+        assert message["detail"]["repositoryName"] == "repo" and message["detail"]["operationType"] == "Created"
+        # The count follows the endpoint's answer, which may come a moment after the queue has the message.
+        events = _wait_for(
+            lambda: (e := requests.get(url + "/_mock/health", timeout=5).json()["events"])["delivered"] and e
+        )
+        assert events["endpoint"] == moto_server and events["delivered"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
