@@ -30,13 +30,13 @@ def moto_active() -> bool:
 
 def deliver_to_moto(change: VersionChange) -> None:
     """A ``ChangeLog`` listener: put the change's events on moto's default buses when moto's mock is active."""
-    if "moto.events.models" not in sys.modules or not moto_active():
+    if not moto_active():
         return
     try:
         backends = sys.modules["moto.events.models"].events_backends
         for account in change.receivers:
             ev = event(change, account)
-            # No Time: moto's default target input writes the time unquoted, so only its own (epoch seconds) fits.
+            # No Time: moto's default target input splices the time in unquoted, which only moto's own value survives.
             entry = {
                 "Source": ev["source"],
                 "Resources": ev["resources"],
