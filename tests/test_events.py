@@ -348,6 +348,20 @@ def test_a_rule_in_another_region_or_with_another_pattern_does_not_fire(ca: Any,
     assert len(mine.messages()) == 1
 
 
+def test_a_cloudwatch_logs_target_receives_the_event(ca: Any, aws: Any) -> None:
+    logs = boto3.client("logs", region_name=REGION)
+    events = boto3.client("events", region_name=REGION)
+    logs.create_log_group(logGroupName="/aws/events/codeartifact")
+    group = logs.describe_log_groups()["logGroups"][0]["arn"].removesuffix(":*")
+    events.put_rule(Name="to-logs", EventPattern=json.dumps({"source": [SOURCE]}))
+    events.put_targets(Rule="to-logs", Targets=[{"Id": "logs", "Arn": group}])
+    answer = publish(ca, "repo", "1.0")
+    found = logs.filter_log_events(logGroupName="/aws/events/codeartifact")["events"]
+    [logged] = [json.loads(e["message"]) for e in found]
+    assert logged["detail"]["packageVersionRevision"] == answer["versionRevision"]
+    assert logged["detail-type"] == DETAIL_TYPE
+
+
 def test_m_events_filters_clears_and_resets(ca: Any, aws: Any) -> None:
     publish(ca, "repo", "1.0")
     publish(ca, "repo", "2.0", content=b"2")

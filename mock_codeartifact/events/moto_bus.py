@@ -1,7 +1,7 @@
 """Events into moto's EventBridge, in this process, while moto's ``mock_aws`` is active.
 
 Each event is put on the receiving account's default event bus in the domain's region through moto's own
-``PutEvents`` (its events backend, no HTTP), so rules and their targets (SQS, SNS, CloudWatch Logs, ...) fire as
+``PutEvents`` (its events backend, no HTTP), so rules and their targets (SQS, CloudWatch Logs, other buses) fire as
 they would in AWS. moto is never imported here: if a test has not imported moto's EventBridge, no rule exists
 and there is nothing to do; the check is two dictionary look-ups per change. A failure never reaches the
 CodeArtifact call that made the change.
