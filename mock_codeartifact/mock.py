@@ -18,6 +18,7 @@ from .authorization import enforce
 from .backend import Backend
 from .decorators import decorate
 from .environment import FAKE_ENV
+from .events import EventLog
 from .iam import identity
 from .interception import RawBody, before_send
 
@@ -135,6 +136,13 @@ class MockCodeArtifact:
     def register_principal(access_key_id: str, principal_arn: str) -> None:
         """Requests signed with ``access_key_id`` are made by ``principal_arn`` (see ``mock_codeartifact.principals``)."""
         identity.register(access_key_id, principal_arn)
+
+    @property
+    def events(self) -> EventLog:
+        """The CodeArtifact EventBridge events produced since the last reset, oldest first, as the dicts a rule's
+        target receives; ``m.events.filter(repositoryName=..., operationType=...)``, ``m.events.clear()``
+        (docs/events.md)."""
+        return EventLog(_backend.changes)
 
     @property
     def backend(self) -> Backend:
