@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from . import environment, interception
+from . import environment, integrations, interception
 from .api import Dispatcher, codec
 from .backend import Backend
 from .iam import identity
@@ -56,6 +56,7 @@ def activate() -> None:
             except BaseException:
                 environment.release()
                 raise
+            integrations.activation_changed(True)
         _depth += 1
 
 
@@ -66,5 +67,6 @@ def deactivate() -> None:
             raise RuntimeError("mock_codeartifact is not active")
         _depth -= 1
         if _depth == 0:
+            integrations.activation_changed(False)
             interception.uninstall()
             environment.release()

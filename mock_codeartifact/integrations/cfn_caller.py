@@ -1,0 +1,72 @@
+"""The CodeArtifact API as CloudFormation calls it: a botocore client per region, answered in-process by the
+active mock (the same interception, decoding, authorization and backend as any client's call), signed as the
+stack's principal."""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from typing import Any
+
+from botocore import xform_name
+from botocore.config import Config
+from botocore.exceptions import ClientError, ParamValidationError
+
+from ..iam.identity import PRINCIPAL_HEADER
+from .cfn_resources import ResourceFailed
+
+_principal: contextvars.ContextVar[str | None] = contextvars.ContextVar("mock_codeartifact_cfn_principal", default=None)
+_lock = threading.Lock()
+_session: Any = None
+_clients: dict[str, Any] = {}
+
+
+def _add_principal(request: Any = None, **kwargs: Any) -> None:
+    principal = _principal.get()
+    if principal and request is not None:
+        request.headers[PRINCIPAL_HEADER] = principal
+
+
+def _client(region: str) -> Any:
+    global _session
+    with _lock:
+        client = _clients.get(region)
+        if client is None:
+            import botocore.session
+
+            if _session is None:
+                _session = botocore.session.Session()
+            client = _session.create_client(
+                "codeartifact",
+                region_name=region,
+                # Never used for AWS: the request is answered in-process, and the principal header says who calls.
+                aws_access_key_id="mock-codeartifact-cloudformation",
+                aws_secret_access_key="mock-codeartifact-cloudformation",
+                config=Config(retries={"total_max_attempts": 1}),
+            )
+            client.meta.events.register("before-sign.codeartifact", _add_principal)
+            _clients[region] = client
+        return client
+
+
+class ApiCaller:
+    """Calls the CodeArtifact API in ``region`` as ``principal_arn`` (an IAM/STS principal ARN)."""
+
+    def __init__(self, region: str, principal_arn: str) -> None:
+        self.region = region
+        self.principal_arn = principal_arn
+
+    def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
+        method = getattr(_client(self.region), xform_name(operation))
+        token = _principal.set(self.principal_arn)
+        try:
+            answer: dict[str, Any] = method(**params)
+        except ClientError as error:
+            detail = error.response.get("Error", {})
+            raise ResourceFailed(str(detail.get("Code", "")), str(detail.get("Message", error))) from None
+        except ParamValidationError as error:  # a property of the wrong type: the API would reject it too
+            raise ResourceFailed("ValidationException", str(error)) from None
+        finally:
+            _principal.reset(token)
+        answer.pop("ResponseMetadata", None)
+        return answer
