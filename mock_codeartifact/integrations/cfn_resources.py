@@ -243,8 +243,13 @@ def _repository_update(call: Caller, attributes: Attributes, old: Properties, ne
         "domainOwner": attributes["DomainOwner"],
         "repository": attributes["Name"],
     }
-    if _changed(old, new, "Description") or _changed(old, new, "Upstreams"):
-        call("UpdateRepository", **where, description=new.get("Description") or "", upstreams=_upstreams(new))
+    changes: dict[str, Any] = {}
+    if _changed(old, new, "Description"):
+        changes["description"] = new.get("Description") or ""
+    if _changed(old, new, "Upstreams"):
+        changes["upstreams"] = _upstreams(new)
+    if changes:
+        call("UpdateRepository", **where, **changes)
     before, after = list(old.get("ExternalConnections") or []), list(new.get("ExternalConnections") or [])
     for connection in before:
         if connection not in after:
