@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -493,6 +496,17 @@ def test_a_template_synthesized_by_the_cdk_deploys(clients: tuple[Any, Any]) -> 
 
     cf.delete_stack(StackName="ArtifactsStack")
     assert _everything(ca) == ([], [])
+
+
+def test_the_committed_template_is_what_the_cdk_app_synthesizes(tmp_path: Path) -> None:
+    cdk = CDK_TEMPLATE.parent
+    node = shutil.which("node")
+    if node is None or not (cdk / "node_modules" / "aws-cdk-lib").is_dir():
+        pytest.skip("needs node and `npm ci` in tests/cdk (.ci/run does both)")
+    env = {**os.environ, "CDK_OUTDIR": str(tmp_path)}
+    subprocess.run([node, "app.js"], cwd=cdk, env=env, check=True, timeout=300, capture_output=True)
+    synthesized = json.loads((tmp_path / "ArtifactsStack.template.json").read_text(encoding="utf-8"))
+    assert synthesized == json.loads(CDK_TEMPLATE.read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- only while the mock is active

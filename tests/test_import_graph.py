@@ -4,6 +4,8 @@
 - the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage.py``;
 - nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or
   anything above it;
+- only ``integrations/moto_cloudformation.py`` imports moto, and nothing imports that module by name (it is
+  loaded by a post-import hook once moto's CloudFormation is imported);
 - no import cycle between the top-level modules and packages of ``mock_codeartifact``, nor between the modules of
   ``protocols/``.
 """
@@ -29,7 +31,19 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 PURE_BACKEND = {f"{PACKAGE}.backend.coordinates"}
 # Top-level units below protocols/ and the units above them, which they must never import.
 BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api"}
-ABOVE_BELOW = {"protocols", "server", "external", "mock", "pytest_plugin", "seeding", "__init__", "__main__"}
+ABOVE_BELOW = {
+    "protocols",
+    "server",
+    "external",
+    "mock",
+    "pytest_plugin",
+    "seeding",
+    "integrations",
+    "__init__",
+    "__main__",
+}
+# The only module that imports moto (integrations load it after moto's CloudFormation is imported).
+MOTO_GLUE = f"{PACKAGE}.integrations.moto_cloudformation"
 
 
 @dataclass(frozen=True)
@@ -235,3 +249,22 @@ def test_no_cycle_between_any_modules() -> None:
     cycles = _cycles(graph)
     detail = "\n".join(_describe([e for e in EDGES if e.source in c and e.target in c]) for c in cycles)
     assert not cycles, f"import cycles {cycles}:\n{detail}"
+
+
+def _third_party_imports(path: Path, package: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            lines += [node.lineno for alias in node.names if alias.name.split(".")[0] == package]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == package:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_moto_glue_imports_moto() -> None:
+    assert _third_party_imports(MODULES[MOTO_GLUE], "moto"), "the reader must see the glue's moto imports"
+    offending = {m: lines for m, p in MODULES.items() if m != MOTO_GLUE and (lines := _third_party_imports(p, "moto"))}
+    assert not offending, f"modules importing moto outside {MOTO_GLUE}: {offending}"
+    importers = [e for e in EDGES if e.target == MOTO_GLUE]
+    assert not importers, f"the moto glue is loaded by the post-import hook only:\n{_describe(importers)}"

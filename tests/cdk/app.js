@@ -3,7 +3,8 @@
 //
 // Regenerate the template (docs/cloudformation.md):
 //   cd tests/cdk && npm ci && node app.js
-// which synthesizes into cdk.out/ and copies the stack's template to template.json.
+// which synthesizes into cdk.out/ and copies the stack's template to template.json. With CDK_OUTDIR set, it only
+// synthesizes into that directory (the test that checks template.json is what this app synthesizes).
 const fs = require("fs");
 const path = require("path");
 const { App, Stack, CfnOutput, Tags } = require("aws-cdk-lib");
@@ -65,8 +66,10 @@ class ArtifactsStack extends Stack {
   }
 }
 
-const outdir = path.join(__dirname, "cdk.out");
+const outdir = process.env.CDK_OUTDIR || path.join(__dirname, "cdk.out");
 const app = new App({ outdir });
 new ArtifactsStack(app, "ArtifactsStack");
 app.synth();
-fs.copyFileSync(path.join(outdir, "ArtifactsStack.template.json"), path.join(__dirname, "template.json"));
+if (!process.env.CDK_OUTDIR) {
+  fs.copyFileSync(path.join(outdir, "ArtifactsStack.template.json"), path.join(__dirname, "template.json"));
+}
