@@ -11,7 +11,10 @@ import copy
 import json
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -507,6 +510,81 @@ def test_the_committed_template_is_what_the_cdk_app_synthesizes(tmp_path: Path) 
     subprocess.run([node, "app.js"], cwd=cdk, env=env, check=True, timeout=300, capture_output=True)
     synthesized = json.loads((tmp_path / "ArtifactsStack.template.json").read_text(encoding="utf-8"))
     assert synthesized == json.loads(CDK_TEMPLATE.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- server mode
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _deploy_and_check(cf: Any, ca: Any, stack_name: str) -> None:
+    cf.create_stack(StackName=stack_name, TemplateBody=json.dumps(_template()))
+    assert _stack(cf, stack_name)["StackStatus"] == "CREATE_COMPLETE"
+    app = ca.describe_repository(domain="acme", repository="app")["repository"]
+    assert app["upstreams"] == [{"repositoryName": "npm-store"}]
+    assert _outputs(cf, stack_name)["AppRef"] == app["arn"]
+    bad = _template()
+    bad["Resources"]["App"]["Properties"]["RepositoryName"] = "app"
+    bad["Resources"]["App"]["Properties"]["Upstreams"] = ["no-such-repository"]
+    bad["Resources"]["Domain"]["Properties"]["DomainName"] = "acme-bad"
+    cf.create_stack(StackName=f"{stack_name}-bad", TemplateBody=json.dumps(bad))
+    assert _stack(cf, f"{stack_name}-bad")["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert "no-such-repository" in _reason(cf, f"{stack_name}-bad", "App", "CREATE_FAILED")
+    cf.delete_stack(StackName=stack_name)
+    assert _everything(ca) == ([], [])
+
+
+def test_a_moto_server_in_this_process_deploys_into_a_codeartifact_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.server import ThreadedMotoServer
+
+    from mock_codeartifact.integrations import cloudformation_endpoint
+    from mock_codeartifact.server import ThreadedCodeArtifactServer
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto_server.start()
+    try:
+        host, port = moto_server.get_host_and_port()
+        cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=f"http://{host}:{port}")
+        with ThreadedCodeArtifactServer() as server, cloudformation_endpoint(server.endpoint_url):
+            _deploy_and_check(cf, server.client(region_name=REGION), "in-process-servers")
+        cf.delete_stack(StackName="in-process-servers-bad")
+    finally:
+        moto_server.stop()
+
+
+def test_the_moto_server_command_deploys_into_a_codeartifact_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_codeartifact.server import ThreadedCodeArtifactServer
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with ThreadedCodeArtifactServer() as server:
+        port = _free_port()
+        command = [sys.executable, "-m", "mock_codeartifact.integrations.moto_server"]
+        command += ["--codeartifact-endpoint", server.endpoint_url, "-p", str(port)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            endpoint = f"http://127.0.0.1:{port}"
+            cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
+            deadline = time.monotonic() + 60
+            while True:  # wait for moto's server to listen
+                try:
+                    cf.list_stacks()
+                    break
+                except Exception:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise
+                    time.sleep(0.2)
+            _deploy_and_check(cf, server.client(region_name=REGION), "moto-server-command")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 # --------------------------------------------------------------------------- only while the mock is active

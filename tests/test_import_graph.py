@@ -4,8 +4,8 @@
 - the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage.py``;
 - nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or
   anything above it;
-- only ``integrations/moto_cloudformation.py`` imports moto, and nothing imports that module by name (it is
-  loaded by a post-import hook once moto's CloudFormation is imported);
+- only ``integrations/moto_cloudformation.py`` (and the ``moto_server`` command) import moto, and nothing imports
+  them by name (the former is loaded by a post-import hook once moto's CloudFormation is imported);
 - no import cycle between the top-level modules and packages of ``mock_codeartifact``, nor between the modules of
   ``protocols/``.
 """
@@ -42,8 +42,10 @@ ABOVE_BELOW = {
     "__init__",
     "__main__",
 }
-# The only module that imports moto (integrations load it after moto's CloudFormation is imported).
+# The only module that imports moto (integrations load it after moto's CloudFormation is imported), and the
+# command that runs moto's server (imported only by ``python -m``).
 MOTO_GLUE = f"{PACKAGE}.integrations.moto_cloudformation"
+MOTO_SERVER = f"{PACKAGE}.integrations.moto_server"
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,10 @@ def _third_party_imports(path: Path, package: str) -> list[int]:
 
 def test_only_the_moto_glue_imports_moto() -> None:
     assert _third_party_imports(MODULES[MOTO_GLUE], "moto"), "the reader must see the glue's moto imports"
-    offending = {m: lines for m, p in MODULES.items() if m != MOTO_GLUE and (lines := _third_party_imports(p, "moto"))}
-    assert not offending, f"modules importing moto outside {MOTO_GLUE}: {offending}"
-    importers = [e for e in EDGES if e.target == MOTO_GLUE]
+    allowed = {MOTO_GLUE, MOTO_SERVER}
+    offending = {
+        m: lines for m, p in MODULES.items() if m not in allowed and (lines := _third_party_imports(p, "moto"))
+    }
+    assert not offending, f"modules importing moto outside {allowed}: {offending}"
+    importers = [e for e in EDGES if e.target in allowed]
     assert not importers, f"the moto glue is loaded by the post-import hook only:\n{_describe(importers)}"

@@ -1,7 +1,8 @@
 """Integrations with other libraries, each loaded only when that library is loaded.
 
-* moto's CloudFormation (:mod:`.moto_cloudformation`): while mock_codeartifact is active, stacks deployed into
-  moto's ``mock_aws`` create, update and delete ``AWS::CodeArtifact::*`` resources in the mock (docs/cloudformation.md).
+* moto's CloudFormation (:mod:`.moto_cloudformation`): stacks deployed into moto create, update and delete
+  ``AWS::CodeArtifact::*`` resources -- in the in-process mock while mock_codeartifact is active, or in a
+  mock-codeartifact server inside :func:`cloudformation_endpoint` (docs/cloudformation.md).
 
 Activation calls :func:`activation_changed`; it costs a flag and a dictionary lookup unless an integration is loaded.
 Nothing here imports the library it integrates with until the user's code has imported it.
@@ -9,7 +10,12 @@ Nothing here imports the library it integrates with until the user's code has im
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from . import post_import, switch
+
+__all__ = ["activation_changed", "cloudformation_endpoint"]
 
 _MOTO_CLOUDFORMATION = "moto.cloudformation.models"
 _GLUE = "mock_codeartifact.integrations.moto_cloudformation"
@@ -21,3 +27,20 @@ def activation_changed(active: bool) -> None:
     if active:
         # moto's CloudFormation takes a second to import: extend it when (and only if) something imports it.
         post_import.when_imported(_MOTO_CLOUDFORMATION, _GLUE)
+
+
+@contextmanager
+def cloudformation_endpoint(endpoint_url: str) -> Iterator[None]:
+    """Within the block, moto's CloudFormation *in this process* -- ``mock_aws``, or a moto server started from
+    Python (``moto.server.ThreadedMotoServer``) -- creates, updates and deletes ``AWS::CodeArtifact::*``
+    resources through the CodeArtifact API at ``endpoint_url`` (a mock-codeartifact server), whether or not the
+    in-process mock is active."""
+    if not endpoint_url.startswith(("http://", "https://")):
+        raise ValueError(f"endpoint_url must be an http(s) URL, not {endpoint_url!r}")
+    previous = switch.endpoint()
+    switch.set_endpoint(endpoint_url.rstrip("/"))
+    post_import.when_imported(_MOTO_CLOUDFORMATION, _GLUE)
+    try:
+        yield
+    finally:
+        switch.set_endpoint(previous)

@@ -1,6 +1,6 @@
-"""The CodeArtifact API as CloudFormation calls it: a botocore client per region, answered in-process by the
-active mock (the same interception, decoding, authorization and backend as any client's call), signed as the
-stack's principal."""
+"""The CodeArtifact API as CloudFormation calls it: a botocore client per region (and endpoint), answered
+in-process by the active mock (the same interception, decoding, authorization and backend as any client's call)
+or by a mock-codeartifact server at an endpoint URL, the caller named by the principal header."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .cfn_resources import ResourceFailed
 _principal: contextvars.ContextVar[str | None] = contextvars.ContextVar("mock_codeartifact_cfn_principal", default=None)
 _lock = threading.Lock()
 _session: Any = None
-_clients: dict[str, Any] = {}
+_clients: dict[tuple[str, str | None], Any] = {}
 
 
 def _add_principal(request: Any = None, **kwargs: Any) -> None:
@@ -27,10 +27,10 @@ def _add_principal(request: Any = None, **kwargs: Any) -> None:
         request.headers[PRINCIPAL_HEADER] = principal
 
 
-def _client(region: str) -> Any:
+def _client(region: str, endpoint_url: str | None) -> Any:
     global _session
     with _lock:
-        client = _clients.get(region)
+        client = _clients.get((region, endpoint_url))
         if client is None:
             import botocore.session
 
@@ -39,25 +39,30 @@ def _client(region: str) -> Any:
             client = _session.create_client(
                 "codeartifact",
                 region_name=region,
+                endpoint_url=endpoint_url,
                 # Never used for AWS: the request is answered in-process, and the principal header says who calls.
                 aws_access_key_id="mock-codeartifact-cloudformation",
                 aws_secret_access_key="mock-codeartifact-cloudformation",
                 config=Config(retries={"total_max_attempts": 1}),
             )
             client.meta.events.register("before-sign.codeartifact", _add_principal)
-            _clients[region] = client
+            if len(_clients) >= 32:  # servers on ever new ports in a long test session: keep a few
+                _clients.clear()
+            _clients[(region, endpoint_url)] = client
         return client
 
 
 class ApiCaller:
-    """Calls the CodeArtifact API in ``region`` as ``principal_arn`` (an IAM/STS principal ARN)."""
+    """Calls the CodeArtifact API in ``region`` as ``principal_arn`` (an IAM/STS principal ARN), in-process or
+    at ``endpoint_url``."""
 
-    def __init__(self, region: str, principal_arn: str) -> None:
+    def __init__(self, region: str, principal_arn: str, endpoint_url: str | None = None) -> None:
         self.region = region
         self.principal_arn = principal_arn
+        self.endpoint_url = endpoint_url
 
     def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
-        method = getattr(_client(self.region), xform_name(operation))
+        method = getattr(_client(self.region, self.endpoint_url), xform_name(operation))
         token = _principal.set(self.principal_arn)
         try:
             answer: dict[str, Any] = method(**params)

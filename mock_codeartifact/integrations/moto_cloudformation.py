@@ -86,7 +86,7 @@ def _caller(stack: Any, account_id: str, region: str) -> ApiCaller:
             principal = Principal.parse(role_arn).arn
         except ValueError:
             pass
-    return ApiCaller(region, principal)
+    return ApiCaller(region, principal, switch.endpoint())
 
 
 # --------------------------------------------------------------------------- an update in progress
