@@ -601,3 +601,31 @@ def test_the_types_are_known_to_moto_only_while_the_mock_is_active(monkeypatch: 
         )
     # Without the mock, moto skips the types with its usual warning, as it would without this package.
     assert not [t for t in parsing.get_model_map() if t.startswith("AWS::CodeArtifact::")]
+
+
+HOOK_SCRIPT = """
+import sys
+from mock_codeartifact import mock_codeartifact
+from mock_codeartifact.integrations import post_import
+
+GLUE = "mock_codeartifact.integrations.moto_cloudformation"
+hooks = len(sys.meta_path)
+with mock_codeartifact():
+    pass
+assert len(sys.meta_path) == hooks, "a stopped mock leaves no import hook"
+assert "moto.cloudformation.models" not in sys.modules and GLUE not in sys.modules
+with mock_codeartifact():
+    import moto.cloudformation.models  # imported after the mock started: the glue follows it
+    assert GLUE in sys.modules
+from moto.cloudformation import parsing
+assert "AWS::CodeArtifact::Domain" not in parsing.get_model_map()
+print("ok")
+"""
+
+
+def test_moto_imported_after_the_mock_started_is_extended_and_no_hook_stays() -> None:
+    # In a fresh interpreter: here moto's CloudFormation is already imported.
+    result = subprocess.run(
+        [sys.executable, "-c", HOOK_SCRIPT], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr

@@ -24,9 +24,15 @@ _GLUE = "mock_codeartifact.integrations.moto_cloudformation"
 def activation_changed(active: bool) -> None:
     """The in-process mock turned on (``active``) or off: integrations follow."""
     switch.set_active(active)
-    if active:
+    _follow_moto()
+
+
+def _follow_moto() -> None:
+    if switch.is_active():
         # moto's CloudFormation takes a second to import: extend it when (and only if) something imports it.
         post_import.when_imported(_MOTO_CLOUDFORMATION, _GLUE)
+    else:
+        post_import.cancel(_MOTO_CLOUDFORMATION)  # no import hook left behind by a stopped mock
 
 
 @contextmanager
@@ -39,8 +45,9 @@ def cloudformation_endpoint(endpoint_url: str) -> Iterator[None]:
         raise ValueError(f"endpoint_url must be an http(s) URL, not {endpoint_url!r}")
     previous = switch.endpoint()
     switch.set_endpoint(endpoint_url.rstrip("/"))
-    post_import.when_imported(_MOTO_CLOUDFORMATION, _GLUE)
+    _follow_moto()
     try:
         yield
     finally:
         switch.set_endpoint(previous)
+        _follow_moto()

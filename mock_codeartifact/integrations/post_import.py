@@ -29,6 +29,14 @@ def when_imported(watched: str, then_import: str) -> None:
             sys.meta_path.insert(0, _FINDER)
 
 
+def cancel(watched: str) -> None:
+    """Forget a pending :func:`when_imported` (no finder is left behind once nothing is pending)."""
+    with _lock:
+        _pending.pop(watched, None)
+        if not _pending and _FINDER in sys.meta_path:
+            sys.meta_path.remove(_FINDER)
+
+
 class _Finder(importlib.abc.MetaPathFinder):
     """Finds nothing itself: for a watched module it asks the other finders, then wraps the loader so that the
     follow-up import runs after the module's code has run."""
