@@ -512,6 +512,16 @@ def test_the_committed_template_is_what_the_cdk_app_synthesizes(tmp_path: Path) 
     assert synthesized == json.loads(CDK_TEMPLATE.read_text(encoding="utf-8"))
 
 
+def test_the_docs_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/cloudformation.md's example, run as it is written there."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    page = (Path(__file__).parent.parent / "docs" / "cloudformation.md").read_text(encoding="utf-8")
+    example = page.split("## Example", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "create_stack" in example and "delete_stack" in example
+    exec(compile(example, "docs/cloudformation.md", "exec"), {})
+
+
 # --------------------------------------------------------------------------- server mode
 
 
