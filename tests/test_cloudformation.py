@@ -316,6 +316,45 @@ def test_a_new_domain_name_replaces_the_domain_and_what_depends_on_it(clients: t
     assert reasons and "requires the creation of a new physical resource" in reasons[-1]
 
 
+def test_renaming_a_repository_replaces_it_and_updates_what_refers_to_it(clients: tuple[Any, Any]) -> None:
+    cf, ca = clients
+    cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(_template()))
+    for name in ("app-two", "app-three"):  # the second time, the group was created before the repository
+        template = _template()
+        template["Resources"]["App"]["Properties"]["RepositoryName"] = name
+        cf.update_stack(StackName="artifacts", TemplateBody=json.dumps(template))
+        assert _stack(cf, "artifacts")["StackStatus"] == "UPDATE_COMPLETE"
+        assert sorted(n for _, n in _everything(ca)[1]) == sorted([name, "npm-store"])
+        allowed = ca.list_allowed_repositories_for_group(
+            domain="acme", packageGroup="/npm/acme/*", originRestrictionType="PUBLISH"
+        )["allowedRepositories"]
+        assert allowed == [name]
+        assert _outputs(cf, "artifacts")["AppName"] == name
+
+
+def test_an_update_adds_and_removes_resources(clients: tuple[Any, Any]) -> None:
+    cf, ca = clients
+    cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(_template()))
+    template = _template()
+    del template["Resources"]["Group"]
+    del template["Outputs"]["GroupRef"], template["Outputs"]["GroupArn"]
+    template["Resources"]["Extra"] = {
+        "Type": "AWS::CodeArtifact::Repository",
+        "Properties": {"RepositoryName": "extra", "DomainName": {"Fn::GetAtt": ["Domain", "Name"]}},
+    }
+    cf.update_stack(StackName="artifacts", TemplateBody=json.dumps(template))
+    assert _stack(cf, "artifacts")["StackStatus"] == "UPDATE_COMPLETE"
+    assert sorted(n for _, n in _everything(ca)[1]) == ["app", "extra", "npm-store"]
+    with pytest.raises(ca.exceptions.ResourceNotFoundException):
+        ca.describe_package_group(domain="acme", packageGroup="/npm/acme/*")
+
+    stack_id = _stack(cf, "artifacts")["StackId"]  # a deleted stack is found by its id
+    cf.delete_stack(StackName="artifacts")
+    assert _everything(ca) == ([], [])
+    group_deletions = [s for lid, s, _ in _events(cf, stack_id) if lid == "Group" and s.startswith("DELETE")]
+    assert group_deletions == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]  # once, in the update's cleanup
+
+
 def test_deleting_the_stack_removes_everything(clients: tuple[Any, Any]) -> None:
     cf, ca = clients
     cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(_template()))

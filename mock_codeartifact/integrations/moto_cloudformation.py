@@ -397,23 +397,34 @@ def _rollback_update(resource_map: Any, session: _UpdateSession) -> bool:
 def _propagate(resource_map: Any) -> None:
     """moto updates only resources whose template text changed; CloudFormation also updates those whose
     *resolved* properties changed (a repository whose ``DomainName`` is ``!GetAtt Domain.Name`` when the
-    domain is replaced). Creation order is dependency order, so a replaced domain comes before its repositories."""
-    for logical_id, resource in _ours(resource_map):
-        resource_json = resource_map._resource_json_map.get(logical_id)
-        if resource_json is None:
-            continue
-        properties = parsing.clean_json(copy.deepcopy(resource_json.get("Properties") or {}), resource_map)
-        updated = _update(resource, properties)
-        if updated is not resource:
-            resource_map._parsed_resources[logical_id] = updated
+    domain is replaced). Creation order is dependency order, so a replaced domain comes before its repositories;
+    a replacement that changes what an earlier-created resource refers to is caught by another pass."""
+    for _ in range(len(resource_map._resource_json_map) + 1):
+        replaced = False
+        for logical_id, resource in _ours(resource_map):
+            resource_json = resource_map._resource_json_map.get(logical_id)
+            if resource_json is None:
+                continue  # removed from the template: deleted in the cleanup phase
+            properties = parsing.clean_json(copy.deepcopy(resource_json.get("Properties") or {}), resource_map)
+            updated = _update(resource, properties)
+            if updated is not resource:
+                resource_map._parsed_resources[logical_id] = updated
+                replaced = True
+        if not replaced:
+            return
 
 
-def _cleanup(stack: Any, session: _UpdateSession) -> None:
+def _cleanup(resource_map: Any, session: _UpdateSession) -> None:
+    """CloudFormation's cleanup phase: delete what the update replaced or removed, newest first."""
     if not session.cleanup:
         return
+    stack = _stack(resource_map._account_id, resource_map._region_name, resource_map.stack_id)
     if stack is not None:
         stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     for resource in sorted(session.cleanup, key=lambda r: r.sequence, reverse=True):
+        logical_id = resource.logical_resource_id
+        if resource_map._parsed_resources.get(logical_id) is resource:  # removed from the template
+            del resource_map._parsed_resources[logical_id]
         try:
             _delete(resource)
         except ResourceFailed:
@@ -449,7 +460,7 @@ def _resource_map_update(self: Any, template: dict[str, Any], parameters: dict[s
         raise _RolledBack(status) from failure
     finally:
         _session.reset(token)
-    _cleanup(_stack(self._account_id, self._region_name, self.stack_id), session)
+    _cleanup(self, session)
 
 
 def _stack_update(self: Any, *args: Any, **kwargs: Any) -> None:
