@@ -473,6 +473,25 @@ def test_a_domain_that_still_has_repositories_fails_the_delete(clients: tuple[An
     assert {s["StackName"] for s in cf.describe_stacks()["Stacks"]} == set()
 
 
+def test_a_stack_deleted_after_the_mock_stopped_fails_without_calling_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_codeartifact.mock import is_active
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        with mock_codeartifact():
+            cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(_template()))
+        if is_active():
+            pytest.skip("mock_aws keeps mock_codeartifact active here")
+        sent: list[str] = []
+        monkeypatch.setattr("botocore.httpsession.URLLib3Session.send", lambda self, request: sent.append(request.url))
+        cf.delete_stack(StackName="artifacts")
+        assert _stack(cf, "artifacts")["StackStatus"] == "DELETE_FAILED"
+        assert "mock_codeartifact is not active" in _reason(cf, "artifacts", "Domain", "DELETE_FAILED")
+        assert sent == []
+
+
 def test_authorization_applies_to_the_stacks_role(clients: tuple[Any, Any]) -> None:
     cf, ca = clients
     ca.create_domain(domain="shared")

@@ -13,7 +13,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
 from ..iam.identity import PRINCIPAL_HEADER
+from . import switch
 from .cfn_resources import ResourceFailed
+
+NOT_ACTIVE = (
+    "mock_codeartifact is not active: this stack's CodeArtifact resources live in its state. Keep "
+    "mock_codeartifact() (or cloudformation_endpoint()) active while the stack is created, updated or deleted"
+)
 
 _principal: contextvars.ContextVar[str | None] = contextvars.ContextVar("mock_codeartifact_cfn_principal", default=None)
 _lock = threading.Lock()
@@ -62,6 +68,9 @@ class ApiCaller:
         self.endpoint_url = endpoint_url
 
     def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
+        if self.endpoint_url is None and not switch.is_active():
+            # Nothing would answer in-process: the call must not go to AWS.
+            raise ResourceFailed("ServiceUnavailable", NOT_ACTIVE)
         method = getattr(_client(self.region, self.endpoint_url), xform_name(operation))
         token = _principal.set(self.principal_arn)
         try:
