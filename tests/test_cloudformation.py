@@ -393,6 +393,20 @@ def test_a_bad_domain_name_fails_the_stack_with_the_api_message(clients: tuple[A
     assert "Outputs" not in _stack(cf, "artifacts")
 
 
+def test_a_missing_required_property_fails_like_the_schema_says(clients: tuple[Any, Any]) -> None:
+    cf, ca = clients
+    template = _template()
+    del template["Resources"]["App"]["Properties"]["RepositoryName"]
+    cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(template))
+    assert _stack(cf, "artifacts")["StackStatus"] == "ROLLBACK_COMPLETE"
+    reason = _reason(cf, "artifacts", "App", "CREATE_FAILED")
+    assert (
+        reason
+        == "Properties validation failed for resource App with message:\n#: required key [RepositoryName] not found"
+    )
+    assert _everything(ca) == ([], [])
+
+
 def test_an_unknown_upstream_fails_and_rolls_back_what_was_created(clients: tuple[Any, Any]) -> None:
     cf, ca = clients
     template = _template()

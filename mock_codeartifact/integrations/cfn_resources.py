@@ -41,15 +41,18 @@ HANDLER_ERROR_CODES = {
 class ResourceFailed(Exception):
     """A resource operation failed: ``reason`` is what CloudFormation shows as the event's status reason."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, schema: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.schema = schema  # the properties break the resource type's schema: no API call was made
         self.logical_id = ""
         self.resource_type = ""
 
     @property
     def reason(self) -> str:
+        if self.schema:
+            return f"Properties validation failed for resource {self.logical_id} with message:\n{self.message}"
         handler_code = HANDLER_ERROR_CODES.get(self.code, "GeneralServiceException")
         return (
             f'Resource handler returned message: "{self.message}" '
@@ -58,16 +61,16 @@ class ResourceFailed(Exception):
 
 
 def _invalid(message: str) -> ResourceFailed:
-    return ResourceFailed("ValidationException", message)
+    return ResourceFailed("ValidationException", message, schema=True)
 
 
 # --------------------------------------------------------------------------- property helpers
 
 
-def _require(kind: str, props: Properties, *names: str) -> None:
+def _require(props: Properties, *names: str) -> None:
     for name in names:
         if props.get(name) in (None, ""):
-            raise _invalid(f"#: required key [{name}] not found (resource {kind})")
+            raise _invalid(f"#: required key [{name}] not found")
 
 
 def _policy_text(document: Any) -> str:
@@ -141,7 +144,7 @@ class ResourceType:
 
 
 def _domain_create(call: Caller, props: Properties) -> Attributes:
-    _require("AWS::CodeArtifact::Domain", props, "DomainName")
+    _require(props, "DomainName")
     params: dict[str, Any] = {"domain": props["DomainName"]}
     if props.get("EncryptionKey"):
         params["encryptionKey"] = props["EncryptionKey"]
@@ -201,7 +204,7 @@ def _upstreams(props: Properties) -> list[dict[str, str]]:
 
 
 def _repository_create(call: Caller, props: Properties) -> Attributes:
-    _require("AWS::CodeArtifact::Repository", props, "RepositoryName", "DomainName")
+    _require(props, "RepositoryName", "DomainName")
     params: dict[str, Any] = {"domain": props["DomainName"], "repository": props["RepositoryName"], **_owner(props)}
     if props.get("Description") is not None:
         params["description"] = props["Description"]
@@ -338,7 +341,7 @@ def _configure_origin(call: Caller, where: dict[str, str], old: Properties, new:
 
 
 def _package_group_create(call: Caller, props: Properties) -> Attributes:
-    _require("AWS::CodeArtifact::PackageGroup", props, "Pattern", "DomainName")
+    _require(props, "Pattern", "DomainName")
     params: dict[str, Any] = {"domain": props["DomainName"], "packageGroup": props["Pattern"], **_owner(props)}
     for prop, param in (("ContactInfo", "contactInfo"), ("Description", "description")):
         if props.get(prop) is not None:
