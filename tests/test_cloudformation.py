@@ -685,29 +685,47 @@ def test_the_types_are_known_to_moto_only_while_the_mock_is_active(monkeypatch: 
     assert not [t for t in parsing.get_model_map() if t.startswith("AWS::CodeArtifact::")]
 
 
-HOOK_SCRIPT = """
+HOOK_PRELUDE = """
 import sys
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.integrations import post_import
 
 GLUE = "mock_codeartifact.integrations.moto_cloudformation"
-hooks = len(sys.meta_path)
+DOMAIN = "AWS::CodeArtifact::Domain"
+assert "moto.cloudformation.models" not in sys.modules
+"""
+
+IMPORTED_WHILE_ACTIVE = """
+with mock_codeartifact():
+    import moto.cloudformation.models  # after the mock started: the glue follows it
+    from moto.cloudformation import parsing
+
+    assert GLUE in sys.modules and DOMAIN in parsing.get_model_map()
+assert DOMAIN not in parsing.get_model_map()
+assert post_import._FINDER not in sys.meta_path  # the hook is gone once it did its work
+print("ok")
+"""
+
+IMPORTED_WHILE_STOPPED = """
 with mock_codeartifact():
     pass
-assert len(sys.meta_path) == hooks, "a stopped mock leaves no import hook"
-assert "moto.cloudformation.models" not in sys.modules and GLUE not in sys.modules
-with mock_codeartifact():
-    import moto.cloudformation.models  # imported after the mock started: the glue follows it
-    assert GLUE in sys.modules
+import moto.cloudformation.models  # the mock is stopped: moto is left as it is
 from moto.cloudformation import parsing
-assert "AWS::CodeArtifact::Domain" not in parsing.get_model_map()
+
+assert GLUE not in sys.modules and DOMAIN not in parsing.get_model_map()
+with mock_codeartifact():  # the next start extends the moto that is there
+    assert GLUE in sys.modules and DOMAIN in parsing.get_model_map()
+assert DOMAIN not in parsing.get_model_map()
 print("ok")
 """
 
 
-def test_moto_imported_after_the_mock_started_is_extended_and_no_hook_stays() -> None:
+@pytest.mark.parametrize(
+    "script", [IMPORTED_WHILE_ACTIVE, IMPORTED_WHILE_STOPPED], ids=["while-active", "while-stopped"]
+)
+def test_moto_imported_later_is_extended_only_while_the_mock_is_active(script: str) -> None:
     # In a fresh interpreter: here moto's CloudFormation is already imported.
     result = subprocess.run(
-        [sys.executable, "-c", HOOK_SCRIPT], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-c", HOOK_PRELUDE + script], capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr

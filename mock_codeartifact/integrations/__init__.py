@@ -4,12 +4,13 @@
   ``AWS::CodeArtifact::*`` resources -- in the in-process mock while mock_codeartifact is active, or in a
   mock-codeartifact server inside :func:`cloudformation_endpoint` (docs/cloudformation.md).
 
-Activation calls :func:`activation_changed`; it costs a flag and a dictionary lookup unless an integration is loaded.
+Activation calls :func:`activation_changed`: a flag, and a few dictionary lookups.
 Nothing here imports the library it integrates with until the user's code has imported it.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,15 +25,15 @@ _GLUE = "mock_codeartifact.integrations.moto_cloudformation"
 def activation_changed(active: bool) -> None:
     """The in-process mock turned on (``active``) or off: integrations follow."""
     switch.set_active(active)
-    _follow_moto()
+    if active:
+        _follow_moto()
 
 
 def _follow_moto() -> None:
-    if switch.is_active():
-        # moto's CloudFormation takes a second to import: extend it when (and only if) something imports it.
-        post_import.when_imported(_MOTO_CLOUDFORMATION, _GLUE)
-    else:
-        post_import.cancel(_MOTO_CLOUDFORMATION)  # no import hook left behind by a stopped mock
+    # moto's CloudFormation takes a second to import: extend it when (and only if) something imports it while
+    # an integration is on. Once the glue is loaded this is one dictionary lookup.
+    if _GLUE not in sys.modules:
+        post_import.when_imported(_MOTO_CLOUDFORMATION, _GLUE, switch.is_active)
 
 
 @contextmanager
@@ -50,4 +51,3 @@ def cloudformation_endpoint(endpoint_url: str) -> Iterator[None]:
         yield
     finally:
         switch.set_endpoint(previous)
-        _follow_moto()

@@ -1,4 +1,8 @@
-"""Run code right after a module is imported, whether it is imported already or later (a post-import hook)."""
+"""Run code right after a module is imported, whether it is imported already or later (a post-import hook).
+
+The hook is one finder at the front of ``sys.meta_path`` that answers only for the watched module, and only while
+its condition holds; it removes itself once the module has been imported with the follow-up.
+"""
 
 from __future__ import annotations
 
@@ -7,34 +11,29 @@ import importlib.abc
 import importlib.machinery
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
 _lock = threading.Lock()
-_pending: dict[str, str] = {}  # watched module -> module to import right after it
+# watched module -> (module to import right after it, whether to do so now)
+_pending: dict[str, tuple[str, Callable[[], bool]]] = {}
 
 
-def when_imported(watched: str, then_import: str) -> None:
-    """Import ``then_import`` once ``watched`` is imported: now if it already is, else right after it is."""
+def when_imported(watched: str, then_import: str, condition: Callable[[], bool] = lambda: True) -> None:
+    """Import ``then_import`` once ``watched`` is imported (now if it already is) while ``condition()`` holds."""
+    if then_import in sys.modules:
+        return
     if watched in sys.modules:
-        if then_import not in sys.modules:
+        if condition():
             importlib.import_module(then_import)
         return
+    if watched in _pending:
+        return
     with _lock:
-        if watched in _pending:
-            return
-        _pending[watched] = then_import
+        _pending[watched] = (then_import, condition)
         if _FINDER not in sys.meta_path:
             sys.meta_path.insert(0, _FINDER)
-
-
-def cancel(watched: str) -> None:
-    """Forget a pending :func:`when_imported` (no finder is left behind once nothing is pending)."""
-    with _lock:
-        _pending.pop(watched, None)
-        if not _pending and _FINDER in sys.meta_path:
-            sys.meta_path.remove(_FINDER)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -42,7 +41,8 @@ class _Finder(importlib.abc.MetaPathFinder):
     follow-up import runs after the module's code has run."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
-        if fullname not in _pending:
+        watch = _pending.get(fullname)
+        if watch is None or not watch[1]():
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -69,11 +69,11 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module: ModuleType) -> None:
         self._inner.exec_module(module)
         with _lock:
-            then_import = _pending.pop(self._fullname, None)
+            watch = _pending.pop(self._fullname, None)
             if not _pending and _FINDER in sys.meta_path:
                 sys.meta_path.remove(_FINDER)
-        if then_import is not None:
-            importlib.import_module(then_import)
+        if watch is not None:
+            importlib.import_module(watch[0])
 
 
 _FINDER = _Finder()
