@@ -225,6 +225,21 @@ def test_stack_creates_every_resource_with_every_property(clients: tuple[Any, An
     assert completed == ["Domain", "NpmStore", "App", "Group", "artifacts"]
 
 
+def test_the_stacks_tags_are_applied_to_its_resources(clients: tuple[Any, Any]) -> None:
+    cf, ca = clients
+    stack_tags = [{"Key": "env", "Value": "test"}, {"Key": "kind", "Value": "from-stack"}]
+    cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(_template()), Tags=stack_tags)
+    domain = ca.describe_domain(domain="acme")["domain"]
+    assert _tags(ca, domain["arn"]) == {"team": "platform", "env": "test", "kind": "from-stack"}
+    app = ca.describe_repository(domain="acme", repository="app")["repository"]
+    assert _tags(ca, app["arn"]) == {"kind": "app", "env": "test"}  # the resource's own tag wins
+
+    template = _template()
+    template["Resources"]["App"]["Properties"]["Tags"] = [{"Key": "kind", "Value": "application"}]
+    cf.update_stack(StackName="artifacts", TemplateBody=json.dumps(template), Tags=stack_tags)
+    assert _tags(ca, app["arn"]) == {"kind": "application", "env": "test"}
+
+
 def test_outputs_resolve_ref_and_every_attribute(clients: tuple[Any, Any]) -> None:
     cf, ca = clients
     cf.create_stack(StackName="artifacts", TemplateBody=json.dumps(_template()))

@@ -89,6 +89,18 @@ def _caller(stack: Any, account_id: str, region: str) -> ApiCaller:
     return ApiCaller(region, principal, switch.endpoint())
 
 
+def _with_stack_tags(stack: Any, properties: Properties) -> Properties:
+    """CloudFormation applies the stack's tags to every taggable resource it creates (the resource's own ``Tags``
+    win on the same key). The resource keeps only its template's tags as its properties, so an update's tag
+    changes never touch the stack's."""
+    stack_tags = getattr(stack, "tags", None) or {}
+    if not stack_tags:
+        return properties
+    own = {str(t.get("Key")): t.get("Value") for t in properties.get("Tags") or [] if isinstance(t, dict)}
+    merged = {**{k: v for k, v in stack_tags.items() if not str(k).startswith("aws:")}, **own}
+    return {**properties, "Tags": [{"Key": k, "Value": v} for k, v in merged.items()]}
+
+
 # --------------------------------------------------------------------------- an update in progress
 
 
@@ -222,7 +234,7 @@ def _create(
     stack = _stack(account_id, region, stack_id)
     _event(stack, logical_id, "", kind.name, "CREATE_IN_PROGRESS")
     try:
-        attributes = kind.create(_caller(stack, account_id, region), properties)
+        attributes = kind.create(_caller(stack, account_id, region), _with_stack_tags(stack, properties))
     except ResourceFailed as failure:
         failure.logical_id, failure.resource_type = logical_id, kind.name
         raise
@@ -253,7 +265,7 @@ def _update(resource: _Resource, properties: Properties) -> _Resource:
                 "Requested update requires the creation of a new physical resource; hence creating one.",
             )
             try:
-                attributes = kind.create(caller, new)
+                attributes = kind.create(caller, _with_stack_tags(stack, new))
             except ResourceFailed as failure:
                 failure.logical_id, failure.resource_type = logical_id, kind.name
                 raise
