@@ -33,6 +33,7 @@ from mock_codeartifact import mock_codeartifact  # noqa: E402
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 CDK_TEMPLATE = Path(__file__).parent / "cdk" / "template.json"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 POLICY = {
     "Version": "2012-10-17",
@@ -63,6 +64,7 @@ def _template() -> dict[str, Any]:
                 "Type": "AWS::CodeArtifact::Domain",
                 "Properties": {
                     "DomainName": "acme",
+                    "EncryptionKey": KEY,
                     "PermissionsPolicyDocument": _policy("Domain"),
                     "Tags": [{"Key": "team", "Value": "platform"}],
                 },
@@ -192,7 +194,7 @@ def test_stack_creates_every_resource_with_every_property(clients: tuple[Any, An
     assert _stack(cf, "artifacts")["StackStatus"] == "CREATE_COMPLETE"
 
     domain = ca.describe_domain(domain="acme")["domain"]
-    assert domain["owner"] == ACCOUNT and domain["repositoryCount"] == 2
+    assert domain["owner"] == ACCOUNT and domain["repositoryCount"] == 2 and domain["encryptionKey"] == KEY
     assert json.loads(ca.get_domain_permissions_policy(domain="acme")["policy"]["document"]) == _policy("Domain")
     assert _tags(ca, domain["arn"]) == {"team": "platform"}
 
@@ -252,7 +254,7 @@ def test_outputs_resolve_ref_and_every_attribute(clients: tuple[Any, Any]) -> No
         "DomainArn": domain["arn"],
         "DomainName": "acme",
         "DomainOwner": ACCOUNT,
-        "DomainKey": domain["encryptionKey"],
+        "DomainKey": KEY,
         "AppRef": app["arn"],
         "AppArn": app["arn"],
         "AppName": "app",
