@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from . import environment, events, interception, network_guard
+from . import environment, events, integrations, interception, network_guard
 from .api import Dispatcher, codec
 from .backend import Backend
 from .iam import identity
@@ -62,6 +62,7 @@ def activate() -> None:
                 interception.uninstall()
                 environment.release()
                 raise
+            integrations.activation_changed(True)
         _depth += 1
 
 
@@ -73,5 +74,6 @@ def deactivate() -> None:
         _depth -= 1
         if _depth == 0:
             network_guard.uninstall()
+            integrations.activation_changed(False)
             interception.uninstall()
             environment.release()
