@@ -13,12 +13,13 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import settings
+from . import network_guard, settings
 from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
 from .backend import Backend
 from .decorators import decorate
 from .environment import FAKE_ENV
+from .events import EventLog
 from .iam import identity
 from .iam.identity import Principal
 from .interception import RawBody, before_send
@@ -72,12 +73,17 @@ class MockCodeArtifact:
     directory or tar archive, or a ``Snapshot``) is loaded each time this mock starts, replacing all state.
     """
 
-    def __init__(self, state: StateSource | None = None, authorization: bool = True) -> None:
+    def __init__(
+        self, state: StateSource | None = None, authorization: bool = True, block_other_clients: bool = True
+    ) -> None:
         self._active = 0
         self._state = state
         # authorization=False: while this mock is active, resource policies and cross-account rules are not
         # enforced for any request this process answers (docs/authorization.md).
         self._authorization = authorization
+        # block_other_clients=False: while this mock is active, HTTP clients other than botocore and requests
+        # may reach real CodeArtifact hosts (docs/reach.md).
+        self._block = block_other_clients
 
     def start(self) -> None:
         """Activate the mock (resetting all state if no other mock is active, then loading ``state``).
@@ -91,6 +97,8 @@ class MockCodeArtifact:
         _started[id(self)] = self
         if not self._authorization:
             enforce.disable()
+        if not self._block:
+            network_guard.disable()
         if self._state is not None:
             try:
                 self.import_state(self._state)
@@ -134,6 +142,8 @@ class MockCodeArtifact:
             _started.pop(id(self), None)
         if not self._authorization:
             enforce.enable()
+        if not self._block:
+            network_guard.enable()
         deactivate()
 
     @property
@@ -166,6 +176,13 @@ class MockCodeArtifact:
         identity.register(access_key_id, principal_arn)
 
     @property
+    def events(self) -> EventLog:
+        """The CodeArtifact EventBridge events produced since the last reset, oldest first, as the dicts a rule's
+        target receives; ``m.events.filter(repositoryName=..., operationType=...)``, ``m.events.clear()``
+        (docs/events.md)."""
+        return EventLog(_backend.changes)
+
+    @property
     def backend(self) -> Backend:
         """The backend answering requests (for seeding and inspection)."""
         return _backend
@@ -195,16 +212,16 @@ class MockCodeArtifact:
         return dashboard_url(_backend)
 
     def __call__(self, target: F) -> F:
-        return _decorate(target, self._state, self._authorization)
+        return _decorate(target, self._state, self._authorization, self._block)
 
 
-def _decorate(target: F, state: StateSource | None, authorization: bool = True) -> F:
-    if state is None and authorization:
+def _decorate(target: F, state: StateSource | None, authorization: bool = True, block_other_clients: bool = True) -> F:
+    if state is None and authorization and block_other_clients:
         return decorate(target, MockCodeArtifact)
     if state is not None and isinstance(target, type):
         raise TypeError("mock_codeartifact(state=...) decorates functions; for a class, restore in setUp")
-    # Each run is in a mock that loads ``state`` and/or leaves authorization off.
-    return decorate(target, lambda: MockCodeArtifact(state, authorization))
+    # Each run is in a mock that loads ``state`` and/or leaves authorization or the guard off.
+    return decorate(target, lambda: MockCodeArtifact(state, authorization, block_other_clients))
 
 
 class _MockCodeArtifactFunction:
@@ -212,6 +229,8 @@ class _MockCodeArtifactFunction:
 
     ``state``: an exported state (directory or tar archive) or a Snapshot to start from (docs/state.md).
     ``authorization=False``: resource policies are not enforced while it is active (docs/authorization.md).
+    ``block_other_clients=False``: clients other than botocore and ``requests`` may reach real CodeArtifact hosts
+    while it is active (docs/reach.md).
 
     Typed for ``mypy --strict`` (docs/typing.md): a decorated function or class keeps its own type, with or
     without arguments (``@mock_codeartifact(authorization=False)``), and ``mock_codeartifact()`` is a
@@ -219,19 +238,36 @@ class _MockCodeArtifactFunction:
     """
 
     @overload
-    def __call__(self, target: F, *, state: StateSource | None = None, authorization: bool = True) -> F: ...
+    def __call__(
+        self,
+        target: F,
+        *,
+        state: StateSource | None = None,
+        authorization: bool = True,
+        block_other_clients: bool = True,
+    ) -> F: ...
 
     @overload
     def __call__(
-        self, target: None = None, *, state: StateSource | None = None, authorization: bool = True
+        self,
+        target: None = None,
+        *,
+        state: StateSource | None = None,
+        authorization: bool = True,
+        block_other_clients: bool = True,
     ) -> MockCodeArtifact: ...
 
     def __call__(
-        self, target: F | None = None, *, state: StateSource | None = None, authorization: bool = True
+        self,
+        target: F | None = None,
+        *,
+        state: StateSource | None = None,
+        authorization: bool = True,
+        block_other_clients: bool = True,
     ) -> F | MockCodeArtifact:
         if target is None:
-            return MockCodeArtifact(state, authorization)
-        return _decorate(target, state, authorization)
+            return MockCodeArtifact(state, authorization, block_other_clients)
+        return _decorate(target, state, authorization, block_other_clients)
 
     @staticmethod
     def reset() -> None:

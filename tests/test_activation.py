@@ -395,7 +395,10 @@ def test_moto_coexistence(monkeypatch, order, configured):
 
             listed = requests.post("https://codeartifact.us-east-1.amazonaws.com/v1/domains", json={})
             assert [d["name"] for d in listed.json()["domains"]] == ["my-domain"]
-    assert not mocked(new_probe())
+    # Keys of its own: with none configured, a client of a fresh default session could not even sign (the test
+    # passed only when an earlier test had left a default session with cached credentials).
+    keyed = boto3.client("codeartifact", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    assert not mocked(probe(keyed))
     assert dict(os.environ) == before
 
 
@@ -645,17 +648,20 @@ def test_client_created_without_credentials_before_the_mock_is_mocked():
 
 
 def test_requests_to_repository_endpoints_do_not_leave_the_process(creds):
-    # Repository endpoints are served in server mode only; in-process, a request to one gets a clear 501.
+    # In-process, a request to a real repository host is answered by the repository endpoints over the mock's
+    # state: the token is checked as on AWS (docs/reach.md).
     import requests
 
     with mock_codeartifact():
         client = boto3.client("codeartifact", region_name="us-east-1")
         client.create_domain(domain="my-domain")
         client.create_repository(domain="my-domain", repository="my-repo")
+        token = client.get_authorization_token(domain="my-domain")["authorizationToken"]
         for endpoint_type in ("ipv4", "dualstack"):
             url = client.get_repository_endpoint(
                 domain="my-domain", repository="my-repo", format="pypi", endpointType=endpoint_type
             )["repositoryEndpoint"]
-            response = requests.get(url + "simple/", auth=("aws", "token"), timeout=5)
-            assert response.status_code == 501
-            assert "server mode" in response.json()["message"]
+            response = requests.get(url + "simple/nothing/", auth=("aws", "not-the-token"), timeout=5)
+            assert response.status_code == 401 and "Basic" in response.headers["WWW-Authenticate"]
+            response = requests.get(url + "simple/nothing/", auth=("aws", token), timeout=5)
+            assert response.status_code == 404

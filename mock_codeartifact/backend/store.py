@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ..errors import not_found
 from .arns import partition
 from .assets import AssetStore
+from .changes import ChangeLog
 
 T = TypeVar("T")
 
@@ -44,6 +45,8 @@ class Backend:
         # State other modules attach to the backend (e.g. mock_codeartifact.external's stand-in registries);
         # cleared by reset.
         self.extensions: dict[str, Any] = {}
+        # Package version changes as committed, for CodeArtifact's EventBridge events (backend/changes.py).
+        self.changes = ChangeLog()
 
     def state(self, account: str, region: str) -> RegionState:
         key = (account, region)
@@ -66,6 +69,7 @@ class Backend:
             self._states = {}
             self.assets.clear()
             self.extensions.clear()
+        self.changes.reset()
 
     @contextmanager
     def exclusive(self) -> Iterator[dict[tuple[str, str], RegionState]]:
@@ -104,6 +108,8 @@ class Backend:
             self._states = merged
             self.extensions.clear()
             self.extensions.update(extensions)
+        # The recorded changes describe the state just replaced (sequence numbers go on: they only increase).
+        self.changes.clear()
 
 
 def utcnow() -> dt.datetime:

@@ -1,5 +1,8 @@
 """The repository-endpoint router: ``/{region}/{domain}/{owner}/{format}/{repository}/...`` to one format module.
 
+A request whose Host is a real repository-endpoint host (``{domain}-{owner}.d.codeartifact.{region}.amazonaws
+.com``) is addressed as on AWS instead: ``/{format}/{repository}/...``, the rest taken from the host name.
+
 It parses the path, authenticates the token (401 with a Basic challenge otherwise), checks that domain and
 repository exist, and hands a ``RepoRequest`` to the module registered for the format. Errors become the
 format's own error response (``ProtocolError``) or, for errors raised by the backend, the AWS-style error the
@@ -20,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 from ..api import codec
 from ..bounded import LimitExceeded
 from ..errors import CodeArtifactError, InternalServerException
+from ..wire.hosts import repository_endpoint_parts
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
 from .storage import repository_exists, utcnow
@@ -69,10 +73,22 @@ class DataPlaneRouter:
 
     def __call__(self, request: Request, backend: Backend) -> Response | None:
         segments = _segments(request)
-        if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
-            return None
-        region, domain, owner, fmt, repository = segments[:5]
-        rest = segments[5:]
+        host = request.environ.get("HTTP_HOST", "")
+        parts = repository_endpoint_parts(host) if "codeartifact" in host else None
+        if parts is not None:
+            # AWS's own addressing: the domain, owner and region are in the host name, the path starts with the
+            # format (the in-process mock's answer to requests made to the real host names).
+            if len(segments) < 2 or segments[0] not in KNOWN_FORMATS:
+                return None
+            (domain, owner, region), (fmt, repository) = parts, segments[:2]
+            rest = segments[2:]
+            prefix = _host_url(request)
+        else:
+            if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
+                return None
+            region, domain, owner, fmt, repository = segments[:5]
+            rest = segments[5:]
+            prefix = f"{_host_url(request)}{region}/{domain}/{owner}/"
         render = self.errors.get(fmt, default_error)
         handler = self.handlers.get(fmt)
         if handler is None:
@@ -90,7 +106,7 @@ class DataPlaneRouter:
             )
         if not repository_exists(backend, region, domain, owner, repository):
             return render(404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {})
-        base = f"{_host_url(request)}{region}/{domain}/{owner}/{fmt}/{repository}/"
+        base = f"{prefix}{fmt}/{repository}/"
         req = RepoRequest(request, backend, region, owner, domain, repository, fmt, rest, base, token, now)
         try:
             return handler(req)

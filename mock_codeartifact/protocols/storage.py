@@ -37,7 +37,7 @@ from ..authorization import enforce
 from ..authorization.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
 from ..backend import ingest
 from ..backend.assets import Blob
-from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
+from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, table
 from ..backend.coordinates import Coordinate
 from ..backend.entities import EXTERNAL_CONNECTIONS, AuthToken
 from ..backend.stand_ins import ExternalRegistry, ExternalVersion, MetadataFiller, find_registry, registry_of
@@ -443,7 +443,7 @@ def set_deprecations(req: RepoRequest, namespace: str | None, name: str, message
                 changes.append((pv, message))
         for pv, message in changes:
             table_.pop(pv.revision, None)
-            pv.revision = new_revision()
+            ingest.revise(req.backend, repo, pkg, pv)
             if message:
                 table_[pv.revision] = message
         return len(changes)
@@ -537,8 +537,11 @@ def publish_snapshot(
             if same:
                 return
             # The SNAPSHOT version now stands for the new build: its assets are replaced (user guide).
+            replaced = dict(old.assets)
             ingest.release_version(backend, repo, old)
             pkg.remove(snapshot)
+        else:
+            replaced = None
         ingest.ingest_version(
             backend,
             repo,
@@ -547,6 +550,7 @@ def publish_snapshot(
             status=PUBLISHED,
             meta=meta.copy() if isinstance(meta, Meta) else None,
             normalize=False,
+            replaced=replaced,
             **fields,
         )
 

@@ -36,7 +36,7 @@ def shell_environment(endpoint_url: str) -> str:
         f"export {exports}\n"
         f"aws codeartifact list-domains --endpoint-url {endpoint_url}\n"
         f"# or, for every AWS CLI command and SDK client started from this shell:\n"
-        f"# export AWS_ENDPOINT_URL_CODEARTIFACT={endpoint_url}\n"
+        f"# export AWS_ENDPOINT_URL_CODEARTIFACT={endpoint_url} AWS_ENDPOINT_URL_STS={endpoint_url}\n"
     )
 
 
@@ -85,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not enforce resource policies and cross-account rules (docs/authorization.md)",
     )
+    parser.add_argument(
+        "--events-endpoint",
+        metavar="URL",
+        help="deliver CodeArtifact's EventBridge events to this EventBridge endpoint with PutEvents, e.g. a moto "
+        "server (docs/events.md)",
+    )
     args = parser.parse_args(argv)
     try:  # checked again on every request (a header may name another account); a bad default fails at once
         account_id()
@@ -113,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         ACCESS_LOG.addHandler(access_handler)
         ACCESS_LOG.propagate = False
 
-    app = CodeArtifactApp(authorization=not args.no_authorization)
+    app = CodeArtifactApp(authorization=not args.no_authorization, events_endpoint=args.events_endpoint)
     if args.state_dir:
         from ..state import StateFormatError
         from ..state.http import enable_persistence
@@ -150,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         server.stop()
+        app.close()
         if port_file is not None:
             try:
                 if port_file.read_text(encoding="ascii").strip() == str(server.port):
