@@ -13,10 +13,14 @@ import sys
 
 import boto3
 import pytest
+import requests
 from foundation_helpers import raises
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.seeding import add_package_version
+from mock_codeartifact.server import ThreadedCodeArtifactServer
+
+ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
 
 MOTO = "111111111111"
 MINE = "222222222222"
@@ -113,3 +117,13 @@ def test_the_server_refuses_to_start_with_a_malformed_account(tmp_path):
     assert done.returncode == 2
     assert "MOTO_ACCOUNT_ID is 'acct-1'" in done.stderr and "12 digits" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_sts_on_the_server_refuses_a_malformed_account_header():
+    with ThreadedCodeArtifactServer() as server:
+        form = {"Action": "GetCallerIdentity", "Version": "2011-06-15"}
+        good = requests.post(server.endpoint_url + "/", data=form, headers={ACCOUNT_HEADER: MINE}, timeout=10)
+        assert good.status_code == 200 and f"<Account>{MINE}</Account>" in good.text
+        bad = requests.post(server.endpoint_url + "/", data=form, headers={ACCOUNT_HEADER: "acct-1"}, timeout=10)
+        assert bad.status_code == 400
+        assert "<Code>ValidationError</Code>" in bad.text and ACCOUNT_HEADER in bad.text
