@@ -3,6 +3,10 @@
 The outermost start resets state, acquires the environment (fake credentials and region when none are
 configured, a clean boto3 default session) and installs the interception; the outermost stop undoes both, in
 reverse order. Nested starts only count.
+
+The moto integration (:mod:`.moto_integration`) holds the interception on behalf of moto's ``mock_aws``
+(:func:`hold_for_moto` / :func:`release_for_moto`): installed while either holds it. An explicit mock starting
+while only moto holds it still resets state and provides the environment, as it does on its own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ _backend = Backend()
 _dispatcher: Dispatcher | None = None
 _lock = threading.RLock()
 _depth = 0
+_held_for_moto = False
 
 
 def backend() -> Backend:
@@ -51,11 +56,12 @@ def activate() -> None:
         if _depth == 0:
             reset()
             environment.acquire()
-            try:
-                interception.install(dispatcher().handle)
-            except BaseException:
-                environment.release()
-                raise
+            if not _held_for_moto:
+                try:
+                    interception.install(dispatcher().handle)
+                except BaseException:
+                    environment.release()
+                    raise
         _depth += 1
 
 
@@ -66,5 +72,38 @@ def deactivate() -> None:
             raise RuntimeError("mock_codeartifact is not active")
         _depth -= 1
         if _depth == 0:
-            interception.uninstall()
+            if not _held_for_moto:
+                interception.uninstall()
             environment.release()
+
+
+def hold_for_moto(reset_state: bool) -> None:
+    """Answer CodeArtifact requests on behalf of moto's ``mock_aws`` until :func:`release_for_moto`.
+
+    ``reset_state``: clear all state first (when no explicit mock is active, whose state it would be).
+    """
+    global _held_for_moto
+    with _lock:
+        if _held_for_moto:
+            return
+        if _depth == 0:
+            if reset_state:
+                reset()
+            interception.install(dispatcher().handle)
+        _held_for_moto = True
+
+
+def release_for_moto(remove_data: bool) -> None:
+    """Stop answering on behalf of moto (the interception stays while an explicit mock is active).
+
+    ``remove_data``: clear all state, as moto clears its own when its outermost mock stops.
+    """
+    global _held_for_moto
+    with _lock:
+        if not _held_for_moto:
+            return
+        _held_for_moto = False
+        if _depth == 0:
+            interception.uninstall()
+            if remove_data:
+                reset()
