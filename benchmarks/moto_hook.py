@@ -1,0 +1,109 @@
+"""What the moto integration (docs/moto.md) costs users who do not call CodeArtifact.
+
+- A trivial pytest run (one empty test) with the plugin loaded against ``-p no:mock_codeartifact``, and with the
+  integration on against off (``MOCK_CODEARTIFACT_MOCK_AWS=0``): medians of paired runs, each pair in
+  alternating order so that load from other processes hits both sides alike.
+- Entering and leaving moto's ``mock_aws()`` with the integration enabled against disabled, in one process
+  (what every test of a moto suite pays when it never calls CodeArtifact).
+
+Run: ``python benchmarks/moto_hook.py`` (``--runs N`` pairs, default 11).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+
+
+def _run(directory: Path, extra: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([*BASE, *extra], cwd=directory, env=env, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 or "1 passed" not in done.stdout:
+        raise RuntimeError(f"pytest failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def paired_ratio(
+    directory: Path, runs: int, a: tuple[list[str], dict[str, str]], b: tuple[list[str], dict[str, str]]
+) -> tuple[float, float, float]:
+    """Median of a/b over ``runs`` pairs (alternating which runs first), and the two medians in seconds."""
+    ratios, times_a, times_b = [], [], []
+    for i in range(runs):
+        if i % 2:
+            tb, ta = _run(directory, *b), _run(directory, *a)
+        else:
+            ta, tb = _run(directory, *a), _run(directory, *b)
+        ratios.append(ta / tb)
+        times_a.append(ta)
+        times_b.append(tb)
+    return statistics.median(ratios), statistics.median(times_a), statistics.median(times_b)
+
+
+def mock_aws_enter_leave_us(rounds: int = 7, calls: int = 300) -> tuple[float, float]:
+    """Microseconds to enter and leave ``mock_aws()``: integration enabled, then disabled."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    from moto import mock_aws
+
+    from mock_codeartifact import moto_integration
+
+    def measure() -> float:
+        for _ in range(20):
+            with mock_aws():
+                pass
+        samples = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(calls):
+                with mock_aws():
+                    pass
+            samples.append((time.perf_counter() - start) / calls * 1e6)
+        return statistics.median(samples)
+
+    on_samples, off_samples = [], []
+    for _ in range(3):
+        moto_integration.enable()
+        on_samples.append(measure())
+        moto_integration.disable()
+        off_samples.append(measure())
+    return statistics.median(on_samples), statistics.median(off_samples)
+
+
+def main() -> list[tuple[str, float, str]]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOCK_CODEARTIFACT_"))}
+    off = {**env, "MOCK_CODEARTIFACT_MOCK_AWS": "0"}
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        (directory / "test_trivial.py").write_text("def test_trivial():\n    pass\n", encoding="utf-8")
+        plugin, with_plugin, without = paired_ratio(
+            directory, args.runs, ([], env), (["-p", "no:mock_codeartifact"], env)
+        )
+        hook, _, _ = paired_ratio(directory, args.runs, ([], env), ([], off))
+    on_us, off_us = mock_aws_enter_leave_us()
+    rows = [
+        ("trivial pytest run, plugin loaded (s)", with_plugin, "s"),
+        ("trivial pytest run, -p no:mock_codeartifact (s)", without, "s"),
+        (f"trivial pytest run ratio, plugin / no plugin (median of {args.runs} pairs)", plugin, "target <= 1.05"),
+        (f"trivial pytest run ratio, moto hook on / off (median of {args.runs} pairs)", hook, "target <= 1.01"),
+        ("enter + leave mock_aws(), integration enabled (us)", on_us, "us"),
+        ("enter + leave mock_aws(), integration disabled (us)", off_us, "us"),
+        ("mock_aws() enter + leave ratio, integration enabled / disabled", on_us / off_us, "target <= 1.02"),
+    ]
+    for name, value, unit in rows:
+        print(f"{name:72s} {value:10.3f}  {unit}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
