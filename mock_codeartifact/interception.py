@@ -4,7 +4,7 @@
   (:func:`.send_hook.before_send`, which the moto integration may have registered already) joins
   ``botocore.handlers.BUILTIN_HANDLERS`` (registered first), so every session created afterwards carries it —
   botocore's and aiobotocore's (``AioSession`` builds on the same list). The specific event name makes it win over
-  moto's catch-all ``before-send`` handler in either order. While installed, it hands requests to :func:`answer`.
+  moto's catch-all ``before-send`` handler in either order. While installed, it hands requests to :func:`botocore_answer`.
 * Its answer is an ``AWSResponse`` for botocore. aiobotocore awaits whatever a handler returns when it is
   awaitable; awaited, the answer becomes an ``AioAWSResponse`` whose body aiobotocore reads with ``await``
   (``await body.read()``, ``async for chunk in body``). So one handler serves both, and botocore never sees a

@@ -309,6 +309,8 @@ def test_mock_aws_alone_serves_codeartifact(pytester, no_aws):
 
 def test_moto_account_id_is_the_account(pytester, no_aws, monkeypatch):
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "444455556666")
+    # moto imported by a conftest: already loaded when the plugin is configured.
+    pytester.makeconftest("import moto  # noqa: F401\n")
     pytester.makepyfile(test_suite=SUITE)
     result = _run(pytester, "-k", "function_decorator or authorization")
     result.assert_outcomes(passed=2, deselected=8)
