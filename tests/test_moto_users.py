@@ -152,6 +152,22 @@ def test_authorization_with_moto_sts():
     assert "arn:aws:sts::222222222222:assumed-role/ci/build" in denied.value.response["Error"]["Message"]
 
 
+@mock_aws
+def test_aiobotocore_client():
+    import asyncio
+
+    from aiobotocore.session import get_session
+
+    async def calls():
+        async with get_session().create_client("codeartifact", region_name=REGION) as client:
+            await client.create_domain(domain="my-domain")
+            await client.create_repository(domain="my-domain", repository="my-repo")
+            return [r["name"] for r in (await client.list_repositories())["repositories"]]
+
+    assert asyncio.run(calls()) == ["my-repo"]
+    assert listing(ca())[1] == [("my-domain", "my-repo")]  # the same state as boto3's
+
+
 def _requests_answers():
     client = ca()
     provision(client)
@@ -304,7 +320,7 @@ def _run(pytester, *args):
 def test_mock_aws_alone_serves_codeartifact(pytester, no_aws):
     pytester.makepyfile(test_a_suite=SUITE, test_z_session=SESSION_SUITE)
     result = _run(pytester)
-    result.assert_outcomes(passed=13)
+    result.assert_outcomes(passed=14)
 
 
 def test_moto_account_id_is_the_account(pytester, no_aws, monkeypatch):
@@ -313,7 +329,7 @@ def test_moto_account_id_is_the_account(pytester, no_aws, monkeypatch):
     pytester.makeconftest("import moto  # noqa: F401\n")
     pytester.makepyfile(test_suite=SUITE)
     result = _run(pytester, "-k", "function_decorator or authorization")
-    result.assert_outcomes(passed=2, deselected=8)
+    result.assert_outcomes(passed=2, deselected=9)
 
 
 def test_outside_mock_aws_nothing_is_intercepted(pytester, no_aws):
