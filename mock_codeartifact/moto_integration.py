@@ -1,8 +1,8 @@
 """moto users: CodeArtifact requests made while moto's ``mock_aws`` is active are answered by this library.
 
 Under pytest the plugin turns this on (unless the ini option ``codeartifact_mock_aws = false`` or the
-environment variable ``MOCK_CODEARTIFACT_MOCK_AWS=0`` turns it off); anywhere else, call :func:`enable` once,
-before moto's mock starts. See docs/moto.md.
+environment variable ``MOCK_CODEARTIFACT_MOCK_AWS=0`` turns it off); anywhere else, ``import
+mock_codeartifact.for_moto`` (or call :func:`enable`) once, before moto's mock starts. See docs/moto.md.
 
 How, at no cost until a CodeArtifact request arrives:
 

@@ -384,9 +384,10 @@ with mock_aws():
             "import mock_codeartifact.moto_integration\nmock_codeartifact.moto_integration.enable()",
             "answered ['my-domain']",
         ),
+        ("import mock_codeartifact.for_moto", "answered ['my-domain']"),
         ("", "moto 404"),
     ],
-    ids=["enabled", "not-enabled"],
+    ids=["enable-call", "import", "not-enabled"],
 )
 def test_outside_pytest_one_call_turns_it_on(no_aws, tmp_path, enable, expected):
     script = tmp_path / "script.py"
