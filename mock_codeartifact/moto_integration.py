@@ -96,6 +96,8 @@ def wanted(environ: Mapping[str, str] = os.environ) -> bool:
 def _wake() -> bool:
     """The first CodeArtifact request under ``mock_aws``: hold the mock for moto (``send_hook``'s waker)."""
     global _held, _pending_reset
+    if not _moto_active:  # outside mock_aws: the request goes on untouched
+        return False
     with _lock:
         if not _moto_active or _held or not _enabled:
             return False
