@@ -7,9 +7,11 @@ comes from the ``pytest11`` entry point), with no AWS credentials configured and
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -351,6 +353,15 @@ def test_opt_out_with_the_environment(pytester, no_aws, monkeypatch, value):
     pytester.makepyfile(test_opted_out=OPTED_OUT)
     result = _run(pytester)
     result.assert_outcomes(passed=2)
+
+
+def test_the_example_of_docs_moto_md(pytester, no_aws):
+    docs = Path(__file__).resolve().parents[1] / "docs" / "moto.md"
+    example = re.search(r"```python\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.S)
+    assert example is not None
+    pytester.makepyfile(test_example=example.group(1))
+    result = _run(pytester)
+    result.assert_outcomes(passed=1)
 
 
 def test_the_plugin_does_not_import_moto(pytester, no_aws):
