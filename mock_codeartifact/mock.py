@@ -22,7 +22,8 @@ from .environment import FAKE_ENV
 from .events import EventLog
 from .iam import identity
 from .iam.identity import Principal
-from .interception import RawBody, before_send
+from .interception import RawBody
+from .send_hook import before_send
 
 if TYPE_CHECKING:
     from typing import TypeAlias

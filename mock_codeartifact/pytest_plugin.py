@@ -272,3 +272,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = message
     else:
         report.sections.append(("mock_codeartifact", message))
+
+
+# --------------------------------------------------------------------------- moto users (docs/moto.md)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "codeartifact_mock_aws",
+        type="bool",
+        default=True,
+        help="answer CodeArtifact requests made inside moto's mock_aws with mock-codeartifact (default: true; "
+        "the environment variable MOCK_CODEARTIFACT_MOCK_AWS=0 also turns it off)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from . import moto_integration  # imports nothing heavy: the work waits for moto and a CodeArtifact request
+
+    if config.getini(moto_integration.INI_OPTION) and moto_integration.wanted():
+        moto_integration.enable()
+        config.add_cleanup(moto_integration.disable)
