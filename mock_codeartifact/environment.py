@@ -6,7 +6,7 @@ releases last puts them back (reference counted, thread-safe).
 While acquired:
 
 * fake credentials (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN``) are set when none are
-  configured, and ``AWS_DEFAULT_REGION=us-east-1`` when no region is;
+  configured, and ``AWS_DEFAULT_REGION`` and ``AWS_REGION`` (both ``us-east-1``) when no region is;
 * if boto3 had no default session, a default session of the mock's own is installed; when the last user
   releases, ``boto3.DEFAULT_SESSION`` is what it was before (the same object, or ``None``), and a session that
   existed before gets its credential cache back exactly as it was.
@@ -28,13 +28,13 @@ from typing import Any
 import botocore.handlers
 
 from .pristine import PristineSession
+from .settings import DEFAULT_REGION, REGION_ENVS
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
-FAKE_REGION = "us-east-1"
 
 _CREDENTIAL_SOURCE_VARS = (
     "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -107,9 +107,10 @@ def _provide_env() -> None:
             if key not in os.environ:
                 os.environ[key] = value
                 _env_set[key] = value
-    if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
-        os.environ["AWS_DEFAULT_REGION"] = FAKE_REGION
-        _env_set["AWS_DEFAULT_REGION"] = FAKE_REGION
+    if not any(os.environ.get(var) for var in REGION_ENVS):
+        for var in REGION_ENVS:  # boto3 and the AWS CLI read the first, other SDKs only the second
+            os.environ[var] = DEFAULT_REGION
+            _env_set[var] = DEFAULT_REGION
 
 
 def _restore_env() -> None:

@@ -21,7 +21,6 @@ ValidationException for bad coordinates.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,8 +30,7 @@ from .backend.ingest import asset_summary, ingest_version
 from .backend.packages import describe_version
 from .backend.store import find_domain
 from .errors import invalid
-
-DEFAULT_ACCOUNT = "123456789012"
+from .settings import DEFAULT_REGION, account_id, check_account_id
 
 
 def _backend_of(target: Any) -> Backend:
@@ -58,7 +56,7 @@ def add_package_version(
     assets: Mapping[str, bytes] | None = None,
     domain_owner: str | None = None,
     account: str | None = None,
-    region: str = "us-east-1",
+    region: str = DEFAULT_REGION,
     status: str = "Published",
     origin_type: str = "INTERNAL",
     summary: str | None = None,
@@ -77,8 +75,10 @@ def add_package_version(
     * ``target``: a ``MockCodeArtifact`` (``with mock_codeartifact() as m``), a ``ThreadedCodeArtifactServer`` or
       a ``mock_codeartifact.backend.Backend``.
     * ``domain``/``repository``: must exist (create them through the API first). ``domain_owner`` defaults to
-      ``account``, which defaults to ``MOCK_CODEARTIFACT_ACCOUNT_ID`` or ``123456789012``; ``region`` to
-      ``us-east-1``.
+      ``account``, which defaults to the caller's account exactly as the API resolves it
+      (``MOCK_CODEARTIFACT_ACCOUNT_ID``, then ``MOTO_ACCOUNT_ID``, then ``123456789012``); ``region`` to
+      ``us-east-1``, as for a request that names no region. An account id that is not 12 digits, from an argument or the environment,
+      raises ``mock_codeartifact.settings.InvalidAccountIdError`` (a ``ValueError``) naming where it came from.
     * ``format``: npm, pypi, maven, nuget, generic, ruby, swift or cargo. ``namespace`` is required for maven
       (groupId), swift (scope) and generic, optional for npm (the scope without ``@``), and refused for pypi,
       nuget, ruby and cargo.
@@ -112,7 +112,8 @@ def add_package_version(
         raise invalid(f"CodeArtifact does not interpret readme files of {format} packages")
     if published_time is not None and published_time.tzinfo is None:
         published_time = published_time.replace(tzinfo=dt.timezone.utc)
-    caller = account or os.environ.get("MOCK_CODEARTIFACT_ACCOUNT_ID") or DEFAULT_ACCOUNT
+    caller = account_id(account, "add_package_version(account=...)")
+    owner = check_account_id(domain_owner, "add_package_version(domain_owner=...)") if domain_owner else caller
     meta = Meta(
         summary=summary,
         display_name=display_name,
@@ -122,7 +123,7 @@ def add_package_version(
         readme=readme,
         dependencies=[dict(dep) for dep in dependencies] if dependencies is not None else None,
     )
-    st = backend.state(domain_owner or caller, region)
+    st = backend.state(owner, region)
     with st.lock:
         repo = find_domain(st, domain).find_repository(repository)
         result = ingest_version(

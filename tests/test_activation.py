@@ -395,7 +395,10 @@ def test_moto_coexistence(monkeypatch, order, configured):
 
             listed = requests.post("https://codeartifact.us-east-1.amazonaws.com/v1/domains", json={})
             assert [d["name"] for d in listed.json()["domains"]] == ["my-domain"]
-    assert not mocked(new_probe())
+    # Keys of its own: with none configured, a client of a fresh default session could not even sign (the test
+    # passed only when an earlier test had left a default session with cached credentials).
+    keyed = boto3.client("codeartifact", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    assert not mocked(probe(keyed))
     assert dict(os.environ) == before
 
 
@@ -501,6 +504,21 @@ def test_fake_region_only_when_none_is_configured(monkeypatch):
     before = dict(os.environ)
     with mock_codeartifact():
         assert boto3.client("codeartifact").meta.region_name == "us-east-1"
+        # Both names: boto3 and the AWS CLI read AWS_DEFAULT_REGION, other SDKs (Go, JavaScript v3) AWS_REGION.
+        assert (os.environ["AWS_DEFAULT_REGION"], os.environ["AWS_REGION"]) == ("us-east-1", "us-east-1")
+    assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize("configured", ["AWS_DEFAULT_REGION", "AWS_REGION"])
+def test_a_configured_region_is_left_alone(monkeypatch, configured):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv(configured, "eu-west-1")
+    before = dict(os.environ)
+    with mock_codeartifact():
+        assert {k: v for k, v in os.environ.items() if k in ("AWS_DEFAULT_REGION", "AWS_REGION")} == {
+            configured: "eu-west-1"
+        }
     assert dict(os.environ) == before
 
 

@@ -80,8 +80,22 @@ def test_region_follows_aws_default_region(west, codeartifact_client):
     assert arn.startswith("arn:aws:codeartifact:eu-west-1:")
 
 
-def test_region_defaults_to_us_east_1(monkeypatch, codeartifact_mock):
+@pytest.fixture
+def only_aws_region(monkeypatch):
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")
+
+
+def test_region_follows_aws_region_when_it_is_the_only_one(only_aws_region, codeartifact_client):
+    assert codeartifact_client.meta.region_name == "ap-south-1"
+    arn = codeartifact_client.create_domain(domain="in-the-south")["domain"]["arn"]
+    assert arn.startswith("arn:aws:codeartifact:ap-south-1:")
+
+
+def test_region_defaults_to_us_east_1(codeartifact_mock, monkeypatch):
+    # monkeypatch after the mock: its undo (putting back the mock's fake region) runs before the mock removes it.
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
     client = codeartifact_mock_client(codeartifact_mock)
     assert client.meta.region_name == "us-east-1"
 

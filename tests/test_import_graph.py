@@ -32,7 +32,7 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 # coordinates); a format module may use them directly. The test below checks that they stay pure.
 PURE_BACKEND = {f"{PACKAGE}.backend.coordinates"}
 # Top-level units below protocols/ and the units above them, which they must never import.
-BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api"}
+BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api", "settings"}
 ABOVE_BELOW = {
     "events",
     "protocols",

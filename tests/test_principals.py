@@ -199,3 +199,21 @@ def test_policy_documents_are_json(env):
         doc = policy(allow(ROLE, "codeartifact:Describe*"))
         assert c.put_domain_permissions_policy(domain="shared", policyDocument=doc)["policy"]["document"] == doc
         assert json.loads(c.get_domain_permissions_policy(domain="shared")["policy"]["document"])["Statement"]
+
+
+def test_moto_account_id_makes_the_root_principal_of_that_account(env, monkeypatch):
+    moto_account = "111111111111"
+    with mock_codeartifact():
+        c = _client()
+        c.create_domain(domain="shared")  # the default account's
+        monkeypatch.setenv("MOTO_ACCOUNT_ID", moto_account)
+        # The caller is now the root of moto's account: its own domains are its own, the other account's are not.
+        assert c.create_domain(domain="mine")["domain"]["owner"] == moto_account
+        with denied("DescribeDomain", DOMAIN_ARN, user=f"arn:aws:iam::{moto_account}:root", explicit=False):
+            c.describe_domain(domain="shared", domainOwner=OWNER)
+        monkeypatch.delenv("MOTO_ACCOUNT_ID")
+        c.put_domain_permissions_policy(
+            domain="shared", policyDocument=policy(allow(f"arn:aws:iam::{moto_account}:root", "codeartifact:Describe*"))
+        )
+        monkeypatch.setenv("MOTO_ACCOUNT_ID", moto_account)
+        assert c.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"] == OWNER

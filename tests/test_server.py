@@ -143,7 +143,8 @@ def test_account_header_overrides_per_request(server):
 
 
 @pytest.mark.parametrize("header", ["999", "é", "11112222333a", "1111222233334"])
-def test_a_malformed_account_header_is_ignored(server, header):
+def test_a_malformed_account_header_is_refused(server, header):
+    # Answering as the default account instead would hide the mistake: a 400 that names the header, nothing made.
     url = server.endpoint_url
     response = requests.post(
         f"{url}/v1/domain",
@@ -152,8 +153,10 @@ def test_a_malformed_account_header_is_ignored(server, header):
         headers={"x-mock-codeartifact-account-id": header.encode()},
         timeout=5,
     )
-    assert response.status_code == 200
-    assert response.json()["domain"]["owner"] == "123456789012"
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"].startswith("ValidationException")
+    assert "x-mock-codeartifact-account-id" in response.json()["message"]
+    assert _client(url).list_domains()["domains"] == []
 
 
 def test_concurrent_clients(server):

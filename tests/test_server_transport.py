@@ -341,7 +341,10 @@ def test_cli_port_file_environment_and_access_log(tmp_path):
         url, port = match.groups()
         assert port_file.read_text() == f"{port}\n"  # written before the line is printed
         shell = "".join(proc.stdout.readline() for _ in range(3))
-        assert "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1" in shell
+        exports = (
+            "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1"
+        )
+        assert f"export {exports}\n" in shell  # AWS_REGION too: other SDKs read only that one
         assert f"--endpoint-url {url}" in shell
         # The printed lines work as they are, in a shell with no AWS configuration at all.
         script = "aws() { " + shlex.quote(sys.executable) + ' -m awscli "$@"; }\n'

@@ -18,18 +18,19 @@ from pathlib import Path
 from types import FrameType
 
 from ..limits import Cap
+from ..settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, REGION_ENVS, InvalidAccountIdError, account_id
 from .app import CodeArtifactApp
 from .serving import ACCESS_LOG, WSGIServer
 
 # The fake credentials the in-process mock provides too; the server accepts any.
 SHELL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-DEFAULT_REGION = "us-east-1"
 LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 def shell_environment(endpoint_url: str) -> str:
     """What a shell needs to reach the server with the AWS CLI (printed on start)."""
-    exports = " ".join(f"{k}={v}" for k, v in {**SHELL_CREDENTIALS, "AWS_DEFAULT_REGION": DEFAULT_REGION}.items())
+    region = dict.fromkeys(REGION_ENVS, DEFAULT_REGION)  # AWS_DEFAULT_REGION and AWS_REGION
+    exports = " ".join(f"{k}={v}" for k, v in {**SHELL_CREDENTIALS, **region}.items())
     return (
         "# To use it from a shell:\n"
         f"export {exports}\n"
@@ -53,8 +54,10 @@ def write_port_file(path: Path, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mock-codeartifact-server", description="A local AWS CodeArtifact.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=5000, help="port to listen on; 0 picks a free one (default 5000)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on; 0 picks a free one (default {DEFAULT_PORT})"
+    )
     parser.add_argument("--port-file", metavar="PATH", help="once listening, write the port to PATH (atomically)")
     parser.add_argument("--access-log", action="store_true", help="log one line per request to stderr")
     parser.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS, help="default INFO")
@@ -89,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         "server (docs/events.md)",
     )
     args = parser.parse_args(argv)
+    try:  # checked again on every request (a header may name another account); a bad default fails at once
+        account_id()
+    except InvalidAccountIdError as error:
+        print(f"mock-codeartifact-server: {error}", file=sys.stderr)
+        return 2
     for item in args.limit:
         name, _, value = item.partition("=")
         cap = Cap.__members__.get(name.strip().upper())

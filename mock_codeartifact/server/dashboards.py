@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 from ..backend import Backend
+from ..settings import DEFAULT_HOST
 from .dashboard.layout import BASE
 from .threaded import ThreadedCodeArtifactServer
 
@@ -16,7 +17,7 @@ _servers: dict[int, ThreadedCodeArtifactServer] = {}
 _servers_lock = threading.Lock()
 
 
-def dashboard_url(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> str:
+def dashboard_url(backend: Backend, host: str = DEFAULT_HOST, port: int = 0) -> str:
     """Serve ``backend`` on a background ``ThreadedCodeArtifactServer`` (one per backend, started on first use,
     kept until ``stop_dashboards()`` or the end of the process) and return the dashboard's URL."""
     with _servers_lock:

@@ -23,6 +23,8 @@ from cheroot import makefile as cheroot_makefile
 from cheroot import server as cheroot_server
 from cheroot import wsgi as cheroot_wsgi
 
+from ..settings import DEFAULT_HOST
+
 LOG = logging.getLogger("mock_codeartifact.server")
 ACCESS_LOG = logging.getLogger("mock_codeartifact.server.access")
 
@@ -265,7 +267,7 @@ class WSGIServer:
     """
 
     def __init__(
-        self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = False, threads: int = 0
+        self, app: WSGIApp, host: str = DEFAULT_HOST, port: int = 0, *, access_log: bool = False, threads: int = 0
     ) -> None:
         self.host = host
         self.port = port

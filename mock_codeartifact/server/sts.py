@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Request, Response
 
+from ..errors import CodeArtifactError
 from ..iam.identity import Principal, principal_of
 from ..wire import Headers, HttpRequest
 
@@ -61,17 +62,7 @@ def answer(request: Request) -> Response:
             if not action
             else ("InvalidAction", f"Could not find operation {action} for version {VERSION}")
         )
-        body = (
-            f'<ErrorResponse xmlns="{NAMESPACE}">\n'
-            "  <Error>\n"
-            "    <Type>Sender</Type>\n"
-            f"    <Code>{code}</Code>\n"
-            f"    <Message>{escape(message)}</Message>\n"
-            "  </Error>\n"
-            f"  <RequestId>{request_id}</RequestId>\n"
-            "</ErrorResponse>\n"
-        )
-        return _xml(400, body, request_id)
+        return _error(code, message, request_id)
     caller = HttpRequest(
         request.method,
         request.path,
@@ -80,7 +71,10 @@ def answer(request: Request) -> Response:
         b"",
         request.host,
     )
-    principal = principal_of(caller)
+    try:
+        principal = principal_of(caller)
+    except CodeArtifactError as error:  # a malformed account id (header or environment): say which, as STS would
+        return _error("ValidationError", str(error), request_id)
     body = (
         f'<GetCallerIdentityResponse xmlns="{NAMESPACE}">\n'
         "  <GetCallerIdentityResult>\n"
@@ -119,6 +113,20 @@ def _unique(arn: str) -> str:
     digest = hashlib.sha256(arn.encode()).digest()
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
     return "".join(alphabet[b % 32] for b in digest[:17])
+
+
+def _error(code: str, message: str, request_id: str) -> Response:
+    body = (
+        f'<ErrorResponse xmlns="{NAMESPACE}">\n'
+        "  <Error>\n"
+        "    <Type>Sender</Type>\n"
+        f"    <Code>{code}</Code>\n"
+        f"    <Message>{escape(message)}</Message>\n"
+        "  </Error>\n"
+        f"  <RequestId>{request_id}</RequestId>\n"
+        "</ErrorResponse>\n"
+    )
+    return _xml(400, body, request_id)
 
 
 def _xml(status: int, body: str, request_id: str) -> Response:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import environment
 from ..backend import Backend
 from ..iam import identity
+from ..settings import DEFAULT_HOST, DEFAULT_REGION, account_id
 from . import client_config
 from .app import CodeArtifactApp
 from .serving import WSGIServer
+
+if TYPE_CHECKING:
+    from mypy_boto3_codeartifact import CodeArtifactClient
 
 
 class ThreadedCodeArtifactServer:
@@ -24,14 +28,14 @@ class ThreadedCodeArtifactServer:
     ``mock_codeartifact.server.access`` logger. ``stop()`` answers the requests in flight before it returns and
     leaves no thread behind.
 
-    While it runs, fake credentials and ``AWS_DEFAULT_REGION=us-east-1`` are provided when none are configured,
-    and removed when it stops — the rule of the in-process mock, shared with it (``fake_environment=False``
-    turns it off).
+    While it runs, fake credentials and ``AWS_DEFAULT_REGION``/``AWS_REGION=us-east-1`` are provided when none are
+    configured, and removed when it stops — the rule of the in-process mock, shared with it
+    (``fake_environment=False`` turns it off).
     """
 
     def __init__(
         self,
-        host: str = "127.0.0.1",
+        host: str = DEFAULT_HOST,
         port: int = 0,
         backend: Backend | None = None,
         *,
@@ -61,8 +65,11 @@ class ThreadedCodeArtifactServer:
         return f"http://{host}:{self._server.port}"
 
     def start(self) -> None:
+        """Start serving (a no-op when running). A malformed ``MOCK_CODEARTIFACT_ACCOUNT_ID`` or ``MOTO_ACCOUNT_ID``
+        raises ``mock_codeartifact.settings.InvalidAccountIdError`` (a ``ValueError`` naming the variable)."""
         if self._server is not None:
             return
+        account_id()
         self._hold_environment()
         try:
             server = WSGIServer(self.app, self.host, self.port, access_log=self.access_log)
@@ -90,11 +97,14 @@ class ThreadedCodeArtifactServer:
             self._environment_held = False
             environment.release()
 
-    def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
+    def client(self, region_name: str | None = None, **kwargs: Any) -> CodeArtifactClient:
         """A boto3 CodeArtifact client for this server (region: ``region_name``, else the configured one)."""
         import boto3
 
-        return boto3.client("codeartifact", endpoint_url=self.endpoint_url, region_name=region_name, **kwargs)
+        client: CodeArtifactClient = boto3.client(
+            "codeartifact", endpoint_url=self.endpoint_url, region_name=region_name, **kwargs
+        )
+        return client
 
     def reset(self) -> None:
         self.backend.reset()
@@ -113,7 +123,7 @@ class ThreadedCodeArtifactServer:
     # GetRepositoryEndpoint and GetAuthorizationToken answers; nothing is written outside a directory the caller gives.
 
     def repository_access(
-        self, domain: str, repository: str, fmt: str, *, region: str = "us-east-1", domain_owner: str | None = None
+        self, domain: str, repository: str, fmt: str, *, region: str = DEFAULT_REGION, domain_owner: str | None = None
     ) -> tuple[str, str]:
         """``(endpoint, token)`` for ``repository``'s ``fmt`` endpoint, asked of this server through its API."""
         client = _api_client(self.endpoint_url, region)

@@ -87,7 +87,10 @@ def _scope(request: Request) -> Scope | None | bool:
         if operation.startswith(_READS) and operation != "GetAuthorizationToken":
             return False
         args = request.args
-        account, region = args.get("domain-owner") or account_of(http_request), region_of(http_request)
+        try:
+            account, region = args.get("domain-owner") or account_of(http_request), region_of(http_request)
+        except CodeArtifactError:  # the account changed to a malformed one meanwhile: sync everything
+            return None
         domain = args.get("domain")
         if domain is None:
             parsed = parse_arn(args.get("resourceArn") or "")

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 
+from ..errors import ValidationException
+from ..settings import (
+    ACCOUNT_ENV,
+    ACCOUNT_HEADER,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_REGION,
+    MOTO_ACCOUNT_ENV,
+    InvalidAccountIdError,
+    account_id,
+    is_account_id,
+)
 from .hosts import region_of_host
 from .http import HttpRequest
 
-DEFAULT_ACCOUNT_ID = "123456789012"
-ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
-MOTO_ACCOUNT_ENV = "MOTO_ACCOUNT_ID"  # moto's own override: one setting for both mocks
-ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
-DEFAULT_REGION = "us-east-1"
+__all__ = ["ACCOUNT_ENV", "ACCOUNT_HEADER", "DEFAULT_ACCOUNT_ID", "MOTO_ACCOUNT_ENV", "account_of", "region_of"]
 
 
 def region_of(request: HttpRequest) -> str:
@@ -24,10 +31,22 @@ def region_of(request: HttpRequest) -> str:
 
 def account_of(request: HttpRequest | None = None) -> str:
     """The caller's account: a per-request header (server mode), then ``MOCK_CODEARTIFACT_ACCOUNT_ID``, then
-    ``MOTO_ACCOUNT_ID``, then the default."""
+    ``MOTO_ACCOUNT_ID``, then the default (``mock_codeartifact.settings``).
+
+    A malformed value from any of them is a ``ValidationException`` naming where it came from: answering as some
+    other account would hide the mistake, and state for an "account" AWS cannot have would be worse.
+    """
     if request is not None:
         header = request.headers.get(ACCOUNT_HEADER)
-        # Only a well-formed account id counts: anything else would create state for an "account" AWS can't have.
-        if header and len(header) == 12 and header.isascii() and header.isdigit():
+        if header:
+            if not is_account_id(header):
+                raise ValidationException(str(InvalidAccountIdError(header, f"the header {ACCOUNT_HEADER}")))
             return header
-    return os.environ.get(ACCOUNT_ENV) or os.environ.get(MOTO_ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
+    # The usual case, first and cheap: nothing set (every request reads the environment).
+    env = os.environ
+    if ACCOUNT_ENV not in env and MOTO_ACCOUNT_ENV not in env:
+        return DEFAULT_ACCOUNT_ID
+    try:
+        return account_id()
+    except InvalidAccountIdError as error:
+        raise ValidationException(str(error)) from None
