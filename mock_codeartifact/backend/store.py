@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ..errors import not_found
 from .arns import partition
 from .assets import AssetStore
+from .calls import CallLog
 
 T = TypeVar("T")
 
@@ -44,6 +45,7 @@ class Backend:
         # State other modules attach to the backend (e.g. mock_codeartifact.external's stand-in registries);
         # cleared by reset.
         self.extensions: dict[str, Any] = {}
+        self.calls = CallLog()  # the calls answered from this backend (backend/calls.py); cleared by reset
 
     def state(self, account: str, region: str) -> RegionState:
         key = (account, region)
@@ -66,6 +68,7 @@ class Backend:
             self._states = {}
             self.assets.clear()
             self.extensions.clear()
+            self.calls.clear()
 
     @contextmanager
     def exclusive(self) -> Iterator[dict[tuple[str, str], RegionState]]:

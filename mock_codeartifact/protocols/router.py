@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from time import perf_counter, time
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
 from ..api import codec
@@ -22,9 +24,10 @@ from ..bounded import LimitExceeded
 from ..errors import CodeArtifactError, InternalServerException
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
-from .storage import repository_exists, utcnow
+from .storage import record_call, redact_query, repository_exists, utcnow
 
 if TYPE_CHECKING:
+    from ..backend.entities import AuthToken
     from ..backend.store import Backend
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,39 @@ class DataPlaneRouter:
         segments = _segments(request)
         if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
             return None
+        # Recorded in the backend's call log (backend/calls.py), the route and format as its operation.
+        started, clock = time(), perf_counter()
+        found: list[AuthToken] = []
+        response = self._route(request, backend, segments, found)
+        region, domain, owner, fmt, repository = segments[:5]
+        path = "/" + "/".join(segments[5:])
+        params: dict[str, Any] = {
+            "format": fmt,
+            "domain": domain,
+            "domainOwner": owner,
+            "repository": repository,
+            "method": request.method,
+            "path": path,
+        }
+        if request.args:
+            params["query"] = redact_query(request.args)
+        token = found[0] if found else None
+        status = response.status_code
+        record_call(
+            backend,
+            f"{fmt} {request.method} {path}",
+            params,
+            token.principal_arn if token is not None else None,
+            token.principal_account if token is not None else None,
+            region,
+            status,
+            _error_code(response) if status >= 400 else None,
+            started,
+            perf_counter() - clock,
+        )
+        return response
+
+    def _route(self, request: Request, backend: Backend, segments: list[str], found: list[AuthToken]) -> Response:
         region, domain, owner, fmt, repository = segments[:5]
         rest = segments[5:]
         render = self.errors.get(fmt, default_error)
@@ -88,6 +124,7 @@ class DataPlaneRouter:
                 "Unauthorized: a valid CodeArtifact authorization token is required",
                 challenge(domain, owner, region),
             )
+        found.append(token)
         if not repository_exists(backend, region, domain, owner, repository):
             return render(404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {})
         base = f"{_host_url(request)}{region}/{domain}/{owner}/{fmt}/{repository}/"
@@ -105,6 +142,14 @@ class DataPlaneRouter:
             log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
             answer = codec().encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
             return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+def _error_code(response: Response) -> str:
+    """The AWS error code of an AWS-style error answer, else the status's name (``NotFound``)."""
+    code = response.headers.get("x-amzn-ErrorType")
+    if code:
+        return code.split(":", 1)[0]
+    return "".join(word.capitalize() for word in HTTP_STATUS_CODES.get(response.status_code, "Error").split())
 
 
 _HOST = re.compile(r"[A-Za-z0-9.\-\[\]:]+")
