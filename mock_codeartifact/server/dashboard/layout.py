@@ -189,7 +189,7 @@ def pager(
     prev_start: int | None,
     noun: str,
 ) -> Safe:
-    """"items a-b of n" and First / Previous / Next links (a filtered list finds its Previous by scanning back)."""
+    """'items a-b of n' and First / Previous / Next links (a filtered list finds its Previous by scanning back)."""
     if total is not None:
         status = f"{noun} {start + 1:,}–{start + count:,} of {total:,}" if count else f"No {noun}"
     else:
