@@ -247,8 +247,11 @@ def test_typing_in_a_filter_is_not_interrupted(browser: Any, server: ThreadedCod
 def test_the_header_is_one_line_on_a_phone(browser: Any, seeded: Seeded) -> None:
     browser.set_window_size(375, 812)
     browser.get(f"{seeded.server.endpoint_url}{seeded.domain_path}/repositories/team-a")
-    bar, brand = browser.find_element(By.CSS_SELECTOR, "header .bar"), browser.find_element(By.CSS_SELECTOR, ".brand")
-    assert bar.size["height"] < 2 * brand.size["height"]
-    assert browser.find_element(By.LINK_TEXT, "Activity").is_displayed()
+    shown = [a for a in browser.find_elements(By.CSS_SELECTOR, "header a") if a.is_displayed()]
+    # The logo, a link up to the parent page (the domain), Domains and Activity: side by side on one line.
+    assert [a.get_attribute("href").rsplit("/", 1)[-1] for a in shown] == ["ui", DOMAIN, "ui", "activity"]
+    tops = [a.location["y"] for a in shown]
+    assert max(tops) - min(tops) < min(a.size["height"] for a in shown)
+    assert browser.find_element(By.CSS_SELECTOR, "header").size["height"] < 3 * shown[0].size["height"]
     width = browser.execute_script("return document.documentElement.clientWidth")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width

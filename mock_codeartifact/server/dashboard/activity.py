@@ -7,7 +7,7 @@ import json
 
 from ...backend import Backend
 from ...backend.calls import CallRecord
-from .layout import ACTIVITY, BASE, badge, mono, page, pager, section, time
+from .layout import ACTIVITY, BASE, mono, page, pager, section
 from .layout import table as html_table
 from .markup import Child, Safe, tag
 
@@ -42,7 +42,7 @@ def activity_view(backend: Backend, args: dict[str, str]) -> Safe:
             intro,
             _filters(operation, status),
             html_table(
-                ["#", "Time", "Operation", "Status", "Caller", "Duration", "Parameters"],
+                ["#", "Time (UTC)", "Operation", "Status", "Caller", "Duration", "Parameters"],
                 rows,
                 caption="Calls, newest first",
                 empty="No call matches." if filtered else "No calls yet: they appear here as they are made.",
@@ -74,12 +74,13 @@ def _start(value: str | None, total: int) -> int:
 
 
 def _row(r: CallRecord) -> list[Child]:
-    outcome = badge("OK", label=str(r.status)) if r.error is None else badge("Failed", label=f"{r.status} {r.error}")
+    failed = r.error is not None or r.status >= 400
+    outcome = tag("span", f"{r.status} {r.error or ''}".strip(), class_="badge bad" if failed else "badge ok")
     params = json.dumps(r.to_json()["params"], indent=2, ensure_ascii=False, sort_keys=True)
     count = len(r.params)
     return [
         str(r.sequence),
-        time(r.time),
+        tag("time", r.time.strftime("%H:%M:%S"), datetime=r.time.isoformat(), title=r.time.strftime("%Y-%m-%d UTC")),
         mono(r.operation, "wrap"),
         outcome,
         tag(

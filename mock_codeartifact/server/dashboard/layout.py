@@ -18,8 +18,6 @@ STAMP: ContextVar[int | None] = ContextVar("dashboard_stamp", default=None)
 
 _BADGE_KINDS = {
     "Published": "ok",
-    "OK": "ok",
-    "Failed": "bad",
     "ALLOW": "ok",
     "Active": "ok",
     "AVAILABLE": "ok",
@@ -78,26 +76,23 @@ def page(
                         tag(
                             "a",
                             tag("span", "◆", class_="logo", aria_hidden="true"),
-                            "mock-codeartifact",
+                            tag("span", "mock-codeartifact", class_="brand-name"),
                             href=BASE,
                             class_="brand",
                         ),
                         tag("span", "read-only dashboard", class_="tagline"),
-                        tag(
-                            "nav",
-                            tag("a", "Domains", href=BASE, aria_current="page" if section_name == "domains" else None),
-                            tag(
-                                "a",
-                                "Activity",
-                                href=ACTIVITY,
-                                aria_current="page" if section_name == "activity" else None,
-                            ),
-                            class_="sections",
-                            aria_label="Dashboard",
-                        ),
                         class_="bar",
                     ),
                     tag("nav", *trail, aria_label="Breadcrumb", class_="crumbs"),
+                    tag(
+                        "nav",
+                        tag("a", "Domains", href=BASE, aria_current="page" if section_name == "domains" else None),
+                        tag(
+                            "a", "Activity", href=ACTIVITY, aria_current="page" if section_name == "activity" else None
+                        ),
+                        class_="sections",
+                        aria_label="Dashboard",
+                    ),
                 ),
                 tag("main", tag("h1", title), *content, id="content", tabindex="-1"),
                 tag(
