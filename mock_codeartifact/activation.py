@@ -52,7 +52,7 @@ def activate() -> None:
             reset()
             environment.acquire()
             try:
-                interception.install(dispatcher().handle)
+                interception.install(dispatcher().handle, dispatcher().unserved)
             except BaseException:
                 environment.release()
                 raise

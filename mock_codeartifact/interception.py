@@ -45,15 +45,18 @@ from .wire.hosts import (
 )
 
 Answer = Callable[[HttpRequest], HttpResponse]
+# Told of each repository-endpoint request answered here without being served (the call log records it).
+Unserved = Callable[[HttpRequest, HttpResponse], None]
 
 _answer: Answer | None = None
+_unserved: Unserved | None = None
 _real_urllib3_send = botocore.httpsession.URLLib3Session.send
 
 
-def install(answer: Answer) -> None:
+def install(answer: Answer, unserved: Unserved | None = None) -> None:
     """Answer every CodeArtifact request with ``answer`` until :func:`uninstall`."""
-    global _answer
-    _answer = answer
+    global _answer, _unserved
+    _answer, _unserved = answer, unserved
     _register_on_default_session()
     botocore.httpsession.URLLib3Session.send = _fallback_send
     _install_aio_fallback()
@@ -61,7 +64,8 @@ def install(answer: Answer) -> None:
 
 
 def uninstall() -> None:
-    global _answer
+    global _answer, _unserved
+    _unserved = None
     botocore.httpsession.URLLib3Session.send = _real_urllib3_send
     _uninstall_aio_fallback()
     _requests_mock.stop()
@@ -290,7 +294,14 @@ def _repository_endpoint_callback(request: Any) -> tuple[int, dict[str, str], by
         "use ThreadedCodeArtifactServer or mock-codeartifact-server, whose GetRepositoryEndpoint returns URLs on "
         "that server. In-process mocking answers the CodeArtifact API."
     )
-    return 501, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
+    status, headers, body = 501, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
+    unserved = _unserved
+    if unserved is not None:
+        unserved(
+            HttpRequest.from_url(request.method, request.url, _headers(request.headers), b""),
+            HttpResponse(status, dict(headers), body),
+        )
+    return status, headers, body
 
 
 class _RequestsMock:

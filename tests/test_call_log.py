@@ -202,6 +202,35 @@ def test_requests_to_the_api_are_recorded() -> None:
     )
 
 
+def test_a_repository_endpoint_request_in_process_is_recorded_as_unserved() -> None:
+    # In-process mocking serves the API only: a package manager's request is refused (501), and the log says so.
+    with mock_codeartifact() as m:
+        answer = requests.get(
+            "https://dom-123456789012.d.codeartifact.eu-west-1.amazonaws.com/npm/repo/lodash",
+            params={"auth_token": "s3cret", "v": "2"},
+            headers={"Authorization": "Bearer s3cret"},
+            timeout=10,
+        )
+        [call] = m.calls
+    assert answer.status_code == 501
+    assert (call.operation, call.status, call.error, call.region) == (
+        "npm GET /lodash",
+        501,
+        "NotImplemented",
+        "eu-west-1",
+    )
+    assert call.params == {
+        "format": "npm",
+        "domain": "dom",
+        "domainOwner": ACCOUNT,
+        "repository": "repo",
+        "method": "GET",
+        "path": "/lodash",
+        "query": {"auth_token": "***", "v": "2"},
+    }
+    assert "s3cret" not in repr(call)
+
+
 # ------------------------------------------------------------------------------------------------ server mode
 
 

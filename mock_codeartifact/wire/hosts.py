@@ -15,6 +15,11 @@ API_HOST = r"codeartifact(?:-fips)?\.(?P<region>[a-z0-9-]+)\.(?:amazonaws\.com(?
 REPOSITORY_ENDPOINT_HOST = (
     r"[a-z0-9-]+-[0-9]{12}\.(?:d\.codeartifact\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|codeartifact\.[a-z0-9-]+\.on\.aws)"
 )
+# The same, naming its parts.
+_REPOSITORY_ENDPOINT_PARTS = re.compile(
+    r"(?P<domain>[a-z0-9-]+)-(?P<owner>[0-9]{12})\."
+    r"(?:d\.codeartifact\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|codeartifact\.(?P<region2>[a-z0-9-]+)\.on\.aws)"
+)
 
 _API_HOST = re.compile(API_HOST)
 _REPOSITORY_ENDPOINT_HOST = re.compile(REPOSITORY_ENDPOINT_HOST)
@@ -50,6 +55,14 @@ def is_api_host(host: str) -> bool:
 
 def is_repository_endpoint_host(host: str) -> bool:
     return _REPOSITORY_ENDPOINT_HOST.fullmatch(_without_port(host)) is not None
+
+
+def repository_endpoint_parts(host: str) -> tuple[str, str, str] | None:
+    """``(domain, owner, region)`` of a repository-endpoint host, or None for any other host."""
+    match = _REPOSITORY_ENDPOINT_PARTS.fullmatch(_without_port(host))
+    if match is None:
+        return None
+    return match.group("domain"), match.group("owner"), match.group("region") or match.group("region2")
 
 
 def is_loopback(host: str) -> bool:
