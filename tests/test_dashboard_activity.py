@@ -18,6 +18,7 @@ from browser_support import chromium, require_chromium
 from dashboard_support import DOMAIN, Seeded, seed
 
 from mock_codeartifact import mock_codeartifact
+from mock_codeartifact.seeding import add_package_version
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.dashboards import stop_dashboards
 
@@ -169,6 +170,26 @@ def test_filtered_versions_page_both_ways(seeded: Seeded) -> None:
     assert _rows(_get(seeded.server.endpoint_url + back)) == _rows(first)
 
 
+def test_filtered_packages_page_both_ways(server: ThreadedCodeArtifactServer) -> None:
+    client = _client(server)
+    client.create_domain(domain="dom")
+    client.create_repository(domain="dom", repository="repo")
+    for i in range(70):
+        name = f"lib-{i:02d}" if i % 7 else f"other-{i:02d}"  # 60 match "lib", spread among the rest
+        add_package_version(server, domain="dom", repository="repo", format="generic", namespace="ns", package=name,
+                            version="1.0", assets={"a.bin": b"a"})  # fmt: skip
+    base = f"{server.endpoint_url}/_mock/ui/123456789012/us-east-1/dom/repositories/repo?q=lib"
+    first = _get(base)
+    assert len(_rows(first)) == 50 and all("lib-" in r for r in _rows(first))
+    nxt = re.search(r'href="([^"]+)"[^>]*rel="next"', first)
+    assert nxt is not None and 'rel="prev"' not in first
+    second = _get(server.endpoint_url + nxt.group(1).replace("&amp;", "&"))
+    assert len(_rows(second)) == 10
+    prev = re.search(r'href="([^"]+)"[^>]*rel="prev"', second)
+    assert prev is not None
+    assert _rows(_get(server.endpoint_url + prev.group(1).replace("&amp;", "&"))) == _rows(first)
+
+
 # ------------------------------------------------------------------------------------------------ in Chromium
 
 
@@ -190,9 +211,13 @@ def browser() -> Iterator[Any]:
 
 def _wait(driver: Any, condition: Any) -> None:
     """Wait (up to 15 s) for what the page's script does after a poll; returns as soon as it holds."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 15, poll_frequency=0.1).until(lambda _: condition())
+    # An element found just before the content is swapped goes stale: look again.
+    WebDriverWait(driver, 15, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda _: condition()
+    )
 
 
 def test_activity_page_shows_a_new_call_without_a_reload(browser: Any, server: ThreadedCodeArtifactServer) -> None:
@@ -228,6 +253,24 @@ def test_a_step_of_an_in_process_test_lands_on_the_open_dashboard(browser: Any) 
             assert browser.execute_script("return window.__samePage") is True
     finally:
         stop_dashboards()
+
+
+def test_keyboard_focus_survives_an_update(browser: Any, server: ThreadedCodeArtifactServer) -> None:
+    client = _client(server)
+    client.create_domain(domain="dom")
+    browser.set_window_size(1280, 900)
+    browser.get(f"{server.endpoint_url}/_mock/ui/activity")
+    summary = browser.find_element(By.CSS_SELECTOR, "#calls tbody tr summary")
+    browser.execute_script("arguments[0].focus()", summary)
+    client.list_domains()
+    _wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#calls tbody tr")) == 2)
+    focused = browser.switch_to.active_element
+    # Still on the disclosure of the same call (now the second row), not thrown back to the top of the page.
+    assert focused.tag_name == "summary"
+    assert (
+        browser.execute_script("return arguments[0].closest('details').id", focused)
+        == "call-" + (browser.find_elements(By.CSS_SELECTOR, "#calls tbody tr")[1].text.split()[0])
+    )
 
 
 def test_typing_in_a_filter_is_not_interrupted(browser: Any, server: ThreadedCodeArtifactServer) -> None:

@@ -72,6 +72,34 @@
     return ids;
   }
 
+  function focusKey(main) {
+    // What has keyboard focus inside the content, to find it again in the new content.
+    var active = document.activeElement;
+    if (!active || active === main || !main.contains(active)) return null;
+    var holder = active.parentElement ? active.parentElement.closest("[id]") : null;
+    return {
+      id: active.id,
+      holder: holder && main.contains(holder) ? holder.id : null,
+      tag: active.tagName,
+      href: active.getAttribute("href"),
+      text: active.textContent
+    };
+  }
+
+  function refocus(main, key) {
+    if (!key) return;
+    var found = key.id ? document.getElementById(key.id) : null;
+    if (!found) {
+      var scope = (key.holder && document.getElementById(key.holder)) || main;
+      var candidates = scope.querySelectorAll(key.tag);
+      for (var i = 0; i < candidates.length && !found; i++) {
+        var c = candidates[i];
+        if (c.getAttribute("href") === key.href && c.textContent === key.text) found = c;
+      }
+    }
+    if (found && found.focus) found.focus({ preventScroll: true });
+  }
+
   function announce(text) {
     var status = document.getElementById("live-status");
     if (status) status.textContent = text;
@@ -87,11 +115,13 @@
         var main = document.getElementById("content");
         if (!fresh || !main) return;
         var keepOpen = openDetails(main);
+        var focused = focusKey(main);
         main.innerHTML = fresh.innerHTML;
         keepOpen.forEach(function (id) {
           var d = document.getElementById(id);
           if (d && d.tagName === "DETAILS") d.open = true;
         });
+        refocus(main, focused);
         var time = doc.getElementById("state-time");
         var mine = document.getElementById("state-time");
         if (time && mine) mine.innerHTML = time.innerHTML;
