@@ -1,20 +1,23 @@
 """Activation: the process-wide in-process mock that every ``MockCodeArtifact`` turns on and off.
 
 The outermost start resets state, acquires the environment (fake credentials and region when none are
-configured, a clean boto3 default session) and installs the interception; the outermost stop undoes both, in
-reverse order. Nested starts only count.
+configured, a clean boto3 default session), installs the interception and the guard that keeps other HTTP
+clients away from real CodeArtifact hosts; the outermost stop undoes them, in reverse order. Nested starts only
+count.
 """
 
 from __future__ import annotations
 
 import threading
 
-from . import environment, interception
+from . import environment, interception, network_guard
 from .api import Dispatcher, codec
 from .backend import Backend
 from .iam import identity
+from .inprocess_endpoints import RepositoryEndpoints
 
 _backend = Backend()
+_endpoints = RepositoryEndpoints(_backend)
 _dispatcher: Dispatcher | None = None
 _lock = threading.RLock()
 _depth = 0
@@ -52,8 +55,10 @@ def activate() -> None:
             reset()
             environment.acquire()
             try:
-                interception.install(dispatcher().handle, dispatcher().unserved)
+                interception.install(dispatcher().handle, _endpoints)
+                network_guard.install()
             except BaseException:
+                interception.uninstall()
                 environment.release()
                 raise
         _depth += 1
@@ -66,5 +71,6 @@ def deactivate() -> None:
             raise RuntimeError("mock_codeartifact is not active")
         _depth -= 1
         if _depth == 0:
+            network_guard.uninstall()
             interception.uninstall()
             environment.release()

@@ -16,11 +16,9 @@ from botocore import xform_name
 
 from .authorization.enforce import Authorizer, enabled
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
-from .backend.calls import redact_query
 from .errors import AccessDeniedException, CodeArtifactError, InternalServerException, ValidationException
 from .iam.identity import Principal, principal_of
 from .wire import Codec, HttpRequest, HttpResponse
-from .wire.hosts import repository_endpoint_parts
 from .wire.identity import region_of
 
 log = logging.getLogger(__name__)
@@ -113,28 +111,6 @@ class Dispatcher:
             perf_counter() - clock,
         )
         return response
-
-    def unserved(self, request: HttpRequest, response: HttpResponse) -> None:
-        """Log a repository-endpoint request that was answered without being served (in-process mocking serves
-        the API only), under the same operation and parameters the server's router would log it with."""
-        parts = repository_endpoint_parts(request.host)
-        segments = request.path.split("/")[1:]
-        fmt, repository = (segments + ["", ""])[:2]
-        path = "/" + "/".join(segments[2:])
-        domain, owner, region = parts if parts is not None else (None, None, region_of(request))
-        params: dict[str, Any] = {
-            "format": fmt,
-            "domain": domain,
-            "domainOwner": owner,
-            "repository": repository,
-            "method": request.method,
-            "path": path,
-        }
-        if request.query:
-            params["query"] = redact_query(dict(request.query_pairs()))
-        self.backend.calls.record(
-            f"{fmt} {request.method} {path}", params, None, None, region, response.status, "NotImplemented", time(), 0.0
-        )
 
 
 def _identity_after_error(

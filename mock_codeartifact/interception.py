@@ -13,7 +13,8 @@
   that answers requests to CodeArtifact hosts. The boto3 default session gets the handler once per session object.
 * ``requests`` calls to CodeArtifact hosts are answered through one private ``responses`` mock, built once and
   only started and stopped per installation; it passes every other request on to whatever ``HTTPAdapter.send``
-  was in place when it started (a user's own ``responses`` mock, moto's, or the network).
+  was in place when it started (a user's own ``responses`` mock, moto's, or the network). Calls to the API hosts
+  get the API's answer; calls to repository-endpoint hosts the repository endpoints' (``inprocess_endpoints``).
 
 Requests to a loopback endpoint (a ``ThreadedCodeArtifactServer``) are never intercepted.
 """
@@ -45,18 +46,19 @@ from .wire.hosts import (
 )
 
 Answer = Callable[[HttpRequest], HttpResponse]
-# Told of each repository-endpoint request answered here without being served (the call log records it).
-Unserved = Callable[[HttpRequest, HttpResponse], None]
+# (method, url, headers, body) -> (status, headers, body): the repository endpoints (inprocess_endpoints.py).
+EndpointAnswer = Callable[[str, str, Any, bytes], tuple[int, dict[str, str], bytes]]
 
 _answer: Answer | None = None
-_unserved: Unserved | None = None
+_endpoints: EndpointAnswer | None = None
 _real_urllib3_send = botocore.httpsession.URLLib3Session.send
 
 
-def install(answer: Answer, unserved: Unserved | None = None) -> None:
-    """Answer every CodeArtifact request with ``answer`` until :func:`uninstall`."""
-    global _answer, _unserved
-    _answer, _unserved = answer, unserved
+def install(answer: Answer, endpoints: EndpointAnswer | None = None) -> None:
+    """Answer every CodeArtifact request with ``answer`` (``requests`` to repository-endpoint hosts with
+    ``endpoints``) until :func:`uninstall`."""
+    global _answer, _endpoints
+    _answer, _endpoints = answer, endpoints
     _register_on_default_session()
     botocore.httpsession.URLLib3Session.send = _fallback_send
     _install_aio_fallback()
@@ -64,12 +66,11 @@ def install(answer: Answer, unserved: Unserved | None = None) -> None:
 
 
 def uninstall() -> None:
-    global _answer, _unserved
-    _unserved = None
+    global _answer, _endpoints
     botocore.httpsession.URLLib3Session.send = _real_urllib3_send
     _uninstall_aio_fallback()
     _requests_mock.stop()
-    _answer = None
+    _answer = _endpoints = None
 
 
 # --------------------------------------------------------------------------- botocore
@@ -287,21 +288,12 @@ def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
 
 
 def _repository_endpoint_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
-    # Repository endpoints are served in server mode only; in-process, a request to one is answered here
-    # instead of reaching the network.
-    message = (
-        "mock-codeartifact serves repository endpoints (package managers, HTTP clients) in server mode only: "
-        "use ThreadedCodeArtifactServer or mock-codeartifact-server, whose GetRepositoryEndpoint returns URLs on "
-        "that server. In-process mocking answers the CodeArtifact API."
-    )
-    status, headers, body = 501, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
-    unserved = _unserved
-    if unserved is not None:
-        unserved(
-            HttpRequest.from_url(request.method, request.url, _headers(request.headers), b""),
-            HttpResponse(status, dict(headers), body),
-        )
-    return status, headers, body
+    # A real repository host: the repository-endpoint application over the mock's state.
+    endpoints = _endpoints
+    if endpoints is not None:
+        return endpoints(request.method, request.url, request.headers, _body_bytes(request.body))
+    message = "mock_codeartifact is not active"  # uninstalled by another thread meanwhile
+    return 503, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
 
 
 class _RequestsMock:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from . import network_guard
 from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
 from .backend import Backend
@@ -49,12 +50,15 @@ class MockCodeArtifact:
     directory or tar archive, or a ``Snapshot``) is loaded each time this mock starts, replacing all state.
     """
 
-    def __init__(self, state: Any = None, authorization: bool = True) -> None:
+    def __init__(self, state: Any = None, authorization: bool = True, block_other_clients: bool = True) -> None:
         self._active = 0
         self._state = state
         # authorization=False: while this mock is active, resource policies and cross-account rules are not
         # enforced for any request this process answers (docs/authorization.md).
         self._authorization = authorization
+        # block_other_clients=False: while this mock is active, HTTP clients other than botocore and requests
+        # may reach real CodeArtifact hosts (docs/reach.md).
+        self._block = block_other_clients
 
     def start(self) -> None:
         """Activate the mock (resetting all state if no other mock is active, then loading ``state``)."""
@@ -62,6 +66,8 @@ class MockCodeArtifact:
         self._active += 1
         if not self._authorization:
             enforce.disable()
+        if not self._block:
+            network_guard.disable()
         if self._state is not None:
             try:
                 self.import_state(self._state)
@@ -103,6 +109,8 @@ class MockCodeArtifact:
         self._active -= 1
         if not self._authorization:
             enforce.enable()
+        if not self._block:
+            network_guard.enable()
         deactivate()
 
     def __enter__(self) -> MockCodeArtifact:
@@ -157,26 +165,30 @@ class MockCodeArtifact:
         return dashboard_url(_backend)
 
     def __call__(self, target: F) -> F:
-        return _decorate(target, self._state, self._authorization)
+        return _decorate(target, self._state, self._authorization, self._block)
 
 
-def _decorate(target: F, state: Any, authorization: bool = True) -> F:
-    if state is None and authorization:
+def _decorate(target: F, state: Any, authorization: bool = True, block_other_clients: bool = True) -> F:
+    if state is None and authorization and block_other_clients:
         return decorate(target, MockCodeArtifact)
     if state is not None and isinstance(target, type):
         raise TypeError("mock_codeartifact(state=...) decorates functions; for a class, restore in setUp")
-    # Each run is in a mock that loads ``state`` and/or leaves authorization off.
-    return decorate(target, lambda: MockCodeArtifact(state, authorization))
+    # Each run is in a mock that loads ``state`` and/or leaves authorization or the guard off.
+    return decorate(target, lambda: MockCodeArtifact(state, authorization, block_other_clients))
 
 
-def mock_codeartifact(target: F | None = None, *, state: Any = None, authorization: bool = True) -> Any:
+def mock_codeartifact(
+    target: F | None = None, *, state: Any = None, authorization: bool = True, block_other_clients: bool = True
+) -> Any:
     """Mock AWS CodeArtifact: ``@mock_codeartifact`` on a function or class, or ``with mock_codeartifact() as m``.
 
     ``state``: an exported state (directory or tar archive) or a Snapshot to start from (docs/state.md).
-    ``authorization=False``: resource policies are not enforced while it is active (docs/authorization.md)."""
+    ``authorization=False``: resource policies are not enforced while it is active (docs/authorization.md).
+    ``block_other_clients=False``: clients other than botocore and ``requests`` may reach real CodeArtifact hosts
+    while it is active (docs/reach.md)."""
     if target is None:
-        return MockCodeArtifact(state, authorization)
-    return _decorate(target, state, authorization)
+        return MockCodeArtifact(state, authorization, block_other_clients)
+    return _decorate(target, state, authorization, block_other_clients)
 
 
 mock_codeartifact.reset = reset  # type: ignore[attr-defined]

@@ -630,17 +630,20 @@ def test_client_created_without_credentials_before_the_mock_is_mocked():
 
 
 def test_requests_to_repository_endpoints_do_not_leave_the_process(creds):
-    # Repository endpoints are served in server mode only; in-process, a request to one gets a clear 501.
+    # In-process, a request to a real repository host is answered by the repository endpoints over the mock's
+    # state: the token is checked as on AWS (docs/reach.md).
     import requests
 
     with mock_codeartifact():
         client = boto3.client("codeartifact", region_name="us-east-1")
         client.create_domain(domain="my-domain")
         client.create_repository(domain="my-domain", repository="my-repo")
+        token = client.get_authorization_token(domain="my-domain")["authorizationToken"]
         for endpoint_type in ("ipv4", "dualstack"):
             url = client.get_repository_endpoint(
                 domain="my-domain", repository="my-repo", format="pypi", endpointType=endpoint_type
             )["repositoryEndpoint"]
-            response = requests.get(url + "simple/", auth=("aws", "token"), timeout=5)
-            assert response.status_code == 501
-            assert "server mode" in response.json()["message"]
+            response = requests.get(url + "simple/nothing/", auth=("aws", "not-the-token"), timeout=5)
+            assert response.status_code == 401 and "Basic" in response.headers["WWW-Authenticate"]
+            response = requests.get(url + "simple/nothing/", auth=("aws", token), timeout=5)
+            assert response.status_code == 404

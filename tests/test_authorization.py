@@ -375,9 +375,10 @@ def test_request_tag_conditions_on_create_and_tag(world):
     )
     world.owner.put_domain_permissions_policy(domain=D, policyDocument=policy(statement))
     new_arn = f"{ARN_BASE}:repository/{D}/guest-repo"
-    with denied("CreateRepository", new_arn):
+    # CreateRepository is authorized on the domain (the domain-policy guide), so a denial names the domain.
+    with denied("CreateRepository", DOMAIN_ARN):
         world.guest.create_repository(domain=D, domainOwner=OWNER, repository="guest-repo")
-    with denied("CreateRepository", new_arn):
+    with denied("CreateRepository", DOMAIN_ARN):
         world.guest.create_repository(
             domain=D, domainOwner=OWNER, repository="guest-repo", tags=[{"key": "owner", "value": "someone"}]
         )
@@ -394,7 +395,7 @@ def test_creating_with_tags_needs_tag_resource_too(world):
     world.owner.put_domain_permissions_policy(
         domain=D, policyDocument=policy(allow(GUEST, "codeartifact:CreateRepository"))
     )
-    with denied("TagResource", f"{ARN_BASE}:repository/{D}/tagged"):
+    with denied("TagResource", DOMAIN_ARN):
         world.guest.create_repository(
             domain=D, domainOwner=OWNER, repository="tagged", tags=[{"key": "k", "value": "v"}]
         )
@@ -530,3 +531,180 @@ def test_a_policy_put_between_identical_calls_applies_at_once(world, monkeypatch
     )
     with denied("DescribeRepository", REPO_ARN, explicit=True):
         world.owner.describe_repository(domain=D, repository=R)
+
+
+# --------------------------------------------------------------------------- rows checked against AWS's pages
+# docs/authorization.md, "The operation table": where AWS's pages name different resources for one action, a
+# grant on either works (a policy that works against AWS must not be denied by the mock).
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [DOMAIN_ARN, f"{ARN_BASE}:repository/{D}/*", "*"],
+    ids=["domain-arn (domain-policy guide)", "repository-arn (permissions reference)", "star"],
+)
+def test_create_repository_in_another_accounts_domain_granted_on_the_domain(world, resource):
+    world.owner.put_domain_permissions_policy(
+        domain=D, policyDocument=policy(allow(GUEST, "codeartifact:CreateRepository", resource=resource))
+    )
+    created = world.guest.create_repository(domain=D, domainOwner=OWNER, repository="guest-repo")["repository"]
+    assert created["arn"] == f"{ARN_BASE}:repository/{D}/guest-repo" and created["administratorAccount"] == GUEST
+    # With tags, TagResource granted on the domain too (the domain-policy guide).
+    world.owner.put_domain_permissions_policy(
+        domain=D,
+        policyDocument=policy(
+            allow(GUEST, ["codeartifact:CreateRepository", "codeartifact:TagResource"], resource=resource)
+        ),
+    )
+    tagged = world.guest.create_repository(
+        domain=D, domainOwner=OWNER, repository="tagged", tags=[{"key": "team", "value": "guest"}]
+    )["repository"]
+    assert world.owner.list_tags_for_resource(resourceArn=tagged["arn"])["tags"] == [{"key": "team", "value": "guest"}]
+
+
+def test_create_repository_granted_on_an_unrelated_resource_is_denied(world):
+    before = _state(world.owner)
+    for unrelated in (f"{ARN_BASE}:domain/other", f"{ARN_BASE}:repository/other/*", PKG_ARN):
+        world.owner.put_domain_permissions_policy(
+            domain=D, policyDocument=policy(allow(GUEST, "codeartifact:CreateRepository", resource=unrelated))
+        )
+        with denied("CreateRepository", DOMAIN_ARN, user=GUEST_ROLE, explicit=False):
+            world.guest.create_repository(domain=D, domainOwner=OWNER, repository="guest-repo")
+    assert {r["name"] for r in world.owner.list_repositories_in_domain(domain=D)["repositories"]} == {R, UP}
+    # An explicit deny on either resource denies, whatever allows on the other.
+    world.owner.put_domain_permissions_policy(
+        domain=D,
+        policyDocument=policy(
+            allow(GUEST, "codeartifact:CreateRepository", resource=DOMAIN_ARN),
+            deny(GUEST, "codeartifact:CreateRepository", resource=f"{ARN_BASE}:repository/{D}/guest-*"),
+        ),
+    )
+    with denied("CreateRepository", f"{ARN_BASE}:repository/{D}/guest-repo", explicit=True):
+        world.guest.create_repository(domain=D, domainOwner=OWNER, repository="guest-repo")
+    assert world.guest.create_repository(domain=D, domainOwner=OWNER, repository="team-repo")["repository"]
+    assert _state(world.owner)["versions"] == before["versions"]
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [UP_ARN, f"{ARN_BASE}:package/{D}/{UP}/generic/ns/tool", "*"],
+    ids=["destination-repository (copy guide)", "destination-package (authorization reference)", "star"],
+)
+def test_copy_granted_on_the_destination_repository(world, resource):
+    call = CROSS_ACCOUNT_CALLS["CopyPackageVersions"]  # from R to UP
+    world.owner.put_repository_permissions_policy(
+        domain=D, repository=R, policyDocument=policy(allow(GUEST, "codeartifact:ReadFromRepository"))
+    )
+    world.owner.put_repository_permissions_policy(
+        domain=D,
+        repository=UP,
+        policyDocument=policy(allow(GUEST, "codeartifact:CopyPackageVersions", resource=resource)),
+    )
+    assert set(world.guest.copy_package_versions(**call)["successfulVersions"]) == {"1.0"}
+    copied = world.owner.list_package_versions(**{**PKG, "repository": UP})["versions"]
+    assert [v["version"] for v in copied] == ["1.0"]
+
+
+def test_copy_granted_on_an_unrelated_repository_is_denied(world):
+    call = CROSS_ACCOUNT_CALLS["CopyPackageVersions"]
+    world.owner.put_domain_permissions_policy(
+        domain=D,
+        policyDocument=policy(
+            allow(GUEST, "codeartifact:ReadFromRepository", resource=REPO_ARN),
+            # The source repository, not the destination.
+            allow(GUEST, "codeartifact:CopyPackageVersions", resource=[REPO_ARN, f"{ARN_BASE}:repository/{D}/x*"]),
+        ),
+    )
+    with denied("CopyPackageVersions", UP_ARN, user=GUEST_ROLE, explicit=False):
+        world.guest.copy_package_versions(**call)
+    assert world.owner.list_packages(domain=D, repository=UP)["packages"] == []
+
+
+NUSPEC = (
+    '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">'
+    "<metadata><id>{id}</id><version>{version}</version><authors>a</authors><description>d</description></metadata>"
+    "</package>"
+)
+
+
+def _nupkg(package_id: str, version: str) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(f"{package_id}.nuspec", NUSPEC.format(id=package_id, version=version))
+        zf.writestr("lib/netstandard2.0/Lib.dll", b"MZ")
+    return buf.getvalue()
+
+
+def test_nuget_publish_needs_read_from_repository_too(world):
+    """NuGet publishing needs PublishPackageVersion on the package and ReadFromRepository on the repository (user
+    guide, packages overview). In-process the push goes to the real repository host, answered in-process."""
+    import requests
+
+    world.owner.put_domain_permissions_policy(
+        domain=D, policyDocument=policy(allow(GUEST, "codeartifact:GetAuthorizationToken"))
+    )
+    token = world.guest.get_authorization_token(domain=D, domainOwner=OWNER)["authorizationToken"]
+    endpoint = world.owner.get_repository_endpoint(domain=D, repository=R, format="nuget")["repositoryEndpoint"]
+    package_arn = f"{ARN_BASE}:package/{D}/{R}/nuget//guest.lib"
+
+    def push(version: str) -> requests.Response:
+        files = {"package": ("package.nupkg", _nupkg("Guest.Lib", version), "application/octet-stream")}
+        return requests.put(endpoint + "v3/package/", files=files, auth=("aws", token), timeout=30)
+
+    # Publishing granted on the package, reading on an unrelated repository: denied, nothing stored.
+    world.owner.put_repository_permissions_policy(
+        domain=D,
+        repository=R,
+        policyDocument=policy(
+            allow(GUEST, "codeartifact:PublishPackageVersion", resource=package_arn),
+            allow(GUEST, "codeartifact:ReadFromRepository", resource=UP_ARN),
+        ),
+    )
+    refused = push("1.0.0")
+    assert refused.status_code == 403 and "codeartifact:ReadFromRepository" in refused.text
+    assert REPO_ARN in refused.text
+    listed = world.owner.list_packages(domain=D, repository=R, format="nuget")["packages"]
+    assert listed == []
+    # ... and granted on the repository: published.
+    world.owner.put_repository_permissions_policy(
+        domain=D,
+        repository=R,
+        policyDocument=policy(
+            allow(GUEST, "codeartifact:PublishPackageVersion", resource=package_arn),
+            allow(GUEST, "codeartifact:ReadFromRepository", resource=REPO_ARN),
+        ),
+    )
+    assert push("1.0.0").status_code == 201
+    versions = world.owner.list_package_versions(domain=D, repository=R, format="nuget", package="guest.lib")[
+        "versions"
+    ]
+    assert [v["version"] for v in versions] == ["1.0.0"]
+    # Reading alone does not publish.
+    world.owner.put_repository_permissions_policy(
+        domain=D, repository=R, policyDocument=policy(allow(GUEST, "codeartifact:ReadFromRepository"))
+    )
+    refused = push("2.0.0")
+    assert refused.status_code == 403 and "codeartifact:PublishPackageVersion" in refused.text
+
+
+def test_associated_package_group_granted_on_the_group_or_the_domain(world):
+    call = CROSS_ACCOUNT_CALLS["GetAssociatedPackageGroup"]  # ns/tool, associated with /generic/ns/*
+    group_arn = world.owner.describe_package_group(**GROUP)["packageGroup"]["arn"]
+    root_arn = world.owner.describe_package_group(**{**GROUP, "packageGroup": "/*"})["packageGroup"]["arn"]
+    for resource in (group_arn, DOMAIN_ARN):  # the permissions reference; the resource the request names
+        world.owner.put_domain_permissions_policy(
+            domain=D, policyDocument=policy(allow(GUEST, "codeartifact:GetAssociatedPackageGroup", resource=resource))
+        )
+        assert world.guest.get_associated_package_group(**call)["packageGroup"]["pattern"] == "/generic/ns/*"
+    # A grant on another group (here the root, which the package is not associated with) is not one on its group.
+    world.owner.put_domain_permissions_policy(
+        domain=D, policyDocument=policy(allow(GUEST, "codeartifact:GetAssociatedPackageGroup", resource=root_arn))
+    )
+    with denied("GetAssociatedPackageGroup", DOMAIN_ARN, user=GUEST_ROLE, explicit=False):
+        world.guest.get_associated_package_group(**call)
+    # ... but it is for a package that only the root matches.
+    other = {**call, "namespace": "other"}
+    assert world.guest.get_associated_package_group(**other)["packageGroup"]["pattern"] == "/*"

@@ -202,24 +202,29 @@ def test_requests_to_the_api_are_recorded() -> None:
     )
 
 
-def test_a_repository_endpoint_request_in_process_is_recorded_as_unserved() -> None:
-    # In-process mocking serves the API only: a package manager's request is refused (501), and the log says so.
+def test_a_repository_endpoint_request_in_process_is_recorded() -> None:
+    # A package manager's request to the real repository host, answered in-process, as the token's principal.
     with mock_codeartifact() as m:
-        answer = requests.get(
-            "https://dom-123456789012.d.codeartifact.eu-west-1.amazonaws.com/npm/repo/lodash",
-            params={"auth_token": "s3cret", "v": "2"},
-            headers={"Authorization": "Bearer s3cret"},
-            timeout=10,
+        client = boto3.client("codeartifact", region_name="eu-west-1")
+        client.create_domain(domain="dom")
+        client.create_repository(domain="dom", repository="repo")
+        with m.acting_as("arn:aws:iam::123456789012:role/ci"):
+            token = client.get_authorization_token(domain="dom")["authorizationToken"]
+        endpoint = client.get_repository_endpoint(domain="dom", repository="repo", format="npm")["repositoryEndpoint"]
+        found = requests.get(
+            f"{endpoint}lodash", params={"auth_token": token, "v": "2"}, auth=("aws", token), timeout=10
         )
-        [call] = m.calls
-    assert answer.status_code == 501
-    assert (call.operation, call.status, call.error, call.region) == (
+        refused = requests.get(f"{endpoint}lodash", timeout=10)
+        served, unauthorized = m.calls[-2:]
+    assert (found.status_code, refused.status_code) == (404, 401)
+    assert (served.operation, served.status, served.error, served.region) == (
         "npm GET /lodash",
-        501,
-        "NotImplemented",
+        404,
+        "NotFound",
         "eu-west-1",
     )
-    assert call.params == {
+    assert (served.principal, served.account) == ("arn:aws:iam::123456789012:role/ci", ACCOUNT)
+    assert served.params == {
         "format": "npm",
         "domain": "dom",
         "domainOwner": ACCOUNT,
@@ -228,7 +233,8 @@ def test_a_repository_endpoint_request_in_process_is_recorded_as_unserved() -> N
         "path": "/lodash",
         "query": {"auth_token": "***", "v": "2"},
     }
-    assert "s3cret" not in repr(call)
+    assert (unauthorized.status, unauthorized.error, unauthorized.principal) == (401, "Unauthorized", None)
+    assert token not in repr(m.calls)
 
 
 # ------------------------------------------------------------------------------------------------ server mode

@@ -109,7 +109,8 @@ def test_cross_account_repository(client, as_account):
     owner_domain = client.create_domain(domain="shared")["domain"]
     client.create_repository(domain="shared", repository="owners-repo")
     as_account(OTHER_ACCOUNT)
-    with denied("CreateRepository", f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:repository/shared/guest-repo"):
+    # Authorized on the domain (docs/authorization.md: the domain-policy guide), so the denial names the domain.
+    with denied("CreateRepository", f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:domain/shared"):
         client.create_repository(domain="shared", domainOwner=ACCOUNT, repository="guest-repo")
     as_account(None)
     grant = policy(allow(OTHER_ACCOUNT, ["codeartifact:CreateRepository", "codeartifact:TagResource"]))

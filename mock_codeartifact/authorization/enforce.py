@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..backend import Backend, arns, tags
+from ..backend import Backend, arns, package_groups, tags
+from ..backend.group_patterns import normalize
 from ..backend.store import RegionState
 from ..errors import AccessDeniedException, CodeArtifactError
 from ..iam.identity import Principal
@@ -127,7 +128,14 @@ class Authorizer:
             if rule.kind != ARN and self._owner_without_policies(rule, params, principal, region):
                 continue
             extra = _request_tags(params.get(rule.request_tags)) if rule.request_tags else None
-            for target in self._targets(rule, params, principal, region):
+            if rule.or_on:
+                targets = [
+                    t for kind in (rule.kind, *rule.or_on) for t in self._targets(kind, rule, params, principal, region)
+                ]
+                if targets:
+                    check_any(self.backend, principal, rule.action, targets, extra)
+                continue
+            for target in self._targets(rule.kind, rule, params, principal, region):
                 check(self.backend, principal, rule.action, target, extra, rule.ignore_resource_policies)
 
     def _owner_without_policies(self, rule: Rule, params: Mapping[str, Any], principal: Principal, region: str) -> bool:
@@ -141,7 +149,7 @@ class Authorizer:
             return True  # the backend answers ResourceNotFoundException
         if domain.policy is not None:
             return False
-        if rule.kind not in (REPOSITORY, PACKAGE):
+        if rule.kind not in (REPOSITORY, PACKAGE) and not {REPOSITORY, PACKAGE} & set(rule.or_on):
             return True
         for name in _repository_names(rule, params):
             repo = domain.repositories.get(name)
@@ -149,8 +157,10 @@ class Authorizer:
                 return False
         return True
 
-    def _targets(self, rule: Rule, params: Mapping[str, Any], principal: Principal, region: str) -> Iterator[Target]:
-        if rule.kind == ARN:
+    def _targets(
+        self, kind: str, rule: Rule, params: Mapping[str, Any], principal: Principal, region: str
+    ) -> Iterator[Target]:
+        if kind == ARN:
             target = _target_of_arn(params.get("resourceArn"))
             if target is not None:
                 yield target
@@ -159,18 +169,37 @@ class Authorizer:
         if not isinstance(domain, str):
             return
         owner = params.get("domainOwner") or principal.account
-        if rule.kind == DOMAIN:
+        if kind == DOMAIN:
             yield Target(arns.domain_arn(region, owner, domain), owner, region, domain)
-        elif rule.kind == PACKAGE_GROUP:
-            pattern = params.get("packageGroup") or ""
-            yield Target(arns.package_group_arn(region, owner, domain, pattern), owner, region, domain)
-        elif rule.kind == REPOSITORY:
+        elif kind == PACKAGE_GROUP:
+            pattern = params.get("packageGroup") or self._associated_group(owner, region, domain, params)
+            if pattern:
+                yield Target(arns.package_group_arn(region, owner, domain, pattern), owner, region, domain)
+        elif kind == REPOSITORY:
             for repo in _repository_names(rule, params):
                 yield repository_target(region, owner, domain, repo)
         else:
             fmt, namespace, package = params.get("format") or "", params.get("namespace"), params.get("package") or ""
             for repo in _repository_names(rule, params):
                 yield package_target(region, owner, domain, repo, fmt, namespace, package)
+
+    def _associated_group(self, owner: str, region: str, domain: str, params: Mapping[str, Any]) -> str | None:
+        """The pattern of the package group the package a request names is associated with (None when there is
+        no such domain, or the package's name is malformed: the backend answers that)."""
+        fmt, package = params.get("format"), params.get("package")
+        if not isinstance(fmt, str) or not isinstance(package, str):
+            return None
+        st = self.backend.state(owner, region)
+        with st.lock:
+            found = st.domains.get(domain)
+            if found is None:
+                return None
+            try:
+                namespace, name = normalize(fmt, params.get("namespace"), package)
+                group, _strong = package_groups.registry(found).associate(fmt, namespace, name)
+            except (CodeArtifactError, ValueError):
+                return None
+            return group.text
 
 
 def _repository_names(rule: Rule, params: Mapping[str, Any]) -> Iterator[str]:
@@ -242,25 +271,50 @@ def check(
     ignore_resource_policies: bool = False,
 ) -> None:
     """Raise ``AccessDeniedException`` unless ``principal`` may perform ``action`` on ``target``."""
-    same_account = principal.account == target.owner
     if ignore_resource_policies:
-        if same_account:
+        if principal.account == target.owner:
             return
         raise AccessDeniedException(_message(principal, action, target.arn, explicit=False))
+    verdict = _verdict(backend, principal, action, target, extra_context)
+    if verdict is not Decision.ALLOW:
+        raise AccessDeniedException(_message(principal, action, target.arn, verdict is Decision.EXPLICIT_DENY))
+
+
+def check_any(
+    backend: Backend,
+    principal: Principal,
+    action: str,
+    targets: list[Target],
+    extra_context: Mapping[str, Any] | None = None,
+) -> None:
+    """Raise ``AccessDeniedException`` unless ``principal`` may perform ``action`` on at least one of ``targets``
+    (the resources AWS's pages name for it) and no applicable policy explicitly denies it on any of them; a
+    denial without an explicit deny names the first target."""
+    allowed = False
+    for target in targets:
+        verdict = _verdict(backend, principal, action, target, extra_context)
+        if verdict is Decision.EXPLICIT_DENY:
+            raise AccessDeniedException(_message(principal, action, target.arn, explicit=True))
+        allowed = allowed or verdict is Decision.ALLOW
+    if not allowed:
+        raise AccessDeniedException(_message(principal, action, targets[0].arn, explicit=False))
+
+
+def _verdict(
+    backend: Backend, principal: Principal, action: str, target: Target, extra_context: Mapping[str, Any] | None
+) -> Decision:
+    """ALLOW, EXPLICIT_DENY, or NOT_APPLICABLE (denied: nothing allows another account)."""
+    same_account = principal.account == target.owner
     documents, tags = _applicable(backend, target)
     if not documents:
-        if same_account:
-            return
-        raise AccessDeniedException(_message(principal, action, target.arn, explicit=False))
+        return Decision.ALLOW if same_account else Decision.NOT_APPLICABLE
     extra = (
         tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in extra_context.items()) if extra_context else ()
     )
     decision = _decision(documents, principal.arn, principal.account, action, target.arn, tags, extra)
-    if decision is Decision.EXPLICIT_DENY:
-        raise AccessDeniedException(_message(principal, action, target.arn, explicit=True))
-    if same_account or decision is Decision.ALLOW:
-        return
-    raise AccessDeniedException(_message(principal, action, target.arn, explicit=False))
+    if same_account and decision is not Decision.EXPLICIT_DENY:
+        return Decision.ALLOW
+    return decision
 
 
 def _applicable(backend: Backend, target: Target) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:

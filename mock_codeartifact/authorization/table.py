@@ -33,6 +33,9 @@ class Rule:
     (a tag list, or a list of keys for UntagResource) for ``aws:RequestTag/*`` and ``aws:TagKeys``.
     ``ignore_resource_policies``: AWS ignores the resource policies for Put*PermissionsPolicy, so that an owner
     cannot lock itself out; only the owner's account may call it.
+    ``or_on``: further resource kinds a grant may name instead, where AWS's pages name different resources for
+    the same action and AWS's own examples grant on either (an explicit deny on any of them still denies; a
+    denial names the resource of ``kind``).
     """
 
     action: str
@@ -42,6 +45,7 @@ class Rule:
     when: str | None = None
     request_tags: str | None = None
     ignore_resource_policies: bool = False
+    or_on: tuple[str, ...] = ()
 
 
 def _derived_kind(members: frozenset[str]) -> str:
@@ -61,8 +65,10 @@ def _derived_kind(members: frozenset[str]) -> str:
 _UPSTREAMS = Rule("AssociateWithDownstreamRepository", REPOSITORY, repository="upstreams", each=True, when="upstreams")
 
 OVERRIDES: dict[str, tuple[Rule, ...]] = {
+    # The copy guide grants CopyPackageVersions on the destination repository; the Service Authorization
+    # Reference lists the package as well: either grant is honoured.
     "CopyPackageVersions": (
-        Rule("CopyPackageVersions", PACKAGE, repository="destinationRepository"),
+        Rule("CopyPackageVersions", REPOSITORY, repository="destinationRepository", or_on=(PACKAGE,)),
         Rule("ReadFromRepository", REPOSITORY, repository="sourceRepository"),
     ),
     "CreateDomain": (
@@ -73,12 +79,17 @@ OVERRIDES: dict[str, tuple[Rule, ...]] = {
         Rule("CreatePackageGroup", PACKAGE_GROUP, request_tags="tags"),
         Rule("TagResource", PACKAGE_GROUP, when="tags", request_tags="tags"),
     ),
+    # The domain-policy guide grants CreateRepository (and TagResource, for tags) on the domain; the permissions
+    # reference names the repository: either grant is honoured.
     "CreateRepository": (
-        Rule("CreateRepository", REPOSITORY, request_tags="tags"),
+        Rule("CreateRepository", DOMAIN, request_tags="tags", or_on=(REPOSITORY,)),
         _UPSTREAMS,
-        Rule("TagResource", REPOSITORY, when="tags", request_tags="tags"),
+        Rule("TagResource", DOMAIN, when="tags", request_tags="tags", or_on=(REPOSITORY,)),
     ),
     "UpdateRepository": (Rule("UpdateRepository", REPOSITORY), _UPSTREAMS),
+    # The permissions reference names the package group (the one the package is associated with); the request
+    # names only the domain: either grant is honoured.
+    "GetAssociatedPackageGroup": (Rule("GetAssociatedPackageGroup", DOMAIN, or_on=(PACKAGE_GROUP,)),),
     "TagResource": (Rule("TagResource", ARN, request_tags="tags"),),
     "UntagResource": (Rule("UntagResource", ARN, request_tags="tagKeys"),),
     "PutDomainPermissionsPolicy": (Rule("PutDomainPermissionsPolicy", DOMAIN, ignore_resource_policies=True),),

@@ -391,6 +391,10 @@ def _push(req: RepoRequest) -> Response:
         # DescribePackageVersion's displayName is the non-normalized name (user guide).
         "display_name": spec.id,
     }
+    # Publishing NuGet packages needs ReadFromRepository on the repository besides PublishPackageVersion on the
+    # package (user guide, "Packages overview: publishing permissions").
+    storage.authorize(req, storage.PUBLISH, None, lower_id)
+    storage.authorize(req, storage.READ)
     # NuGet's publish protocol: "409 Conflict: a package with the provided ID and version already exists".
     if storage.has_version(req, None, lower_id, version):
         raise ProtocolError(409, f"Package {spec.id} {version} already exists in this repository")

@@ -1,5 +1,8 @@
 """The repository-endpoint router: ``/{region}/{domain}/{owner}/{format}/{repository}/...`` to one format module.
 
+A request whose Host is a real repository-endpoint host (``{domain}-{owner}.d.codeartifact.{region}.amazonaws
+.com``) is addressed as on AWS instead: ``/{format}/{repository}/...``, the rest taken from the host name.
+
 It parses the path, authenticates the token (401 with a Basic challenge otherwise), checks that domain and
 repository exist, and hands a ``RepoRequest`` to the module registered for the format. Errors become the
 format's own error response (``ProtocolError``) or, for errors raised by the backend, the AWS-style error the
@@ -13,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from time import perf_counter, time
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from werkzeug.http import HTTP_STATUS_CODES
@@ -22,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 from ..api import codec
 from ..bounded import LimitExceeded
 from ..errors import CodeArtifactError, InternalServerException
+from ..wire.hosts import repository_endpoint_parts
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
 from .storage import record_call, redact_query, repository_exists, utcnow
@@ -72,19 +76,19 @@ class DataPlaneRouter:
 
     def __call__(self, request: Request, backend: Backend) -> Response | None:
         segments = _segments(request)
-        if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
+        address = _address(request, segments)
+        if address is None:
             return None
         # Recorded in the backend's call log (backend/calls.py), the route and format as its operation.
         started, clock = time(), perf_counter()
         found: list[AuthToken] = []
-        response = self._route(request, backend, segments, found)
-        region, domain, owner, fmt, repository = segments[:5]
-        path = "/" + "/".join(segments[5:])
+        response = self._route(request, backend, address, found)
+        path = "/" + "/".join(address.rest)
         params: dict[str, Any] = {
-            "format": fmt,
-            "domain": domain,
-            "domainOwner": owner,
-            "repository": repository,
+            "format": address.fmt,
+            "domain": address.domain,
+            "domainOwner": address.owner,
+            "repository": address.repository,
             "method": request.method,
             "path": path,
         }
@@ -94,11 +98,11 @@ class DataPlaneRouter:
         status = response.status_code
         record_call(
             backend,
-            f"{fmt} {request.method} {path}",
+            f"{address.fmt} {request.method} {path}",
             params,
             token.principal_arn if token is not None else None,
             token.principal_account if token is not None else None,
-            region,
+            address.region,
             status,
             _error_code(response) if status >= 400 else None,
             started,
@@ -106,9 +110,8 @@ class DataPlaneRouter:
         )
         return response
 
-    def _route(self, request: Request, backend: Backend, segments: list[str], found: list[AuthToken]) -> Response:
-        region, domain, owner, fmt, repository = segments[:5]
-        rest = segments[5:]
+    def _route(self, request: Request, backend: Backend, address: _Address, found: list[AuthToken]) -> Response:
+        region, domain, owner, fmt, repository, rest, prefix = address
         render = self.errors.get(fmt, default_error)
         handler = self.handlers.get(fmt)
         if handler is None:
@@ -127,7 +130,7 @@ class DataPlaneRouter:
         found.append(token)
         if not repository_exists(backend, region, domain, owner, repository):
             return render(404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {})
-        base = f"{_host_url(request)}{region}/{domain}/{owner}/{fmt}/{repository}/"
+        base = f"{prefix}{fmt}/{repository}/"
         req = RepoRequest(request, backend, region, owner, domain, repository, fmt, rest, base, token, now)
         try:
             return handler(req)
@@ -142,6 +145,37 @@ class DataPlaneRouter:
             log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
             answer = codec().encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
             return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+class _Address(NamedTuple):
+    """Where a repository-endpoint request goes; ``prefix`` is the endpoint's URL up to the format."""
+
+    region: str
+    domain: str
+    owner: str
+    fmt: str
+    repository: str
+    rest: list[str]
+    prefix: str
+
+
+def _address(request: Request, segments: list[str]) -> _Address | None:
+    """The request's repository endpoint, or None when the path is not one."""
+    host = request.environ.get("HTTP_HOST", "")
+    parts = repository_endpoint_parts(host) if "codeartifact" in host else None
+    if parts is not None:
+        # AWS's own addressing: the domain, owner and region are in the host name, the path starts with the
+        # format (the in-process mock's answer to requests made to the real host names).
+        if len(segments) < 2 or segments[0] not in KNOWN_FORMATS:
+            return None
+        (domain, owner, region), (fmt, repository) = parts, segments[:2]
+        return _Address(region, domain, owner, fmt, repository, segments[2:], _host_url(request))
+    if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
+        return None
+    region, domain, owner, fmt, repository = segments[:5]
+    return _Address(
+        region, domain, owner, fmt, repository, segments[5:], f"{_host_url(request)}{region}/{domain}/{owner}/"
+    )
 
 
 def _error_code(response: Response) -> str:

@@ -17,6 +17,7 @@ from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
 from ..iam import identity
 from ..wire import Headers, HttpRequest
+from . import sts
 from .body_limit import BadLength, BodyTooLarge, bound_body
 
 # A data-plane handler gets the request and the backend, and returns a response, or None when the path is not its own.
@@ -24,7 +25,8 @@ DataPlane = Callable[[Request, Backend], Response | None]
 
 
 class CodeArtifactApp:
-    """A WSGI app serving the CodeArtifact API (``/v1/...``), ``/_mock/...`` and repository endpoints."""
+    """A WSGI app serving the CodeArtifact API (``/v1/...``), ``/_mock/...``, repository endpoints and
+    ``sts:GetCallerIdentity`` (``POST /``)."""
 
     def __init__(
         self, backend: Backend | None = None, data_plane: DataPlane | None = None, authorization: bool = True
@@ -75,6 +77,8 @@ class CodeArtifactApp:
         path = request.path
         if path.startswith("/_mock/"):
             return self._mock_api(request)
+        if path == "/" and sts.is_sts_request(request):  # sts:GetCallerIdentity (server/sts.py)
+            return sts.answer(request)
         if path.startswith("/v1/"):
             base = request.host_url.rstrip("/")
             http_request = HttpRequest(

@@ -35,7 +35,7 @@ def shell_environment(endpoint_url: str) -> str:
         f"export {exports}\n"
         f"aws codeartifact list-domains --endpoint-url {endpoint_url}\n"
         f"# or, for every AWS CLI command and SDK client started from this shell:\n"
-        f"# export AWS_ENDPOINT_URL_CODEARTIFACT={endpoint_url}\n"
+        f"# export AWS_ENDPOINT_URL_CODEARTIFACT={endpoint_url} AWS_ENDPOINT_URL_STS={endpoint_url}\n"
     )
 
 
