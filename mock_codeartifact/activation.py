@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from . import environment, interception, network_guard
+from . import environment, events, interception, network_guard
 from .api import Dispatcher, codec
 from .backend import Backend
 from .iam import identity
@@ -18,6 +18,7 @@ from .inprocess_endpoints import RepositoryEndpoints
 
 _backend = Backend()
 _endpoints = RepositoryEndpoints(_backend)
+events.attach(_backend)  # its changes reach moto's EventBridge while moto's mock_aws is active
 _dispatcher: Dispatcher | None = None
 _lock = threading.RLock()
 _depth = 0

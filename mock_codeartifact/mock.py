@@ -19,6 +19,7 @@ from .backend import Backend
 from .backend.calls import CallRecord
 from .decorators import decorate
 from .environment import FAKE_ENV
+from .events import EventLog
 from .iam import identity
 from .interception import RawBody, before_send
 
@@ -152,6 +153,13 @@ class MockCodeArtifact:
     @call_log_size.setter
     def call_log_size(self, size: int) -> None:
         _backend.calls.resize(size)
+
+    @property
+    def events(self) -> EventLog:
+        """The CodeArtifact EventBridge events produced since the last reset, oldest first, as the dicts a rule's
+        target receives; ``m.events.filter(repositoryName=..., operationType=...)``, ``m.events.clear()``
+        (docs/events.md)."""
+        return EventLog(_backend.changes)
 
     @property
     def backend(self) -> Backend:

@@ -4,6 +4,8 @@
 - the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage.py``;
 - nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or
   anything above it;
+- CodeArtifact's events (``events/``) build on the backend alone, and nothing below ``protocols/`` (the backend
+  included) nor ``protocols/`` itself imports them: the backend records changes, it never delivers events;
 - no import cycle between the top-level modules and packages of ``mock_codeartifact``, nor between the modules of
   ``protocols/``.
 """
@@ -29,7 +31,7 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 PURE_BACKEND = {f"{PACKAGE}.backend.coordinates"}
 # Top-level units below protocols/ and the units above them, which they must never import.
 BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api"}
-ABOVE_BELOW = {"protocols", "server", "external", "mock", "pytest_plugin", "seeding", "__init__", "__main__"}
+ABOVE_BELOW = {"protocols", "server", "external", "mock", "pytest_plugin", "seeding", "__init__", "__main__", "events"}
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,14 @@ def test_the_pure_backend_modules_hold_no_state() -> None:
 def test_nothing_below_protocols_imports_it_or_anything_above() -> None:
     upward = [e for e in EDGES if _unit(e.source) in BELOW_PROTOCOLS and _unit(e.target) in ABOVE_BELOW]
     assert not upward, f"imports from below protocols/ upward:\n{_describe(upward)}"
+
+
+def test_events_build_on_the_backend_and_nothing_below_imports_them() -> None:
+    below = [e for e in EDGES if _unit(e.source) in BELOW_PROTOCOLS | {"protocols"} and _unit(e.target) == "events"]
+    assert not below, f"events imported from below:\n{_describe(below)}"
+    outward = [e for e in EDGES if _unit(e.source) == "events" and _unit(e.target) not in ("events", "backend")]
+    assert not outward, f"events import more than the backend:\n{_describe(outward)}"
+    assert any(_unit(e.source) == "events" and _unit(e.target) == "backend" for e in EDGES)
 
 
 def test_no_cycle_between_top_level_modules() -> None:

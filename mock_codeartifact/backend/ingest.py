@@ -5,12 +5,16 @@ package-manager protocol handlers (``mock_codeartifact.protocols``) all go throu
 Callers hold the lock of the domain owner's ``RegionState`` (``Call.repository(...)`` or ``st.lock``) for the
 whole operation. Every function here checks everything before it changes anything.
 
-Writing:
+Writing (each records what it changed in ``backend.changes``, the source of CodeArtifact's events):
   ``ingest_version``   add a version or extend one (assets, status, metadata, readme, dependencies, origin)
-  ``release_version``  give back a version's asset bytes (dispose, delete)
+  ``set_status``       change a version's status (UpdatePackageVersionsStatus)
+  ``dispose_version``  delete a version's assets and mark it Disposed
+  ``revise``           give a version a new revision for a metadata change made elsewhere (npm deprecate)
+  ``delete_version``   remove a version and release its bytes
   ``drop_package``     remove a package and release all its bytes
-  ``free_repository``  release every asset of a repository (DeleteRepository)
-  ``store_copy``       place a copy of a version in another repository, sharing its bytes
+  ``free_repository``  release every asset of a repository (DeleteRepository; records nothing)
+  ``store_copy``       place a copy of a version in another repository, sharing its bytes (copy, retention)
+  ``release_version``  give back a version's asset bytes (records nothing: a building block of the above)
 
 Reading:
   ``find_package``, ``find_version``, ``asset_bytes``, ``search_order``, ``resolve_version``,
@@ -41,6 +45,7 @@ from .catalog import (
     new_revision,
     table,
 )
+from .changes import CREATED, DELETED, UPDATED, asset_diff, record
 from .coordinates import (
     Coordinate,
     check_asset_name,
@@ -127,6 +132,7 @@ def ingest_version(
     immutable: bool | None = None,
     npm_tags: Iterable[str] | None = None,
     now: dt.datetime | None = None,
+    replaced: Mapping[str, Blob] | None = None,
 ) -> IngestResult:
     """Add a package version to ``repo`` or extend an existing one, as a package manager's publish would.
 
@@ -150,6 +156,8 @@ def ingest_version(
       version (a wheel next to an sdist), never to an Archived or Disposed one.
     * ``npm_tags``: dist-tags to point at this version (npm; default ``["latest"]`` for a new Published
       version, nothing for an existing one).
+    * ``replaced``: the assets of the version of this name that the caller removed just before (a Maven
+      SNAPSHOT standing for a new build): the change is recorded as an update of that version.
 
     Rules: re-sending an asset with identical bytes is idempotent; different bytes under an existing name is a
     ConflictException (409); more than 150 assets is ServiceQuotaExceededException; an entry blocked by origin
@@ -258,20 +266,21 @@ def ingest_version(
         stored_meta.display_name = display or default_display_name(format, coord.namespace, coord.name, package)
         pv.meta = stored_meta
         pkg.add(pv)
-        changed = True
+        changed = status_changed = meta_changed = True
     else:
-        changed = bool(new_assets)
+        status_changed = meta_changed = False
         if pv.status == UNFINISHED and status != UNFINISHED:
             pv.status = status
-            changed = True
+            status_changed = True
         if meta is not None:
             merged = pv.meta.copy()
             for slot in Meta.__slots__:
                 value = getattr(meta, slot)
                 if value is not None and getattr(merged, slot) != value:
                     setattr(merged, slot, value)
-                    changed = True
+                    meta_changed = True
             pv.meta = merged
+        changed = bool(new_assets) or status_changed or meta_changed
     stored: dict[str, Blob] = {}
     for name, blob in new_assets:
         stored[name] = pv.assets[name] = store.hold(repo.domain, blob)
@@ -282,6 +291,32 @@ def ingest_version(
         tags = npm_tags if npm_tags is not None else (("latest",) if created and pv.status == PUBLISHED else ())
         for tag in tags:
             pkg.dist_tags[tag] = pv.version
+    if replaced is not None:
+        added, removed, updated = asset_diff(dict(replaced), pv.assets)
+        record(
+            backend.changes,
+            repo,
+            pkg,
+            pv,
+            UPDATED,
+            added=added,
+            removed=removed,
+            updated=updated,
+            metadata=True,
+            now=now,
+        )
+    elif changed:
+        record(
+            backend.changes,
+            repo,
+            pkg,
+            pv,
+            CREATED if created else UPDATED,
+            added=len(new_assets),
+            metadata=meta_changed,
+            status=status_changed,
+            now=now,
+        )
     result_assets = [(name, stored.get(name, blob)) for name, blob in given]
     return IngestResult(pkg, pv, created, changed, result_assets)
 
@@ -296,24 +331,69 @@ def release_version(backend: Backend, repo: Repository, pv: PackageVersion) -> N
     pv.assets = {}
 
 
-def drop_package(backend: Backend, repo: Repository, pkg: Package) -> None:
-    for pv in pkg.versions.values():
+def set_status(backend: Backend, repo: Repository, pkg: Package, pv: PackageVersion, status: str) -> None:
+    """Give ``pv`` the status ``status`` (its revision stays: a status is neither asset nor metadata)."""
+    if pv.status != status:
+        pv.status = status
+        record(backend.changes, repo, pkg, pv, UPDATED, status=True)
+
+
+def dispose_version(backend: Backend, repo: Repository, pkg: Package, pv: PackageVersion) -> None:
+    """Delete the assets of ``pv`` and mark it Disposed (its metadata, and so its revision, stay)."""
+    if pv.status == DISPOSED:
+        return
+    count = len(pv.assets)
+    release_version(backend, repo, pv)
+    pv.status = DISPOSED
+    record(backend.changes, repo, pkg, pv, UPDATED, removed=count, status=True)
+
+
+def revise(backend: Backend, repo: Repository, pkg: Package, pv: PackageVersion) -> None:
+    """A new revision for ``pv``, whose metadata the caller changed outside ``Meta`` (npm deprecations)."""
+    pv.revision = new_revision()
+    record(backend.changes, repo, pkg, pv, UPDATED, metadata=True)
+
+
+def delete_version(backend: Backend, repo: Repository, pkg: Package, pv: PackageVersion) -> None:
+    """Remove ``pv`` from ``pkg`` and release its bytes; the package record stays, even with no version left."""
+    count = len(pv.assets)
+    release_version(backend, repo, pv)
+    pkg.remove(pv.version)
+    record(backend.changes, repo, pkg, pv, DELETED, removed=count)
+
+
+def drop_package(backend: Backend, repo: Repository, pkg: Package, *, recorded: bool = True) -> None:
+    """Remove ``pkg`` and release all its bytes; with ``recorded``, one deletion recorded per version."""
+    gone = [(pv, len(pv.assets)) for pv in pkg.versions.values()]
+    for pv, _ in gone:
         release_version(backend, repo, pv)
     table(repo).discard(pkg.coord.key)
+    if recorded:
+        now = utcnow()
+        for pv, count in gone:
+            record(backend.changes, repo, pkg, pv, DELETED, removed=count, now=now)
 
 
 def free_repository(backend: Backend, repo: Repository) -> None:
-    """Release every asset byte of ``repo`` and lower its domain's ``assetSizeBytes`` (DeleteRepository)."""
+    """Release every asset byte of ``repo`` and lower its domain's ``assetSizeBytes`` (DeleteRepository).
+
+    No change is recorded: AWS documents events for package version operations, not for a repository's
+    deletion (docs/events.md)."""
     packages = table(repo)
     for pkg in list(packages.values()):
-        drop_package(backend, repo, pkg)
+        drop_package(backend, repo, pkg, recorded=False)
 
 
 # --------------------------------------------------------------------------- copies and retention
 
 
 def store_copy(
-    backend: Backend, dest: Repository, pkg: Package, source: PackageVersion, dest_pkg: Package | None = None
+    backend: Backend,
+    dest: Repository,
+    pkg: Package,
+    source: PackageVersion,
+    dest_pkg: Package | None = None,
+    now: dt.datetime | None = None,
 ) -> PackageVersion:
     """Put a copy of ``source`` (a version of ``pkg`` in another repository) into ``dest``, replacing any
     version of the same name there. The copy shares the bytes, keeps status, revision, published time,
@@ -325,6 +405,7 @@ def store_copy(
         # A package first created in a repository by a copy: the defaults of a direct publish (undocumented).
         dest_pkg = packages.add(Package(pkg.coord, ALLOW, BLOCK))
     old = dest_pkg.versions.get(source.version)
+    old_assets = dict(old.assets) if old is not None else {}
     if old is not None:
         release_version(backend, dest, old)
         dest_pkg.remove(source.version)
@@ -345,6 +426,23 @@ def store_copy(
         for tag, v in pkg.dist_tags.items():
             if v == source.version:
                 dest_pkg.dist_tags[tag] = v
+    if old is None:
+        record(backend.changes, dest, dest_pkg, pv, CREATED, added=len(pv.assets), metadata=True, status=True, now=now)
+    else:
+        added, removed, updated = asset_diff(old_assets, pv.assets)
+        record(
+            backend.changes,
+            dest,
+            dest_pkg,
+            pv,
+            UPDATED,
+            added=added,
+            removed=removed,
+            updated=updated,
+            metadata=old.meta.as_tuple() != pv.meta.as_tuple(),
+            status=old.status != pv.status,
+            now=now,
+        )
     return pv
 
 

@@ -35,10 +35,12 @@ from .coordinates import (
 )
 from .ingest import (
     asset_summary,
+    delete_version,
+    dispose_version,
     drop_package,
     ingest_version,
-    release_version,
     search_order,
+    set_status,
     store_copy,
 )
 from .pagination import make_token, read_token
@@ -607,7 +609,7 @@ def update_package_versions_status(
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
             # The revision names a set of assets and metadata; a status is neither, so it keeps its revision.
-            pv.status = target_status
+            set_status(call.backend, repo, pkg, pv, target_status)
             successful[v] = {"revision": pv.revision, "status": pv.status}
         return {"successfulVersions": successful, "failedVersions": failed}
 
@@ -630,9 +632,9 @@ def dispose_package_versions(
         ok, failed = _select(format, pkg, versions, version_revisions, expected_status)
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
-            if pv.status != DISPOSED:  # disposing a Disposed version again succeeds and changes nothing
-                release_version(call.backend, repo, pv)  # assets deleted; metadata (and so the revision) kept
-                pv.status = DISPOSED
+            # Assets deleted; metadata (and so the revision) kept. Disposing a Disposed version again succeeds
+            # and changes nothing.
+            dispose_version(call.backend, repo, pkg, pv)
             successful[v] = {"revision": pv.revision, "status": DISPOSED}
         return {"successfulVersions": successful, "failedVersions": failed}
 
@@ -653,8 +655,7 @@ def delete_package_versions(
         ok, failed = _select(format, pkg, versions, None, expected_status)
         successful: dict[str, dict[str, str]] = {}
         for v, pv in ok:
-            release_version(call.backend, repo, pv)
-            pkg.remove(v)  # the package record stays, even with no version left
+            delete_version(call.backend, repo, pkg, pv)  # the package record stays, even with no version left
             successful[v] = {"revision": pv.revision, "status": DELETED}
         return {"successfulVersions": successful, "failedVersions": failed}
 
@@ -749,7 +750,7 @@ def copy_package_versions(
             return {"successfulVersions": {}, "failedVersions": failed}
         successful: dict[str, dict[str, str]] = {}
         for v, src_pkg, pv in plan:
-            copy = store_copy(call.backend, dest, src_pkg, pv, dest_pkg)
+            copy = store_copy(call.backend, dest, src_pkg, pv, dest_pkg, now=call.now)
             dest_pkg = table(dest).get(coord.key)
             successful[v] = {"revision": copy.revision, "status": copy.status}
         return {"successfulVersions": successful, "failedVersions": {}}

@@ -19,6 +19,7 @@ from ..errors import not_found
 from .arns import partition
 from .assets import AssetStore
 from .calls import CallLog
+from .changes import ChangeLog
 
 T = TypeVar("T")
 
@@ -46,6 +47,8 @@ class Backend:
         # cleared by reset.
         self.extensions: dict[str, Any] = {}
         self.calls = CallLog()  # the calls answered from this backend (backend/calls.py); cleared by reset
+        # Package version changes as committed, for CodeArtifact's EventBridge events (backend/changes.py).
+        self.changes = ChangeLog()
 
     def state(self, account: str, region: str) -> RegionState:
         key = (account, region)
@@ -69,6 +72,7 @@ class Backend:
             self.assets.clear()
             self.extensions.clear()
             self.calls.clear()
+        self.changes.reset()
 
     @contextmanager
     def exclusive(self) -> Iterator[dict[tuple[str, str], RegionState]]:
@@ -107,6 +111,8 @@ class Backend:
             self._states = merged
             self.extensions.clear()
             self.extensions.update(extensions)
+        # The recorded changes describe the state just replaced (sequence numbers go on: they only increase).
+        self.changes.clear()
 
 
 def utcnow() -> dt.datetime:

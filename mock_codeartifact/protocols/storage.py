@@ -38,7 +38,7 @@ from ..authorization.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA,
 from ..backend import ingest
 from ..backend.assets import Blob
 from ..backend.calls import redact_query
-from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, new_revision, table
+from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, table
 from ..backend.coordinates import Coordinate
 from ..backend.entities import EXTERNAL_CONNECTIONS, AuthToken
 from ..backend.stand_ins import ExternalRegistry, ExternalVersion, MetadataFiller, find_registry, registry_of
@@ -461,7 +461,7 @@ def set_deprecations(req: RepoRequest, namespace: str | None, name: str, message
                 changes.append((pv, message))
         for pv, message in changes:
             table_.pop(pv.revision, None)
-            pv.revision = new_revision()
+            ingest.revise(req.backend, repo, pkg, pv)
             if message:
                 table_[pv.revision] = message
         return len(changes)
@@ -555,8 +555,11 @@ def publish_snapshot(
             if same:
                 return
             # The SNAPSHOT version now stands for the new build: its assets are replaced (user guide).
+            replaced = dict(old.assets)
             ingest.release_version(backend, repo, old)
             pkg.remove(snapshot)
+        else:
+            replaced = None
         ingest.ingest_version(
             backend,
             repo,
@@ -565,6 +568,7 @@ def publish_snapshot(
             status=PUBLISHED,
             meta=meta.copy() if isinstance(meta, Meta) else None,
             normalize=False,
+            replaced=replaced,
             **fields,
         )
 

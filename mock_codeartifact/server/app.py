@@ -9,16 +9,18 @@ from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
-from .. import bounded
+from .. import bounded, events
 from ..api import Dispatcher, codec
 from ..authorization import enforce
 from ..backend import Backend
 from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
+from ..events.endpoint import EndpointDelivery
 from ..iam import identity
 from ..wire import Headers, HttpRequest
 from . import sts
 from .body_limit import BadLength, BodyTooLarge, bound_body
+from .events_api import events_api
 
 # A data-plane handler gets the request and the backend, and returns a response, or None when the path is not its own.
 DataPlane = Callable[[Request, Backend], Response | None]
@@ -29,9 +31,20 @@ class CodeArtifactApp:
     ``sts:GetCallerIdentity`` (``POST /``)."""
 
     def __init__(
-        self, backend: Backend | None = None, data_plane: DataPlane | None = None, authorization: bool = True
+        self,
+        backend: Backend | None = None,
+        data_plane: DataPlane | None = None,
+        authorization: bool = True,
+        events_endpoint: str | None = None,
     ) -> None:
         self.backend = backend or Backend()
+        # CodeArtifact's EventBridge events (docs/events.md): to moto's EventBridge when moto's mock_aws is active
+        # in this process, and with events_endpoint (--events-endpoint) to that EventBridge API.
+        events.attach(self.backend)
+        self.events_delivery: EndpointDelivery | None = None
+        if events_endpoint:
+            self.events_delivery = EndpointDelivery(events_endpoint)
+            self.backend.changes.add_listener(self.events_delivery)
         # authorization=False (--no-authorization): resource policies and cross-account rules are not enforced,
         # neither on the API nor on the repository endpoints.
         self.authorization = authorization
@@ -46,6 +59,12 @@ class CodeArtifactApp:
         # Set by mock_codeartifact.state.http.enable_persistence (server --state-dir): runs before an answer
         # goes out, to make its changes durable.
         self.after_request: Callable[[Request, Response], Response] | None = None
+
+    def close(self) -> None:
+        """Stop delivering events to ``events_endpoint`` (what is queued gets one more attempt)."""
+        if self.events_delivery is not None:
+            self.backend.changes.remove_listener(self.events_delivery)
+            self.events_delivery.close()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         try:
@@ -101,7 +120,12 @@ class CodeArtifactApp:
 
     def _mock_api(self, request: Request) -> Response:
         if request.path == "/_mock/health" and request.method in ("GET", "HEAD"):
-            return _json(200, {"status": "ok"})
+            health: dict[str, Any] = {"status": "ok"}
+            if self.events_delivery is not None:
+                health["events"] = self.events_delivery.stats()
+            return _json(200, health)
+        if request.path == "/_mock/events":
+            return events_api(request, self.backend)
         if request.path == "/_mock/ui" or request.path.startswith("/_mock/ui/"):  # read-only dashboard
             from .dashboard import handle as dashboard
 

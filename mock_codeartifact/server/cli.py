@@ -82,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not enforce resource policies and cross-account rules (docs/authorization.md)",
     )
+    parser.add_argument(
+        "--events-endpoint",
+        metavar="URL",
+        help="deliver CodeArtifact's EventBridge events to this EventBridge endpoint with PutEvents, e.g. a moto "
+        "server (docs/events.md)",
+    )
     args = parser.parse_args(argv)
     for item in args.limit:
         name, _, value = item.partition("=")
@@ -105,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         ACCESS_LOG.addHandler(access_handler)
         ACCESS_LOG.propagate = False
 
-    app = CodeArtifactApp(authorization=not args.no_authorization)
+    app = CodeArtifactApp(authorization=not args.no_authorization, events_endpoint=args.events_endpoint)
     if args.state_dir:
         from ..state import StateFormatError
         from ..state.http import enable_persistence
@@ -142,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         server.stop()
+        app.close()
         if port_file is not None:
             try:
                 if port_file.read_text(encoding="ascii").strip() == str(server.port):

@@ -38,13 +38,15 @@ class ThreadedCodeArtifactServer:
         access_log: bool = False,
         fake_environment: bool = True,
         authorization: bool = True,
+        events_endpoint: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.access_log = access_log
         self.fake_environment = fake_environment
         self._environment_held = False
-        self.app = CodeArtifactApp(backend, authorization=authorization)
+        # events_endpoint: deliver CodeArtifact's EventBridge events there with PutEvents (docs/events.md).
+        self.app = CodeArtifactApp(backend, authorization=authorization, events_endpoint=events_endpoint)
         self._server: WSGIServer | None = None
 
     @property
@@ -75,6 +77,7 @@ class ThreadedCodeArtifactServer:
             return
         self._server.stop()
         self._server = None
+        self.app.close()
         self._release_environment()
 
     def _hold_environment(self) -> None:

@@ -140,8 +140,12 @@ def _is_empty_region(state: Any) -> bool:
     return True
 
 
-def snapshot_backend(backend: Any) -> Any:
-    """Snapshot every account and region of ``backend``, holding each region's lock while walking it."""
+def snapshot_backend(backend: Any, history: bool = False) -> Any:
+    """Snapshot every account and region of ``backend``, holding each region's lock while walking it.
+
+    The package version changes the backend recorded (``backend.changes``, the source of CodeArtifact's events) are
+    history, not state: a restore starts a new log (docs/events.md). ``history=True`` adds them, for the checks that
+    a failed call records nothing."""
     states: dict[Any, Any] = dict(getattr(backend, "_states", {}))
     with ExitStack() as stack:
         for st in states.values():
@@ -149,7 +153,10 @@ def snapshot_backend(backend: Any) -> Any:
             if lock is not None:
                 stack.enter_context(lock)
         walked = {key: snapshot_of(st) for key, st in states.items() if not _is_empty_region(st)}
-        others = [(k, snapshot_of(v)) for k, v in _attributes(backend) if k not in ("_states", "_lock")]
+        others = [(k, snapshot_of(v)) for k, v in _attributes(backend) if k not in ("_states", "_lock", "changes")]
+        log = getattr(backend, "changes", None)
+        if history and log is not None:
+            others.append(("changes", [(c.serial, c.operation, c.repository, c.name, c.version) for c in log]))
     return ("backend", sorted(walked.items(), key=repr), others)
 
 

@@ -130,7 +130,7 @@ def test_sequences_of_calls(codeartifact_mock: Any) -> None:
         world.seeded = None  # always start from a fresh seed; the sequence then walks away from it
         world.ensure()
         for case in calls:
-            before = snapshot_backend(backend)
+            before = snapshot_backend(backend, history=True)
             try:
                 getattr(client, xform_name(case.operation))(**case.params)
                 record("sequences in-process", case.operation, "ok")
@@ -139,7 +139,7 @@ def test_sequences_of_calls(codeartifact_mock: Any) -> None:
                     unhandled.add(case.operation)
                 record("sequences in-process", case.operation, error.response["Error"]["Code"])
                 assert error.response["ResponseMetadata"]["HTTPStatusCode"] < 500, error.response
-                change = diff(before, snapshot_backend(backend))
+                change = diff(before, snapshot_backend(backend, history=True))
                 assert change is None, f"failed {case.operation}({case.params!r}) changed the state: {change}"
 
     unhandled: set[str] = set()
@@ -160,11 +160,11 @@ def state(mode: str, request: pytest.FixtureRequest, client: Any) -> Any:
 
 
 def _fails_without_change(backend: Any, code: str, call: Any, **kwargs: Any) -> ClientError:
-    before = snapshot_backend(backend)
+    before = snapshot_backend(backend, history=True)  # a failed call records no package version change either
     with pytest.raises(ClientError) as info:
         call(**kwargs)
     assert info.value.response["Error"]["Code"] == code, info.value.response
-    change = diff(before, snapshot_backend(backend))
+    change = diff(before, snapshot_backend(backend, history=True))
     assert change is None, f"{call.__name__} failed with {code} but changed the state: {change}"
     return info.value
 

@@ -32,6 +32,8 @@ _BADGE_KINDS = {
     "Disposed": "bad",
     "BLOCK": "bad",
     "Deleted": "bad",
+    "Created": "ok",  # event operation types
+    "Updated": "info",
 }
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote_plus
 
 from ...backend import Backend
 from ...backend.catalog import Package, PackageVersion, table
+from ...backend.changes import VersionChange
 from ...backend.coordinates import FORMATS
 from ...backend.entities import EXTERNAL_CONNECTIONS, Domain, Repository
 from ...backend.package_groups import ALLOW_SPECIFIC_REPOSITORIES, INHERIT, RESTRICTION_TYPES, PackageGroup
@@ -54,6 +55,7 @@ ORIGIN_LEGEND = tag(
     "PutPackageOriginConfiguration sets them.",
     class_="hint legend",
 )
+MAX_RECENT_EVENTS = 20
 
 
 class NotFound(Exception):
@@ -448,6 +450,7 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
             w.crumbs() + [(repo.name, None)],
             summary,
             packages,
+            _events_section(backend, w, repo, fmt, query),
             connections,
             endpoint_part,
             section(
@@ -456,6 +459,61 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
                 id="policy",
             ),
         )
+
+
+def _events_section(backend: Backend, w: Where, repo: Repository, fmt: str | None, query: str | None) -> Safe:
+    """The repository's most recent CodeArtifact events (EventBridge), newest first (docs/events.md); with the
+    page's packages filter (a format; ``query`` in the name or namespace), those of the matching packages."""
+    d = repo.domain
+    where = (repo.name, d.name, d.owner, w.region)
+    needle = query.casefold() if query else None
+    recent: list[VersionChange] = []
+    for change in reversed(list(backend.changes)):
+        if (change.repository, change.domain, change.domain_owner, change.region) != where:
+            continue
+        if fmt and change.format != fmt:
+            continue
+        if needle and needle not in change.name.casefold() and needle not in (change.namespace or "").casefold():
+            continue
+        recent.append(change)
+        if len(recent) == MAX_RECENT_EVENTS:
+            break
+    rows: list[list[Child]] = []
+    for c in recent:
+        pkg = table(repo).get((c.format, c.namespace or "", c.name))
+        version: Child = c.version
+        if c.operation != "Deleted" and pkg is not None and c.version in pkg.versions:
+            version = tag("a", c.version, href=version_url(w, repo.name, pkg, c.version))
+        counts = f"+{c.assets_added} −{c.assets_removed} ~{c.assets_updated}"
+        flags = [x for x, on in (("metadata", c.metadata_updated), ("status", c.status_changed)) if on]
+        rows.append(
+            [
+                time(c.time),
+                badge(c.operation),
+                c.format,
+                mono(f"{c.namespace}/{c.name}" if c.namespace else c.name),
+                version,
+                badge(c.state),
+                f"{counts} {' '.join(flags)}".strip(),
+                str(c.sequence),
+            ]
+        )
+    return section(
+        "Recent events",
+        tag(
+            "p",
+            "CodeArtifact Package Version State Change events of this repository, newest first; "
+            "all of them: GET /_mock/events.",
+            class_="hint",
+        ),
+        html_table(
+            ["Time", "Operation", "Format", "Package", "Version", "State", "Assets (+ − ~), changed", "Sequence"],
+            rows,
+            caption="Recent events",
+            empty="No event yet.",
+        ),
+        id="events",
+    )
 
 
 def _search_form(action: str, query: str | None, fmt: str | None, button: str, clear: str, label: str) -> Safe:

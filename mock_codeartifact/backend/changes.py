@@ -1,0 +1,235 @@
+"""Package version changes, as the backend commits them: what CodeArtifact's EventBridge events describe.
+
+The functions of ``ingest`` that create, change and delete package versions call ``record`` once per version they
+changed, after every check has passed (a call that raises has recorded nothing). ``Backend.changes`` keeps them:
+the recent changes (bounded), a sequence number per package, and the listeners that turn changes into events and
+deliver them (``mock_codeartifact.events``). The backend knows nothing of events, EventBridge or moto.
+
+What each change holds follows the detail of the documented event (AWS user guide, "CodeArtifact event format
+and example"); docs/events.md lists the facts and the choices where AWS documents nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .assets import Blob
+    from .catalog import Package, PackageVersion
+    from .entities import Repository
+
+CREATED = "Created"
+UPDATED = "Updated"
+DELETED = "Deleted"
+
+LOG = logging.getLogger("mock_codeartifact.events")
+DEFAULT_CAPACITY = 10_000  # changes kept for reading back (m.events, GET /_mock/events); older ones are dropped
+
+
+class VersionChange:
+    """One committed change of one package version in one repository."""
+
+    __slots__ = (
+        "region",
+        "domain",
+        "domain_owner",
+        "repository",
+        "administrator",
+        "format",
+        "namespace",
+        "name",
+        "version",
+        "state",
+        "revision",
+        "assets_added",
+        "assets_removed",
+        "assets_updated",
+        "metadata_updated",
+        "status_changed",
+        "operation",
+        "sequence",
+        "time",
+        "serial",
+        "rendered",
+    )
+
+    def __init__(
+        self,
+        region: str,
+        domain: str,
+        domain_owner: str,
+        repository: str,
+        administrator: str,
+        format: str,
+        namespace: str | None,
+        name: str,
+        version: str,
+        state: str,
+        revision: str,
+        assets_added: int,
+        assets_removed: int,
+        assets_updated: int,
+        metadata_updated: bool,
+        status_changed: bool,
+        operation: str,
+        time: dt.datetime,
+    ) -> None:
+        self.region = region
+        self.domain = domain
+        self.domain_owner = domain_owner
+        self.repository = repository
+        self.administrator = administrator
+        self.format = format
+        self.namespace = namespace
+        self.name = name
+        self.version = version
+        self.state = state
+        self.revision = revision
+        self.assets_added = assets_added
+        self.assets_removed = assets_removed
+        self.assets_updated = assets_updated
+        self.metadata_updated = metadata_updated
+        self.status_changed = status_changed
+        self.operation = operation
+        self.time = time
+        self.sequence = 0  # set by ChangeLog.record
+        self.serial = 0  # position in the log since the last reset, from 1
+        # The events made from this change, by receiving account, built on first read (mock_codeartifact.events).
+        self.rendered: dict[str, dict[str, Any]] = {}
+
+    @property
+    def receivers(self) -> tuple[str, ...]:
+        """The accounts that receive the change's event: the domain owner and the repository's administrator,
+        once when they are the same account (user guide, "Monitoring CodeArtifact events")."""
+        if self.administrator == self.domain_owner:
+            return (self.domain_owner,)
+        return (self.domain_owner, self.administrator)
+
+
+Listener = Callable[[VersionChange], None]
+
+
+class ChangeLog:
+    """The changes the backend committed, oldest first, and the listeners told of each one as it is recorded.
+
+    ``reset`` (with the backend's) forgets the changes and the sequence numbers; listeners stay (they are how the
+    process delivers events, not state)."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._records: deque[VersionChange] = deque(maxlen=capacity)
+        self._sequences: dict[tuple[str, ...], int] = {}
+        self._serial = 0
+        self._lock = threading.Lock()
+        self.listeners: list[Listener] = []
+
+    def record(self, change: VersionChange) -> None:
+        # One package's changes are recorded under its domain owner's state lock, so they never race; the log's
+        # own lock orders changes of different accounts.
+        key: tuple[str, ...] = (
+            change.region,
+            change.domain_owner,
+            change.domain,
+            change.repository,
+            change.format,
+            change.namespace or "",
+            change.name,
+        )
+        with self._lock:
+            sequence = change.sequence = self._sequences.get(key, 0) + 1
+            self._sequences[key] = sequence
+            self._serial += 1
+            change.serial = self._serial
+            self._records.append(change)
+        for listener in self.listeners:
+            try:
+                listener(change)
+            except Exception:  # the change is made: telling a listener must never fail the call that made it
+                LOG.warning("a listener of package version changes failed", exc_info=True)
+
+    def __iter__(self) -> Iterator[VersionChange]:
+        with self._lock:
+            return iter(list(self._records))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def since(self, serial: int) -> list[VersionChange]:
+        """The changes recorded after the one numbered ``serial`` (0: all that are kept)."""
+        with self._lock:
+            return [c for c in self._records if c.serial > serial]
+
+    def clear(self) -> None:
+        """Forget the recorded changes (sequence numbers go on)."""
+        with self._lock:
+            self._records.clear()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._records.clear()
+            self._sequences.clear()
+            self._serial = 0
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call ``listener`` with every change recorded from now on (once, however often it is added)."""
+        with self._lock:
+            if listener not in self.listeners:
+                self.listeners = [*self.listeners, listener]
+
+    def remove_listener(self, listener: Listener) -> None:
+        with self._lock:
+            self.listeners = [x for x in self.listeners if x != listener]
+
+
+def record(
+    changes: ChangeLog,
+    repo: Repository,
+    pkg: Package,
+    pv: PackageVersion,
+    operation: str,
+    *,
+    added: int = 0,
+    removed: int = 0,
+    updated: int = 0,
+    metadata: bool = False,
+    status: bool = False,
+    state: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Record that ``pv`` (of ``pkg`` in ``repo``) was created, updated or deleted. Call after the change."""
+    d = repo.domain
+    coord = pkg.coord
+    changes.record(
+        VersionChange(
+            d.region,
+            d.name,
+            d.owner,
+            repo.name,
+            repo.administrator_account,
+            coord.format,
+            coord.namespace,
+            coord.name,
+            pv.version,
+            state or pv.status,
+            pv.revision,
+            added,
+            removed,
+            updated,
+            metadata,
+            status,
+            operation,
+            now or dt.datetime.now(dt.timezone.utc),
+        )
+    )
+
+
+def asset_diff(before: dict[str, Blob], after: dict[str, Blob]) -> tuple[int, int, int]:
+    """``(added, removed, updated)`` between two ``name -> Blob`` maps of one version."""
+    added = sum(1 for n in after if n not in before)
+    removed = sum(1 for n in before if n not in after)
+    updated = sum(1 for n, b in after.items() if n in before and before[n].sha256 != b.sha256)
+    return added, removed, updated
