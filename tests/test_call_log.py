@@ -368,6 +368,8 @@ def test_server_filters_by_operation_status_and_time(fresh: ThreadedCodeArtifact
     assert [c["operation"] for c in _calls(fresh, after=everything[-1]["sequence"])] == ["ListDomains"]
     bad = requests.get(f"{fresh.endpoint_url}/_mock/calls", params={"since": "yesterday"}, timeout=10)
     assert bad.status_code == 400 and "since" in bad.json()["message"]
+    assert requests.delete(f"{fresh.endpoint_url}/_mock/calls", timeout=10).status_code == 405
+    assert len(_calls(fresh)) == 3  # the log is read-only: only a reset clears it
 
 
 def test_server_reset_clears_the_log(fresh: ThreadedCodeArtifactServer) -> None:

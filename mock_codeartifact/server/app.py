@@ -147,7 +147,9 @@ class CodeArtifactApp:
             return _json(200, {"status": "reset"})
         if request.path == "/_mock/principals":
             return _principals(request)
-        if request.path == "/_mock/calls" and request.method in ("GET", "HEAD"):
+        if request.path == "/_mock/calls":
+            if request.method not in ("GET", "HEAD"):
+                return _json(405, {"message": "Use GET"})
             return self._calls(request)
         return _json(404, {"message": f"No route for {request.method} {request.path}"})
 
