@@ -4,13 +4,17 @@ The outermost start resets state, acquires the environment (fake credentials and
 configured, a clean boto3 default session), installs the interception and the guard that keeps other HTTP
 clients away from real CodeArtifact hosts; the outermost stop undoes them, in reverse order. Nested starts only
 count.
+
+The moto integration (:mod:`.moto_integration`) holds the interception on behalf of moto's ``mock_aws``
+(:func:`hold_for_moto` / :func:`release_for_moto`): installed while either holds it. An explicit mock starting
+while only moto holds it still resets state and provides the environment, as it does on its own.
 """
 
 from __future__ import annotations
 
 import threading
 
-from . import environment, events, interception, network_guard
+from . import environment, events, integrations, interception, network_guard
 from .api import Dispatcher, codec
 from .backend import Backend
 from .iam import identity
@@ -22,6 +26,7 @@ events.attach(_backend)  # its changes reach moto's EventBridge while moto's moc
 _dispatcher: Dispatcher | None = None
 _lock = threading.RLock()
 _depth = 0
+_held_for_moto = False
 
 
 def backend() -> Backend:
@@ -55,13 +60,12 @@ def activate() -> None:
         if _depth == 0:
             reset()
             environment.acquire()
-            try:
-                interception.install(dispatcher().handle, _endpoints)
-                network_guard.install()
-            except BaseException:
-                interception.uninstall()
-                environment.release()
-                raise
+            if not _held_for_moto:
+                try:
+                    _install_hooks()
+                except BaseException:
+                    environment.release()
+                    raise
         _depth += 1
 
 
@@ -72,6 +76,55 @@ def deactivate() -> None:
             raise RuntimeError("mock_codeartifact is not active")
         _depth -= 1
         if _depth == 0:
-            network_guard.uninstall()
-            interception.uninstall()
+            if not _held_for_moto:
+                _uninstall_hooks()
             environment.release()
+
+
+def _install_hooks() -> None:
+    """The interception, the guard against other HTTP stacks, and the integrations (moto's CloudFormation)."""
+    try:
+        interception.install(dispatcher().handle, _endpoints)
+        network_guard.install()
+    except BaseException:
+        interception.uninstall()
+        raise
+    integrations.activation_changed(True)
+
+
+def _uninstall_hooks() -> None:
+    network_guard.uninstall()
+    integrations.activation_changed(False)
+    interception.uninstall()
+
+
+def hold_for_moto(reset_state: bool) -> None:
+    """Answer CodeArtifact requests on behalf of moto's ``mock_aws`` until :func:`release_for_moto`.
+
+    ``reset_state``: clear all state first (when no explicit mock is active, whose state it would be).
+    """
+    global _held_for_moto
+    with _lock:
+        if _held_for_moto:
+            return
+        if _depth == 0:
+            if reset_state:
+                reset()
+            _install_hooks()
+        _held_for_moto = True
+
+
+def release_for_moto(remove_data: bool) -> None:
+    """Stop answering on behalf of moto (the interception stays while an explicit mock is active).
+
+    ``remove_data``: clear all state, as moto clears its own when its outermost mock stops.
+    """
+    global _held_for_moto
+    with _lock:
+        if not _held_for_moto:
+            return
+        _held_for_moto = False
+        if _depth == 0:
+            _uninstall_hooks()
+            if remove_data:
+                reset()

@@ -1,9 +1,10 @@
 """Interception: how CodeArtifact requests reach the in-process answer instead of the network.
 
-* At import, a handler for botocore's service-specific ``before-send.codeartifact`` event joins
+* At import, a handler for botocore's service-specific ``before-send.codeartifact`` event
+  (:func:`.send_hook.before_send`, which the moto integration may have registered already) joins
   ``botocore.handlers.BUILTIN_HANDLERS`` (registered first), so every session created afterwards carries it —
   botocore's and aiobotocore's (``AioSession`` builds on the same list). The specific event name makes it win over
-  moto's catch-all ``before-send`` handler in either order.
+  moto's catch-all ``before-send`` handler in either order. While installed, it hands requests to :func:`botocore_answer`.
 * Its answer is an ``AWSResponse`` for botocore. aiobotocore awaits whatever a handler returns when it is
   awaitable; awaited, the answer becomes an ``AioAWSResponse`` whose body aiobotocore reads with ``await``
   (``await body.read()``, ``async for chunk in body``). So one handler serves both, and botocore never sees a
@@ -33,7 +34,9 @@ import botocore.handlers
 import botocore.httpsession
 from botocore.awsrequest import AWSResponse
 
+from . import send_hook
 from .environment import FAKE_ENV
+from .send_hook import before_send
 from .wire import Headers, HttpRequest, HttpResponse
 from .wire.hosts import (
     API_HOST,
@@ -59,6 +62,7 @@ def install(answer: Answer, endpoints: EndpointAnswer | None = None) -> None:
     ``endpoints``) until :func:`uninstall`."""
     global _answer, _endpoints
     _answer, _endpoints = answer, endpoints
+    send_hook.set_handler(botocore_answer)
     _register_on_default_session()
     botocore.httpsession.URLLib3Session.send = _fallback_send
     _install_aio_fallback()
@@ -67,6 +71,7 @@ def install(answer: Answer, endpoints: EndpointAnswer | None = None) -> None:
 
 def uninstall() -> None:
     global _answer, _endpoints
+    send_hook.set_handler(None)
     botocore.httpsession.URLLib3Session.send = _real_urllib3_send
     _uninstall_aio_fallback()
     _requests_mock.stop()
@@ -176,8 +181,8 @@ def _respond(method: str, url: str, headers: Any, body: Any) -> HttpResponse:
     return answer(HttpRequest.from_url(method, url, _headers(headers), _body_bytes(body)))
 
 
-def before_send(request: Any, **kwargs: Any) -> Response | None:
-    """botocore's ``before-send.codeartifact`` handler: the in-process answer while installed."""
+def botocore_answer(request: Any) -> Response | None:
+    """The in-process answer to a botocore request while installed (``before_send`` hands requests here)."""
     answer = _answer
     url = request.url
     if answer is None or is_loopback(host_of(url)):  # before the body is read: a stream is the server's to send
@@ -214,11 +219,10 @@ def _fake_credentials(request_signer: Any) -> Any:
     return botocore.credentials.Credentials(*keys)
 
 
-_BUILTIN = ("before-send.codeartifact", before_send, botocore.handlers.REGISTER_FIRST)
+send_hook.register_builtin()
 _BUILTIN_SIGN = ("before-sign.codeartifact", _before_sign)
-for _handler in (_BUILTIN, _BUILTIN_SIGN):
-    if _handler not in botocore.handlers.BUILTIN_HANDLERS:
-        botocore.handlers.BUILTIN_HANDLERS.append(_handler)
+if _BUILTIN_SIGN not in botocore.handlers.BUILTIN_HANDLERS:
+    botocore.handlers.BUILTIN_HANDLERS.append(_BUILTIN_SIGN)
 
 _SEND_ID = "mock-codeartifact-before-send"
 _SIGN_ID = "mock-codeartifact-before-sign"

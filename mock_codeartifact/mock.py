@@ -21,7 +21,8 @@ from .decorators import decorate
 from .environment import FAKE_ENV
 from .events import EventLog
 from .iam import identity
-from .interception import RawBody, before_send
+from .interception import RawBody
+from .send_hook import before_send
 
 F = TypeVar("F", bound=Callable[..., Any])
 

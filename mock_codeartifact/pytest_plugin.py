@@ -132,16 +132,20 @@ def codeartifact_server(
         environment.release()
 
 
-# --------------------------------------------------------------------------- the calls of a failed test
-# Self-contained, and importing nothing until a test that used a fixture of ours has failed.
+# --------------------------------------------------------------------------- options
 
 _CALLS_INI = "codeartifact_report_calls"
 _CALLS_OPTION = "--no-codeartifact-calls"
-_IN_PROCESS_FIXTURES = ("codeartifact_mock", "codeartifact_client", "codeartifact_fresh_client")
-_SHOWN_PARAMS = 160  # characters of a call's parameters in the report
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "codeartifact_mock_aws",
+        type="bool",
+        default=True,
+        help="answer CodeArtifact requests made inside moto's mock_aws with mock-codeartifact (default: true; "
+        "the environment variable MOCK_CODEARTIFACT_MOCK_AWS=0 also turns it off)",
+    )
     parser.addini(
         _CALLS_INI,
         "List the mock-codeartifact calls a failed test made in its report (default true).",
@@ -154,6 +158,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Leave the mock-codeartifact calls out of failed tests' reports.",
     )
+
+
+# --------------------------------------------------------------------------- moto users (docs/moto.md)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from . import moto_integration  # imports nothing heavy: the work waits for moto and a CodeArtifact request
+
+    if config.getini(moto_integration.INI_OPTION) and moto_integration.wanted():
+        moto_integration.enable()
+        config.add_cleanup(moto_integration.disable)
+
+
+# --------------------------------------------------------------------------- the calls of a failed test
+# Self-contained, and importing nothing until a test that used a fixture of ours has failed (docs/call-log.md).
+
+_IN_PROCESS_FIXTURES = ("codeartifact_mock", "codeartifact_client", "codeartifact_fresh_client")
+_SHOWN_PARAMS = 160  # characters of a call's parameters in the report
 
 
 @pytest.hookimpl(hookwrapper=True)  # the old-style wrapper: pytest 7 has no ``wrapper=True``

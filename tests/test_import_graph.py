@@ -6,6 +6,8 @@
   anything above it;
 - CodeArtifact's events (``events/``) build on the backend alone, and nothing below ``protocols/`` (the backend
   included) nor ``protocols/`` itself imports them: the backend records changes, it never delivers events;
+- only ``integrations/moto_cloudformation.py`` (and the ``moto_server`` command) import moto, and nothing imports
+  them by name (the former is loaded by a post-import hook once moto's CloudFormation is imported);
 - no import cycle between the top-level modules and packages of ``mock_codeartifact``, nor between the modules of
   ``protocols/``.
 """
@@ -31,7 +33,22 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 PURE_BACKEND = {f"{PACKAGE}.backend.coordinates"}
 # Top-level units below protocols/ and the units above them, which they must never import.
 BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api"}
-ABOVE_BELOW = {"protocols", "server", "external", "mock", "pytest_plugin", "seeding", "__init__", "__main__", "events"}
+ABOVE_BELOW = {
+    "events",
+    "protocols",
+    "server",
+    "external",
+    "mock",
+    "pytest_plugin",
+    "seeding",
+    "integrations",
+    "__init__",
+    "__main__",
+}
+# The only module that imports moto (integrations load it after moto's CloudFormation is imported), and the
+# command that runs moto's server (imported only by ``python -m``).
+MOTO_GLUE = f"{PACKAGE}.integrations.moto_cloudformation"
+MOTO_SERVER = f"{PACKAGE}.integrations.moto_server"
 
 
 @dataclass(frozen=True)
@@ -245,3 +262,25 @@ def test_no_cycle_between_any_modules() -> None:
     cycles = _cycles(graph)
     detail = "\n".join(_describe([e for e in EDGES if e.source in c and e.target in c]) for c in cycles)
     assert not cycles, f"import cycles {cycles}:\n{detail}"
+
+
+def _third_party_imports(path: Path, package: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            lines += [node.lineno for alias in node.names if alias.name.split(".")[0] == package]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == package:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_moto_glue_imports_moto() -> None:
+    assert _third_party_imports(MODULES[MOTO_GLUE], "moto"), "the reader must see the glue's moto imports"
+    allowed = {MOTO_GLUE, MOTO_SERVER}
+    offending = {
+        m: lines for m, p in MODULES.items() if m not in allowed and (lines := _third_party_imports(p, "moto"))
+    }
+    assert not offending, f"modules importing moto outside {allowed}: {offending}"
+    importers = [e for e in EDGES if e.target in allowed]
+    assert not importers, f"the moto glue is loaded by the post-import hook only:\n{_describe(importers)}"
