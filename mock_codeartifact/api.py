@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from time import perf_counter, time
 from types import ModuleType
 from typing import Any
 
@@ -16,7 +17,7 @@ from botocore import xform_name
 from .authorization.enforce import Authorizer, enabled
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import AccessDeniedException, CodeArtifactError, InternalServerException, ValidationException
-from .iam.identity import principal_of
+from .iam.identity import Principal, principal_of
 from .wire import Codec, HttpRequest, HttpResponse
 from .wire.identity import region_of
 
@@ -54,8 +55,16 @@ class Dispatcher:
         self.authorizer = Authorizer(backend, codec.model)
 
     def handle(self, request: HttpRequest, endpoint: str | None = None) -> HttpResponse:
+        started, clock = time(), perf_counter()
+        operation: str | None = None
+        payload: str | None = None
+        params: dict[str, Any] = {}
+        principal: Principal | None = None
+        region: str | None = None
+        error: str | None = None
         try:
             spec = self.codec.route(request)
+            operation, payload = spec.name, spec.payload
             params = self.codec.decode(spec, request)
             handler = self.handlers.get(spec.name)
             if handler is None:
@@ -76,12 +85,42 @@ class Dispatcher:
                         raise
             call = Call(self.backend, principal.account, region, endpoint, principal_arn=principal.arn)
             result = handler(call, **{names[k]: v for k, v in params.items()})
-            return spec.encode(result)
-        except CodeArtifactError as error:
-            return self.codec.encode_error(error)
+            response = spec.encode(result)
+        except CodeArtifactError as exc:
+            response = self.codec.encode_error(exc)
+            error = exc.code
         except Exception:  # a bug in the mock: answer like AWS would, and leave a trace for the developer
             log.exception("mock-codeartifact failed on %s %s", request.method, request.path)
-            return self.codec.encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
+            response = self.codec.encode_error(
+                InternalServerException("An internal error occurred in mock-codeartifact")
+            )
+            error = InternalServerException.code
+        if error is not None:
+            principal, region = _identity_after_error(request, principal, region)
+        if payload is not None and payload in params:  # an asset body: logged as its size
+            params = {**params, payload: f"<{len(params[payload])} bytes>"}
+        self.backend.calls.record(
+            operation or f"{request.method} {request.path}",
+            params,
+            principal.arn if principal is not None else None,
+            principal.account if principal is not None else None,
+            region,
+            response.status,
+            error,
+            started,
+            perf_counter() - clock,
+        )
+        return response
+
+
+def _identity_after_error(
+    request: HttpRequest, principal: Principal | None, region: str | None
+) -> tuple[Principal | None, str | None]:
+    """Who asked, and where, for a call that failed before they were resolved."""
+    try:
+        return principal or principal_of(request), region or region_of(request)
+    except Exception:  # an identity that cannot be resolved is left out of the log, not turned into an error
+        return principal, region
 
 
 _CODEC: Codec | None = None

@@ -17,6 +17,7 @@ from . import network_guard, settings
 from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
 from .backend import Backend
+from .backend.calls import CallRecord
 from .decorators import decorate
 from .environment import FAKE_ENV
 from .events import EventLog
@@ -175,6 +176,22 @@ class MockCodeArtifact:
     def register_principal(access_key_id: str, principal_arn: str) -> None:
         """Requests signed with ``access_key_id`` are made by ``principal_arn`` (see ``mock_codeartifact.principals``)."""
         identity.register(access_key_id, principal_arn)
+
+    @property
+    def calls(self) -> list[CallRecord]:
+        """The calls this mock answered, oldest first (``operation``, ``params``, ``principal``, ``account``,
+        ``region``, ``status``, ``error``, ``duration_ms``); the newest ``call_log_size`` are kept, and every
+        reset clears them (docs/call-log.md)."""
+        return _backend.calls.records()
+
+    @property
+    def call_log_size(self) -> int:
+        """How many calls ``calls`` keeps (``MOCK_CODEARTIFACT_CALL_LOG_SIZE``, else 1000); assign to change."""
+        return _backend.calls.size
+
+    @call_log_size.setter
+    def call_log_size(self, size: int) -> None:
+        _backend.calls.resize(size)
 
     @property
     def events(self) -> EventLog:

@@ -249,16 +249,12 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         item.stash[_LEAKS] = leaked
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
-    outcome = yield
-    if call.when != "teardown":
-        return
+def _report_leak(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Fail the teardown of ``item`` (or add to its failure) when a mock it owned was left started."""
     leaked = item.stash.get(_LEAKS, None)
     if not leaked:
         return
     del item.stash[_LEAKS]
-    report = outcome.get_result()
     lines = [
         f"{item.nodeid} left mock_codeartifact started: {len(leaked)} mock(s) were still active after its "
         "teardown, and would have answered the tests after it. Started by:",
@@ -274,7 +270,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.sections.append(("mock_codeartifact", message))
 
 
-# --------------------------------------------------------------------------- moto users (docs/moto.md)
+# --------------------------------------------------------------------------- options
+
+_CALLS_INI = "codeartifact_report_calls"
+_CALLS_OPTION = "--no-codeartifact-calls"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -285,6 +284,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="answer CodeArtifact requests made inside moto's mock_aws with mock-codeartifact (default: true; "
         "the environment variable MOCK_CODEARTIFACT_MOCK_AWS=0 also turns it off)",
     )
+    parser.addini(
+        _CALLS_INI,
+        "List the mock-codeartifact calls a failed test made in its report (default true).",
+        type="bool",
+        default=True,
+    )
+    parser.addoption(
+        _CALLS_OPTION,
+        action="store_true",
+        default=False,
+        help="Leave the mock-codeartifact calls out of failed tests' reports.",
+    )
+
+
+# --------------------------------------------------------------------------- moto users (docs/moto.md)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -293,3 +307,53 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getini(moto_integration.INI_OPTION) and moto_integration.wanted():
         moto_integration.enable()
         config.add_cleanup(moto_integration.disable)
+
+
+# --------------------------------------------------------------------------- the calls of a failed test
+# Self-contained, and importing nothing until a test that used a fixture of ours has failed (docs/call-log.md).
+
+_IN_PROCESS_FIXTURES = ("codeartifact_mock", "codeartifact_client", "codeartifact_fresh_client")
+_SHOWN_PARAMS = 160  # characters of a call's parameters in the report
+
+
+@pytest.hookimpl(hookwrapper=True)  # the old-style wrapper: pytest 7 has no ``wrapper=True``
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if call.when == "teardown":
+        _report_leak(item, report)
+    if report.failed and report.when != "teardown":
+        text = _calls_of(item)
+        if text is not None:
+            report.sections.append((f"Captured mock-codeartifact calls {report.when}", text))
+
+
+def _calls_of(item: pytest.Item) -> str | None:
+    """The calls answered for ``item`` through our fixtures, one line each, or None when it used none or the
+    report is turned off."""
+    funcargs: dict[str, Any] = getattr(item, "funcargs", {})
+    server = funcargs.get("codeartifact_server")
+    if server is not None:
+        log = server.backend.calls
+    elif any(name in funcargs for name in _IN_PROCESS_FIXTURES):
+        from .activation import backend
+
+        log = backend().calls
+    else:
+        return None
+    config = item.config
+    if config.getoption(_CALLS_OPTION) or not config.getini(_CALLS_INI):
+        return None
+    records = log.records()
+    if not records:
+        return "(no calls)"
+    lines = []
+    for r in records:
+        params = ", ".join(f"{k}={v!r}" for k, v in r.params.items())
+        if len(params) > _SHOWN_PARAMS:
+            params = params[: _SHOWN_PARAMS - 1] + "…"
+        outcome = f"{r.status} {r.error}" if r.error else str(r.status)
+        lines.append(f"{r.operation} -> {outcome} ({params}) as {r.principal} in {r.region}, {r.duration_ms:.1f} ms")
+    if len(records) == log.size:
+        lines.insert(0, f"(the newest {log.size} calls; set MOCK_CODEARTIFACT_CALL_LOG_SIZE to keep more)")
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ..errors import not_found
 from .arns import partition
 from .assets import AssetStore
+from .calls import CallLog
 from .changes import ChangeLog
 
 T = TypeVar("T")
@@ -45,6 +46,7 @@ class Backend:
         # State other modules attach to the backend (e.g. mock_codeartifact.external's stand-in registries);
         # cleared by reset.
         self.extensions: dict[str, Any] = {}
+        self.calls = CallLog()  # the calls answered from this backend (backend/calls.py); cleared by reset
         # Package version changes as committed, for CodeArtifact's EventBridge events (backend/changes.py).
         self.changes = ChangeLog()
 
@@ -69,6 +71,7 @@ class Backend:
             self._states = {}
             self.assets.clear()
             self.extensions.clear()
+            self.calls.clear()
         self.changes.reset()
 
     @contextmanager

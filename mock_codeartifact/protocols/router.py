@@ -14,10 +14,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from time import perf_counter, time
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
 from ..api import codec
@@ -26,9 +28,10 @@ from ..errors import CodeArtifactError, InternalServerException
 from ..wire.hosts import repository_endpoint_parts
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
-from .storage import repository_exists, utcnow
+from .storage import record_call, redact_query, repository_exists, utcnow
 
 if TYPE_CHECKING:
+    from ..backend.entities import AuthToken
     from ..backend.store import Backend
 
 log = logging.getLogger(__name__)
@@ -73,22 +76,42 @@ class DataPlaneRouter:
 
     def __call__(self, request: Request, backend: Backend) -> Response | None:
         segments = _segments(request)
-        host = request.environ.get("HTTP_HOST", "")
-        parts = repository_endpoint_parts(host) if "codeartifact" in host else None
-        if parts is not None:
-            # AWS's own addressing: the domain, owner and region are in the host name, the path starts with the
-            # format (the in-process mock's answer to requests made to the real host names).
-            if len(segments) < 2 or segments[0] not in KNOWN_FORMATS:
-                return None
-            (domain, owner, region), (fmt, repository) = parts, segments[:2]
-            rest = segments[2:]
-            prefix = _host_url(request)
-        else:
-            if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
-                return None
-            region, domain, owner, fmt, repository = segments[:5]
-            rest = segments[5:]
-            prefix = f"{_host_url(request)}{region}/{domain}/{owner}/"
+        address = _address(request, segments)
+        if address is None:
+            return None
+        # Recorded in the backend's call log (backend/calls.py), the route and format as its operation.
+        started, clock = time(), perf_counter()
+        found: list[AuthToken] = []
+        response = self._route(request, backend, address, found)
+        path = "/" + "/".join(address.rest)
+        params: dict[str, Any] = {
+            "format": address.fmt,
+            "domain": address.domain,
+            "domainOwner": address.owner,
+            "repository": address.repository,
+            "method": request.method,
+            "path": path,
+        }
+        if request.args:
+            params["query"] = redact_query(request.args)
+        token = found[0] if found else None
+        status = response.status_code
+        record_call(
+            backend,
+            f"{address.fmt} {request.method} {path}",
+            params,
+            token.principal_arn if token is not None else None,
+            token.principal_account if token is not None else None,
+            address.region,
+            status,
+            _error_code(response) if status >= 400 else None,
+            started,
+            perf_counter() - clock,
+        )
+        return response
+
+    def _route(self, request: Request, backend: Backend, address: _Address, found: list[AuthToken]) -> Response:
+        region, domain, owner, fmt, repository, rest, prefix = address
         render = self.errors.get(fmt, default_error)
         handler = self.handlers.get(fmt)
         if handler is None:
@@ -104,6 +127,7 @@ class DataPlaneRouter:
                 "Unauthorized: a valid CodeArtifact authorization token is required",
                 challenge(domain, owner, region),
             )
+        found.append(token)
         if not repository_exists(backend, region, domain, owner, repository):
             return render(404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {})
         base = f"{prefix}{fmt}/{repository}/"
@@ -121,6 +145,45 @@ class DataPlaneRouter:
             log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
             answer = codec().encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
             return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+class _Address(NamedTuple):
+    """Where a repository-endpoint request goes; ``prefix`` is the endpoint's URL up to the format."""
+
+    region: str
+    domain: str
+    owner: str
+    fmt: str
+    repository: str
+    rest: list[str]
+    prefix: str
+
+
+def _address(request: Request, segments: list[str]) -> _Address | None:
+    """The request's repository endpoint, or None when the path is not one."""
+    host = request.environ.get("HTTP_HOST", "")
+    parts = repository_endpoint_parts(host) if "codeartifact" in host else None
+    if parts is not None:
+        # AWS's own addressing: the domain, owner and region are in the host name, the path starts with the
+        # format (the in-process mock's answer to requests made to the real host names).
+        if len(segments) < 2 or segments[0] not in KNOWN_FORMATS:
+            return None
+        (domain, owner, region), (fmt, repository) = parts, segments[:2]
+        return _Address(region, domain, owner, fmt, repository, segments[2:], _host_url(request))
+    if len(segments) < 5 or segments[3] not in KNOWN_FORMATS:
+        return None
+    region, domain, owner, fmt, repository = segments[:5]
+    return _Address(
+        region, domain, owner, fmt, repository, segments[5:], f"{_host_url(request)}{region}/{domain}/{owner}/"
+    )
+
+
+def _error_code(response: Response) -> str:
+    """The AWS error code of an AWS-style error answer, else the status's name (``NotFound``)."""
+    code = response.headers.get("x-amzn-ErrorType")
+    if code:
+        return code.split(":", 1)[0]
+    return "".join(word.capitalize() for word in HTTP_STATUS_CODES.get(response.status_code, "Error").split())
 
 
 _HOST = re.compile(r"[A-Za-z0-9.\-\[\]:]+")

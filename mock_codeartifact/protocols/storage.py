@@ -37,6 +37,7 @@ from ..authorization import enforce
 from ..authorization.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
 from ..backend import ingest
 from ..backend.assets import Blob
+from ..backend.calls import redact_query
 from ..backend.catalog import ALLOW, DISPOSED, PUBLISHED, UNFINISHED, UNLISTED, Meta, Package, table
 from ..backend.coordinates import Coordinate
 from ..backend.entities import EXTERNAL_CONNECTIONS, AuthToken
@@ -52,7 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PUBLISH", "PUT_METADATA", "READ", "StoredAsset", "StoredVersion", "authorize", "dist_tags", "fetch_asset", "finish", "has_version", "listable_versions",
-    "own_asset", "package_coordinates", "package_names", "publish", "publish_snapshot", "repository_exists",
+    "own_asset", "package_coordinates", "package_names", "publish", "publish_snapshot", "record_call",
+    "redact_query", "repository_exists",
     "set_deprecations", "set_dist_tag", "stage", "stand_in_registry", "utcnow", "valid_token",
 ]  # fmt: skip
 
@@ -106,6 +108,22 @@ def valid_token(backend: Backend, region: str, domain: str, owner: str, raw: str
     if token is None or not token.valid_for(domain, owner, now):
         return None
     return token
+
+
+def record_call(
+    backend: Backend,
+    operation: str,
+    params: dict[str, Any],
+    principal: str | None,
+    account: str | None,
+    region: str | None,
+    status: int,
+    error: str | None,
+    started: float,
+    seconds: float,
+) -> None:
+    """Add a repository-endpoint request to the backend's call log (``backend/calls.py``)."""
+    backend.calls.record(operation, params, principal, account, region, status, error, started, seconds)
 
 
 def repository_exists(backend: Backend, region: str, domain: str, owner: str, repository: str) -> bool:

@@ -13,6 +13,7 @@ from .. import bounded, events
 from ..api import Dispatcher, codec
 from ..authorization import enforce
 from ..backend import Backend
+from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
 from ..events.endpoint import EndpointDelivery
 from ..iam import identity
@@ -146,7 +147,24 @@ class CodeArtifactApp:
             return _json(200, {"status": "reset"})
         if request.path == "/_mock/principals":
             return _principals(request)
+        if request.path == "/_mock/calls":
+            if request.method not in ("GET", "HEAD"):
+                return _json(405, {"message": "Use GET"})
+            return self._calls(request)
         return _json(404, {"message": f"No route for {request.method} {request.path}"})
+
+    def _calls(self, request: Request) -> Response:
+        """``GET /_mock/calls``: the call log, newest last; ``?operation=``, ``?status=`` (``404``, ``4xx``,
+        ``error``), ``?since=`` (ISO 8601 or epoch seconds) and ``?after=`` (a sequence number) filter it."""
+        args = request.args
+        try:
+            since = parse_since(args["since"]) if args.get("since") else None
+            after = int(args["after"]) if args.get("after") else None
+        except ValueError as exc:
+            return _json(400, {"message": str(exc)})
+        log = self.backend.calls
+        records = log.select(args.get("operation") or None, args.get("status") or None, since, after)
+        return _json(200, {"calls": [r.to_json() for r in records], "size": log.size, "stamp": log.stamp})
 
 
 def _principals(request: Request) -> Response:

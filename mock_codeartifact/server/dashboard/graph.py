@@ -87,6 +87,6 @@ def render_graph(graph: Graph, link: Callable[[str], str], focus: str | None = N
         width=width,
         height=height,
         class_="graph",
-        role="img",
+        role="group",  # not "img": its nodes are links, and an image holds nothing interactive
         aria_label=label or "Upstream graph",
     )

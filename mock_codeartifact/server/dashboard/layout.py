@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 from .markup import Child, Safe, tag, url
 
 BASE = "/_mock/ui"
 STATIC = f"{BASE}/static"
+ACTIVITY = f"{BASE}/activity"
+CHANGES = f"{BASE}/changes"  # {"stamp": N}: what the pages poll
+# The call log's stamp when the request began (backend/calls.py): read before the view, so that a change made
+# while the page renders is still seen as a change.
+STAMP: ContextVar[int | None] = ContextVar("dashboard_stamp", default=None)
 
 _BADGE_KINDS = {
     "Published": "ok",
@@ -31,8 +37,15 @@ _BADGE_KINDS = {
 }
 
 
-def page(title: str, crumbs: Sequence[tuple[str, str | None]], *content: Child) -> Safe:
-    """A whole document. ``crumbs``: (label, URL or None for the current page)."""
+def page(
+    title: str,
+    crumbs: Sequence[tuple[str, str | None]],
+    *content: Child,
+    section_name: str = "domains",
+) -> Safe:
+    """A whole document. ``crumbs``: (label, URL or None for the current page); ``section_name``: the header link
+    marked current (``domains`` or ``activity``). The page carries ``STAMP`` (set by the router before the view
+    runs), from which dashboard.js tells that the mock's state has moved on."""
     trail = []
     for i, (label, href) in enumerate(crumbs):
         if i:
@@ -65,7 +78,7 @@ def page(title: str, crumbs: Sequence[tuple[str, str | None]], *content: Child) 
                         tag(
                             "a",
                             tag("span", "◆", class_="logo", aria_hidden="true"),
-                            "mock-codeartifact",
+                            tag("span", "mock-codeartifact", class_="brand-name"),
                             href=BASE,
                             class_="brand",
                         ),
@@ -73,14 +86,33 @@ def page(title: str, crumbs: Sequence[tuple[str, str | None]], *content: Child) 
                         class_="bar",
                     ),
                     tag("nav", *trail, aria_label="Breadcrumb", class_="crumbs"),
+                    tag(
+                        "nav",
+                        tag("a", "Domains", href=BASE, aria_current="page" if section_name == "domains" else None),
+                        tag(
+                            "a", "Activity", href=ACTIVITY, aria_current="page" if section_name == "activity" else None
+                        ),
+                        class_="sections",
+                        aria_label="Dashboard",
+                    ),
                 ),
                 tag("main", tag("h1", title), *content, id="content", tabindex="-1"),
                 tag(
                     "footer",
                     "State as of ",
-                    time(dt.datetime.now(dt.timezone.utc)),
-                    " · reload for the latest · nothing here changes state",
+                    tag("span", time(dt.datetime.now(dt.timezone.utc)), id="state-time"),
+                    tag(
+                        "span",
+                        " · reload for the latest",
+                        id="live-status",
+                        role="status",
+                        aria_live="polite",
+                    ),
+                    " · nothing here changes state",
                 ),
+                # dashboard.js polls CHANGES and re-renders this page's content when the mock's state moves on.
+                data_changes=CHANGES,
+                data_stamp=STAMP.get(),
             ),
             lang="en",
         )
@@ -94,8 +126,10 @@ def time(value: dt.datetime | None) -> Safe:
     return tag("time", utc.strftime("%Y-%m-%d %H:%M:%S UTC"), datetime=utc.isoformat())
 
 
-def badge(value: str, title: str | None = None) -> Safe:
-    return tag("span", value, class_=f"badge {_BADGE_KINDS.get(value, 'muted')}", title=title)
+def badge(value: str, title: str | None = None, label: str | None = None) -> Safe:
+    """A coloured pill; ``label`` is written before the value (``publish: ALLOW``), so the pill says what it is."""
+    text = f"{label}: {value}" if label else value
+    return tag("span", text, class_=f"badge {_BADGE_KINDS.get(value, 'muted')}", title=title)
 
 
 def section(title: str, *content: Child, id: str | None = None, extra: Child = None) -> Safe:
@@ -152,7 +186,7 @@ def pager(
     prev_start: int | None,
     noun: str,
 ) -> Safe:
-    """'items a-b of n' and First / Previous / Next links (Previous only where it is known without a scan)."""
+    """'items a-b of n' and First / Previous / Next links (a filtered list finds its Previous by scanning back)."""
     if total is not None:
         status = f"{noun} {start + 1:,}–{start + count:,} of {total:,}" if count else f"No {noun}"
     else:

@@ -73,9 +73,10 @@ def segment(value: str) -> str:
 
 
 def fmt_bytes(size: int) -> str:
+    """``10\u00a0B``, ``1.5\u00a0KiB``: a no-break space keeps number and unit on one line."""
     value = float(size)
     for unit in ("B", "KiB", "MiB", "GiB"):
         if value < 1024 or unit == "GiB":
-            return f"{size:,} B" if unit == "B" else f"{value:.1f} {unit}"
+            return f"{size:,}\u00a0B" if unit == "B" else f"{value:.1f}\u00a0{unit}"
         value /= 1024
-    return f"{size} B"
+    return f"{size}\u00a0B"

@@ -84,6 +84,22 @@ def _scan_page(
     return out, start, None
 
 
+def _scan_back(keys: Sequence[T], lo: int, start: int, size: int, keep: Callable[[T], bool]) -> int | None:
+    """Where the previous page of a filtered list starts: the position of the ``size``-th key before ``start``
+    that ``keep`` accepts (scanning backwards only that far), ``lo`` when fewer are left, None on the first page."""
+    if start <= lo:
+        return None
+    found = 0
+    i = start - 1
+    while i >= lo:
+        if keep(keys[i]):
+            found += 1
+            if found == size:
+                return i
+        i -= 1
+    return lo
+
+
 def package_page(
     repo: Repository, fmt: str | None, query: str | None, start: int, size: int = PAGE_SIZE
 ) -> Page[Package]:
@@ -100,10 +116,14 @@ def package_page(
         items, first, nxt, prev = _slice_page(keys, lo, hi, start, size)
         return Page([packages[k] for k in items], first - lo, _rel(nxt, lo), _rel(prev, lo), hi - lo)
     needle = query.casefold()
-    found, first, nxt = _scan_page(
-        keys, lo, hi, start + lo, size, lambda k: needle in k[2].casefold() or needle in k[1].casefold()
-    )
-    return Page([packages[k] for k in found], first - lo, _rel(nxt, lo), None, None)
+
+    def keep(k: tuple[str, str, str]) -> bool:
+        return needle in k[2].casefold() or needle in k[1].casefold()
+
+    start = min(max(start + lo, lo), hi)
+    found, first, nxt = _scan_page(keys, lo, hi, start, size, keep)
+    prev = _scan_back(keys, lo, first, size, keep)
+    return Page([packages[k] for k in found], first - lo, _rel(nxt, lo), _rel(prev, lo), None)
 
 
 def search_domain(d: Domain, fmt: str | None, query: str | None, limit: int) -> list[tuple[Repository, Package]]:
@@ -168,16 +188,11 @@ def version_page(
         end = min(start + size, n)
         items = [at(i) for i in range(start, end)]
         return Page(items, start, end if end < n else None, max(start - size, 0) if start > 0 else None, n)
-    out: list[PackageVersion] = []
-    i = max(start, 0)
-    while i < n:
-        pv = at(i)
-        if pv.status == status:
-            if len(out) == size:
-                return Page(out, start, i, None, None)
-            out.append(pv)
-        i += 1
-    return Page(out, start, None, None, None)
+    start = min(max(start, 0), n)
+    positions = range(n)
+    found, first, nxt = _scan_page(positions, 0, n, start, size, lambda i: at(i).status == status)
+    prev = _scan_back(positions, 0, first, size, lambda i: at(i).status == status)
+    return Page([at(i) for i in found], first, nxt, prev, None)
 
 
 # --------------------------------------------------------------------------- package groups

@@ -3,6 +3,7 @@ forbid everything the dashboard does not need (no inline script, no other origin
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from urllib.parse import quote
 
@@ -10,12 +11,14 @@ from werkzeug.wrappers import Request, Response
 
 from ...backend import Backend
 from . import views
-from .layout import BASE, page
+from .activity import activity_view
+from .layout import BASE, STAMP, page
 from .markup import tag
 
-# Scripts and styles only from this server, no inline script, nothing fetched elsewhere, no framing.
+# Scripts and styles only from this server, no inline script, nothing fetched elsewhere (dashboard.js fetches
+# only this server's own pages, to update them live), no framing.
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
@@ -76,11 +79,16 @@ def handle(request: Request, backend: Backend) -> Response:
         rest = "/"
     parts = [p for p in rest.split("/") if p]
     args = {k: v for k, v in request.args.items()}
+    STAMP.set(backend.calls.stamp)
     try:
         if not parts:
             return _html(views.home(backend))
         if parts[0] == "static" and len(parts) == 2:
             return _static(parts[1])
+        if parts == ["changes"]:
+            return _changes(backend)
+        if parts == ["activity"]:
+            return _html(activity_view(backend, args))
         if len(parts) == 2:
             return _html(views.home(backend, parts[0], parts[1]))
         if len(parts) < 3:
@@ -109,6 +117,12 @@ def handle(request: Request, backend: Backend) -> Response:
         raise views.NotFound("No such page.")
     except views.NotFound as missing:
         return _not_found(str(missing))
+
+
+def _changes(backend: Backend) -> Response:
+    """``{"stamp": N}``: N changes with every call the mock answers and every reset (what the pages poll)."""
+    body = json.dumps({"stamp": backend.calls.stamp})
+    return Response(body, content_type="application/json", headers=SECURITY_HEADERS)
 
 
 def _download(name: str, data: bytes) -> Response:

@@ -45,6 +45,16 @@ MAX_GRAPH_NODES = 80
 MAX_TREE_NODES = 400  # groups drawn on the tree page; the rest are reached through their parents' pages
 MAX_TREE_CHILDREN = 50
 MAX_SEARCH_RESULTS = 200
+ORIGIN_LEGEND = tag(
+    "p",
+    tag("strong", "Origin controls: "),
+    tag("span", "publish", class_="term"),
+    " says whether new versions of the package may be published to this repository; ",
+    tag("span", "upstream", class_="term"),
+    " whether versions may come from upstream repositories and external connections. ALLOW or BLOCK, as "
+    "PutPackageOriginConfiguration sets them.",
+    class_="hint legend",
+)
 MAX_RECENT_EVENTS = 20
 
 
@@ -401,8 +411,8 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
                 ("Administrator", mono(repo.administrator_account)),
                 ("ARN", mono(repo.arn, "wrap")),
                 ("Created", time(repo.created)),
-                # The number of versions would need a pass over every package; the domain page shows it.
                 ("Packages", f"{len(repo.packages):,}"),
+                ("Versions", f"{repository_counts(repo)[1]:,}"),
                 ("Tags", tags_of(repo.tags.as_list())),
             ),
             id="summary",
@@ -560,7 +570,13 @@ def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | 
                 tag("a", default, href=version_url(w, repo.name, pkg, default))
                 if default
                 else tag("span", "—", class_="muted"),
-                tag("span", badge(pkg.publish, "publish"), " ", badge(pkg.upstream, "upstream"), class_="pair"),
+                tag(
+                    "span",
+                    badge(pkg.publish, label="publish"),
+                    " ",
+                    badge(pkg.upstream, label="upstream"),
+                    class_="pair",
+                ),
             ]
         )
     form = _search_form(path + "#packages", query, fmt, "Filter", path + "#packages", "Filter packages")
@@ -568,11 +584,12 @@ def _packages_section(w: Where, repo: Repository, fmt: str | None, query: str | 
         "Packages",
         form,
         html_table(
-            ["Package", "Format", "Namespace", "Versions", "Default version", "Publish / upstream"],
+            ["Package", "Format", "Namespace", "Versions", "Default version", "Origin controls"],
             rows,
             caption="Packages",
             empty="No package matches." if (fmt or query) else "This repository has no packages yet.",
         ),
+        ORIGIN_LEGEND if rows else None,
         pager(
             path,
             {"format": fmt, "q": query},
