@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import json
 import logging
+import selectors
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
+from cheroot import connections as cheroot_connections
 from cheroot import errors as cheroot_errors
 from cheroot import makefile as cheroot_makefile
 from cheroot import server as cheroot_server
 from cheroot import wsgi as cheroot_wsgi
+
+from ..limits import Cap
+from .framing import Refusal, RequestScanner
 
 LOG = logging.getLogger("mock_codeartifact.server")
 ACCESS_LOG = logging.getLogger("mock_codeartifact.server.access")
@@ -42,10 +48,25 @@ LINGER_SECONDS = 0.005
 """How long a worker waits on its connection for the client's next request before handing it back."""
 
 WORKER_THREADS = 8
-"""Requests handled at once. Idle keep-alive connections hold no thread: cheroot parks them in a selector."""
+"""Requests handled at once. A connection holds no thread until a whole request (head and body) has arrived."""
 
 KEEP_ALIVE_SECONDS = 30
-"""How long an idle keep-alive connection (or a stalled read) is kept before the server closes it."""
+"""How long a connection that has sent nothing (new, or idle between requests) is kept before it is closed."""
+
+HEAD_TIMEOUT_SECONDS = 10.0
+"""How long a request head may take from its first byte to its blank line; then 408 and close."""
+
+BODY_GRACE_SECONDS = 10.0
+"""Time a request body gets on top of what ``MIN_BODY_RATE`` allows; then 408 and close."""
+
+MIN_BODY_RATE = 16 * 1024
+"""Bytes per second a request body must average (after ``BODY_GRACE_SECONDS``) to be read to its end."""
+
+KEEP_ALIVE_CONNECTIONS = 256
+"""Connections the server keeps open between requests; beyond this many, answers close their connection."""
+
+READ_SIZE = 256 * 1024
+"""Bytes taken from a readable socket in one ``recv``."""
 
 STOP_TIMEOUT_SECONDS = 10
 """How long ``stop()`` waits for requests in flight before it closes their connections."""
@@ -100,7 +121,7 @@ class _Request(cheroot_server.HTTPRequest):
             return
         self.rfile = cheroot_server.SizeCheckWrapper(self.conn.rfile, MAX_REQUEST_HEADERS)
         try:
-            if not self.read_request_headers():  # type: ignore[no-untyped-call]
+            if not self.read_request_headers():
                 return
         except cheroot_errors.MaxSizeExceeded:
             self._discard_head()
@@ -109,6 +130,12 @@ class _Request(cheroot_server.HTTPRequest):
         finally:
             self.conn.wfile.flush()  # an "HTTP/1.1 100 Continue" the client waits for before it sends the body
         self.ready = True
+
+    def read_request_headers(self) -> bool:
+        ok: bool = super().read_request_headers()  # type: ignore[no-untyped-call]
+        # The front answered "100 Continue" already, when it decided to read the body; cheroot's own is dropped.
+        self.conn.wfile.drop(_CONTINUE)
+        return ok
 
     def respond(self) -> None:
         super().respond()
@@ -152,41 +179,317 @@ class _Request(cheroot_server.HTTPRequest):
         super().send_headers()
 
 
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+def refusal_bytes(status: int, message: str) -> bytes:
+    """A whole ``status`` answer (AWS-shaped JSON error, ``Connection: close``) for the front to send."""
+    headers, body = error_document(status, message)
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
+    lines = [f"HTTP/1.1 {status} {reason}\r\n"] + [f"{name}: {value}\r\n" for name, value in headers]
+    lines.append("Connection: close\r\n\r\n")
+    return "".join(lines).encode("latin-1") + body
+
+
+class _Input:
+    """A connection's received bytes. The front (``_Front``) appends what arrives, without a thread, until a
+    ``RequestScanner`` says a whole request is there; a worker's cheroot then reads the request from here (the
+    socket is read only if the buffer runs out, which a complete request never makes it do)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.buf = bytearray()
+        self.pos = 0
+        self.bytes_read = 0
+        self.closed = False
+        self.scanner: RequestScanner | None = None
+        self.end: int | None = None
+        self.started = 0.0  # when the current request's first byte arrived; 0.0: none has
+        self.head_done = 0.0
+        self.continue_sent = False
+
+    # ------------------------------------------------------------------ the front's side
+
+    def advance(self, max_body: int, now: float) -> int | None:
+        """Scan what has arrived; the end of the request once it is complete (raises ``Refusal``)."""
+        if self.end is not None:
+            return self.end
+        scanner = self.scanner
+        if scanner is None:
+            if self.pos >= len(self.buf):
+                if self.pos:
+                    self.buf.clear()
+                    self.pos = 0
+                return None
+            if self.pos:
+                del self.buf[: self.pos]
+                self.pos = 0
+            scanner = self.scanner = RequestScanner(0, max_body, MAX_REQUEST_LINE, MAX_REQUEST_HEADERS)
+            self.started = now
+        had_head = scanner.head is not None
+        end = scanner.scan(self.buf)
+        if scanner.head is not None and not had_head:
+            self.head_done = now
+            self.pos = scanner.start  # empty lines before the request line are skipped
+        if end is not None:
+            if scanner.over_limit and scanner.head is not None and scanner.head.chunked:
+                end = self._declare_too_large(scanner, max_body)
+            self.end = end
+        return end
+
+    def _declare_too_large(self, scanner: RequestScanner, max_body: int) -> int:
+        # A chunked body past the limit: the app refuses it from a head that declares a length above the limit
+        # (in the shape each kind of client expects), and the connection closes. No byte of the body is kept.
+        assert scanner.head is not None
+        lines = bytes(self.buf[scanner.start : scanner.head.end - 4]).split(b"\r\n")
+        dropped = (b"transfer-encoding", b"content-length", b"connection", b"expect")
+        kept = [line for line in lines[1:] if line.split(b":", 1)[0].strip().lower() not in dropped]
+        head = b"\r\n".join([lines[0], *kept, b"Content-Length: %d" % (max_body + 1), b"Connection: close"])
+        del self.buf[scanner.start :]
+        self.buf += head + b"\r\n\r\n"
+        return len(self.buf)
+
+    def overdue(self, now: float, head_timeout: float, body_grace: float, body_rate: float) -> bool:
+        """Whether the request being received has missed its deadline (head) or its minimum rate (body)."""
+        scanner = self.scanner
+        if scanner is None or self.end is not None:
+            return False
+        if scanner.head is None:
+            return now - self.started > head_timeout
+        return now - self.head_done > body_grace + scanner.body_bytes / body_rate
+
+    def finish(self) -> None:
+        """The request has been answered: what follows it is the next one."""
+        if self.end is not None:
+            self.pos = max(self.pos, self.end)
+        self.scanner = None
+        self.end = None
+        self.started = self.head_done = 0.0
+        self.continue_sent = False
+
+    # ------------------------------------------------------------------ cheroot's side (a file object)
+
+    def _fill(self) -> bool:
+        data = self._sock.recv(READ_SIZE)
+        if not data:
+            return False
+        self.buf += data
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            while self._fill():
+                pass
+            size = len(self.buf) - self.pos
+        while len(self.buf) - self.pos < size and self._fill():
+            pass
+        data = bytes(self.buf[self.pos : self.pos + size])
+        self.pos += len(data)
+        self.bytes_read += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        searched = self.pos
+        while True:
+            newline = self.buf.find(b"\n", searched)
+            if newline >= 0:
+                end = newline + 1
+                break
+            searched = len(self.buf)
+            if (size is not None and 0 <= size <= len(self.buf) - self.pos) or not self._fill():
+                end = len(self.buf)
+                break
+        if size is not None and size >= 0:
+            end = min(end, self.pos + size)
+        data = bytes(self.buf[self.pos : end])
+        self.pos = end
+        self.bytes_read += len(data)
+        return data
+
+    def has_data(self) -> bool:
+        return self.pos < len(self.buf)
+
+    def close(self) -> None:
+        self.closed = True
+        self.buf = bytearray()
+        self.pos = 0
+
+
 class _Connection(cheroot_server.HTTPConnection):
     RequestHandlerClass = _Request
 
     def __init__(self, server: Any, sock: Any, makefile: Any = cheroot_makefile.MakeFile) -> None:
         super().__init__(server, sock, makefile)
+        self.rfile = _Input(sock)
         self.wfile = _CoalescingWriter(sock)
+        self.last_used = time.time()
+
+    def request_ready(self) -> bool:
+        """Whether a whole request has arrived; raises ``Refusal`` for one that must not be read. Once a head
+        asking ``Expect: 100-continue`` is in and its body is to be read, ``100 Continue`` is sent."""
+        inp: _Input = self.rfile
+        if inp.advance(self.server.max_body(), time.time()) is not None:
+            return True
+        scanner = inp.scanner
+        if scanner is not None and scanner.head is not None and scanner.head.expect_continue:
+            if not inp.continue_sent:
+                inp.continue_sent = True
+                try:
+                    self.socket.send(_CONTINUE)  # 25 bytes: fits an empty send buffer, blocking or not
+                except OSError:
+                    pass
+        return False
 
     def communicate(self) -> bool:
-        # cheroot hands a kept-alive connection back to its selector thread after each request, and the next
-        # request then waits for that thread to wake a worker: two thread switches per request. While other
-        # workers are free, this one waits briefly for the client's next request itself.
+        # A worker gets the connection once a whole request has arrived. After answering it, the worker
+        # takes the next request itself if it has arrived too (pipelined), or arrives within LINGER_SECONDS
+        # while other workers are free: that saves the hand-off to the front's thread and back for clients
+        # that send request after request. Otherwise the connection goes back to the front.
         while super().communicate():  # type: ignore[no-untyped-call]
+            self.rfile.finish()
             if not self.server.ready:
                 return True
-            if not self.rfile.has_data():
-                pool = self.server.requests
-                if pool.qsize or not pool.idle:
-                    return True
-                if not self._next_request_arrives():
-                    return True
+            try:
+                if self.request_ready():
+                    continue
+            except Refusal:
+                return True  # the front answers it
+            pool = self.server.requests
+            if pool.qsize or not pool.idle:
+                return True
+            if not self._next_request_arrives():
+                return True
         return False
 
     def _next_request_arrives(self) -> bool:
-        # A peek under a short timeout rather than select(), which fails on descriptors above FD_SETSIZE.
         sock = self.socket
-        sock.settimeout(LINGER_SECONDS)
+        deadline = time.monotonic() + LINGER_SECONDS
         try:
-            sock.recv(1, socket.MSG_PEEK)
-        except TimeoutError:
-            return False
-        except OSError:
-            pass  # communicate() meets the same error and closes the connection
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                sock.settimeout(left)
+                try:
+                    data = sock.recv(READ_SIZE)
+                except OSError:  # a timeout, or an error the front meets again and closes on
+                    return False
+                if not data:
+                    return False
+                self.rfile.buf += data
+                try:
+                    if self.request_ready():
+                        return True
+                except Refusal:
+                    return False
         finally:
             sock.settimeout(self.server.timeout)
-        return True
+
+
+class _Front(cheroot_connections.ConnectionManager):
+    """cheroot's connection manager, changed so that a connection costs no worker until it has sent a whole
+    request: its selector thread accepts connections, reads what each sends (non-blocking) and hands a
+    connection to the worker pool only once a ``RequestScanner`` finds a complete request in what it read.
+    Requests that miss the head deadline or the minimum body rate are answered 408 from here; framing errors
+    400/413/414/431/501; then the connection is closed."""
+
+    # cheroot's own (untyped) members this class builds on.
+    server: Any
+    _selector: Any
+    _stop_requested: bool
+    _remove_invalid_sockets: Callable[[], None]
+    _from_server_socket: Callable[[Any], Any]
+
+    def put(self, conn: _Connection) -> None:
+        # From a worker: the connection is between requests (the next may have partly arrived already).
+        conn.last_used = time.time()
+        self._wait_for_request(conn)
+
+    def _wait_for_request(self, conn: _Connection, registered: bool = False) -> None:
+        try:
+            ready = conn.request_ready()
+        except Refusal as refusal:
+            self._refuse(conn, refusal.status, refusal.message, registered)
+            return
+        if ready:
+            if registered:
+                self._selector.unregister(conn.socket.fileno())
+            conn.socket.settimeout(self.server.timeout)
+            self.server.process_conn(conn)
+        elif not registered:
+            conn.socket.setblocking(False)
+            self._selector.register(conn.socket.fileno(), selectors.EVENT_READ, data=conn)
+
+    def _refuse(self, conn: _Connection, status: int, message: str, registered: bool) -> None:
+        if registered:
+            self._selector.unregister(conn.socket.fileno())
+        sock = conn.socket
+        try:
+            sock.setblocking(False)
+            sock.send(refusal_bytes(status, message))
+            sock.shutdown(socket.SHUT_WR)
+            # What the client already sent is read and dropped, so that closing does not reset the connection
+            # (a reset can destroy the answer before the client reads it).
+            for _ in range(16):
+                if not sock.recv(READ_SIZE):
+                    break
+        except OSError:
+            pass
+        conn.close()
+
+    def _readable(self, conn: _Connection) -> None:
+        inp: _Input = conn.rfile
+        for _ in range(16):  # up to 4 MiB per wake-up, so one fast upload does not starve the others
+            try:
+                data = conn.socket.recv(READ_SIZE)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError:
+                data = b""
+            if not data:
+                self._selector.unregister(conn.socket.fileno())
+                conn.close()
+                return
+            inp.buf += data
+            if len(data) < READ_SIZE:
+                break
+        conn.last_used = time.time()
+        self._wait_for_request(conn, registered=True)
+
+    def _expire(self, threshold: float) -> None:
+        now = time.time()
+        server = self.server
+        for sock_fd, conn in list(self._selector.connections):
+            if conn is server:
+                continue
+            if conn.rfile.overdue(now, server.head_timeout, server.body_grace, server.min_body_rate):
+                self._refuse(conn, 408, _MESSAGES[408], registered=True)
+            elif conn.rfile.scanner is None and conn.last_used < threshold:
+                self._selector.unregister(sock_fd)
+                conn.close()
+
+    def _run(self, expiration_interval: float) -> None:
+        last_expiration_check = time.time()
+        while not self._stop_requested:
+            try:
+                active_list = self._selector.select(timeout=expiration_interval)
+            except OSError:
+                self._remove_invalid_sockets()
+                continue
+            for _sock_fd, conn in active_list:
+                if conn is self.server:
+                    new_conn = self._from_server_socket(self.server.socket)
+                    if new_conn is not None:
+                        self._wait_for_request(new_conn)
+                else:
+                    self._readable(conn)
+            now = time.time()
+            if (now - last_expiration_check) > expiration_interval:
+                self._expire(threshold=now - self.server.timeout)
+                last_expiration_check = now
 
 
 class _CoalescingWriter:
@@ -221,9 +524,27 @@ class _CoalescingWriter:
     def close(self) -> None:
         self._parts.clear()
 
+    def drop(self, data: bytes) -> None:
+        """Take back ``data`` if it is the last thing written and not yet sent."""
+        if self._parts and self._parts[-1] == data:
+            self._parts.pop()
+            self._size -= len(data)
+            self.bytes_written -= len(data)
+
 
 class _CherootServer(cheroot_wsgi.Server):
     ConnectionClass = _Connection
+    keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+    head_timeout = HEAD_TIMEOUT_SECONDS
+    body_grace = BODY_GRACE_SECONDS
+    min_body_rate: float = MIN_BODY_RATE
+    max_body: Callable[[], int] = staticmethod(Cap.REQUEST_BYTES.get)
+
+    def prepare(self) -> None:
+        super().prepare()
+        cheroot_manager: Any = self.__dict__["_connections"]
+        self.__dict__["_connections"] = _Front(self)
+        cheroot_manager._selector.close()
 
     def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
         LOG.log(level, "%s", msg, exc_info=traceback)
@@ -265,7 +586,17 @@ class WSGIServer:
     """
 
     def __init__(
-        self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = False, threads: int = 0
+        self,
+        app: WSGIApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        access_log: bool = False,
+        threads: int = 0,
+        idle_timeout: float = KEEP_ALIVE_SECONDS,
+        head_timeout: float = HEAD_TIMEOUT_SECONDS,
+        body_grace: float = BODY_GRACE_SECONDS,
+        min_body_rate: float = MIN_BODY_RATE,
     ) -> None:
         self.host = host
         self.port = port
@@ -273,10 +604,15 @@ class WSGIServer:
             (host, port),
             _AccessLog(app) if access_log else app,
             numthreads=threads or WORKER_THREADS,
-            request_queue_size=128,  # listen backlog: package managers open many connections at once
-            timeout=KEEP_ALIVE_SECONDS,
+            request_queue_size=1024,  # listen backlog: package managers open many connections at once
+            timeout=idle_timeout,  # type: ignore[arg-type]  # cheroot's stub says int; it takes seconds
             shutdown_timeout=STOP_TIMEOUT_SECONDS,
         )
+        self._server.head_timeout = head_timeout
+        self._server.body_grace = body_grace
+        self._server.min_body_rate = min_body_rate
+        # Deadlines are checked this often (cheroot's default: every half second).
+        self._server.expiration_interval = min(0.5, idle_timeout / 4, head_timeout / 4, body_grace / 4)
         self._thread: threading.Thread | None = None
         self._threads_before: set[threading.Thread] = set()
         self._stopped = threading.Event()
