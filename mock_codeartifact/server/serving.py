@@ -540,6 +540,12 @@ class _CherootServer(cheroot_wsgi.Server):
     min_body_rate: float = MIN_BODY_RATE
     max_body: Callable[[], int] = staticmethod(Cap.REQUEST_BYTES.get)
 
+    unservicable_thread: threading.Thread | None = None
+
+    def _serve_unservicable(self) -> None:
+        self.unservicable_thread = threading.current_thread()
+        super()._serve_unservicable()  # type: ignore[misc]
+
     def prepare(self) -> None:
         super().prepare()
         cheroot_manager: Any = self.__dict__["_connections"]
@@ -614,7 +620,6 @@ class WSGIServer:
         # Deadlines are checked this often (cheroot's default: every half second).
         self._server.expiration_interval = min(0.5, idle_timeout / 4, head_timeout / 4, body_grace / 4)
         self._thread: threading.Thread | None = None
-        self._threads_before: set[threading.Thread] = set()
         self._stopped = threading.Event()
 
     def start(self) -> None:
@@ -623,7 +628,6 @@ class WSGIServer:
             return
         ready = threading.Event()
         failure: list[BaseException] = []
-        self._threads_before = set(threading.enumerate())
 
         def run() -> None:
             # Threads inherit daemon-ness from the thread that starts them: cheroot's workers start here, so a
@@ -655,10 +659,11 @@ class WSGIServer:
             return
         self._server.stop()  # joins the worker threads once their requests are answered
         self._thread.join()
-        # cheroot's stop() only signals its helper thread for refused connections; wait for it to end too.
-        for thread in set(threading.enumerate()) - self._threads_before:
-            if thread.name.endswith("(_serve_unservicable)"):
-                thread.join()
+        # cheroot's stop() only signals its helper thread for refused connections; wait for it to end too
+        # (this server's own: another server's may be running).
+        helper = self._server.unservicable_thread
+        if helper is not None:
+            helper.join()
         self._thread = None
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -12,6 +12,7 @@ from ..backend import Backend
 from ..iam import identity
 from . import client_config
 from .app import CodeArtifactApp
+from .guard import Guard
 from .serving import WSGIServer
 
 
@@ -27,6 +28,10 @@ class ThreadedCodeArtifactServer:
     While it runs, fake credentials and ``AWS_DEFAULT_REGION=us-east-1`` are provided when none are configured,
     and removed when it stops — the rule of the in-process mock, shared with it (``fake_environment=False``
     turns it off).
+
+    Requests are answered only for loopback Host names, IP addresses, ``host`` and the names in
+    ``allowed_hosts`` (``["*"]``: any); ``admin_token`` makes every ``/_mock/`` route but ``/_mock/health`` require
+    it (docs/security.md).
     """
 
     def __init__(
@@ -38,13 +43,16 @@ class ThreadedCodeArtifactServer:
         access_log: bool = False,
         fake_environment: bool = True,
         authorization: bool = True,
+        allowed_hosts: list[str] | tuple[str, ...] = (),
+        admin_token: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.access_log = access_log
         self.fake_environment = fake_environment
         self._environment_held = False
-        self.app = CodeArtifactApp(backend, authorization=authorization)
+        guard = Guard(host, tuple(allowed_hosts), admin_token)
+        self.app = CodeArtifactApp(backend, authorization=authorization, guard=guard)
         self._server: WSGIServer | None = None
 
     @property
