@@ -10,11 +10,14 @@ looked at about once) and strict where a lenient reading would let two parties d
 * the only transfer coding is ``chunked`` (any spelling of case and surrounding blanks); others answer 501;
 * a chunk size is 1 to 16 hex digits, optionally followed by blanks and extensions (else 400), and a chunk
   that would take the body past the limit is seen before its data is read (``over_limit``);
+* the body is decoded as it arrives (chunk data without its framing) into a sink the caller gives (the server's
+  spools to disk past 1 MiB), so the bytes a client declares never decide what is held in memory;
 * header values with control characters (other than a tab) and obsolete line folding answer 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _HEX = frozenset(b"0123456789abcdefABCDEF")
@@ -53,83 +56,95 @@ class Head:
 
 
 # Scanner states while a chunked body is read.
-_SIZE, _DATA, _TRAILER, _DONE = range(4)
+_SIZE, _DATA, _CRLF, _TRAILER = range(4)
 
 
 class RequestScanner:
-    """Find the end of the request that starts at ``start`` in a growing buffer.
+    """Read one request off the front of a growing buffer: the head, then the body decoded into ``sink``.
 
-    ``scan(buffer)`` returns the offset just after the request once it is complete, or None while more bytes
-    are needed; it raises ``Refusal`` for a request that must not be read. After the head is complete,
-    ``head`` says how the body is framed; ``over_limit`` is set (and the request treated as complete at the end
-    of its head) when the body declares more than ``max_body`` bytes, so no byte of it is kept.
+    ``feed(buffer)`` takes what it can use from the front of ``buffer`` (bytes after the request stay there,
+    the next request's) and returns True once the request is complete; it raises ``Refusal`` for a request that
+    must not be read. Then ``head_bytes`` is the head (the request line and header lines, as received, with its
+    blank line) and ``sink`` has received the decoded body (chunk data without framing). ``over_limit`` is set,
+    and the request complete at once, when the body declares more than ``max_body`` bytes: no more of it is read.
     """
 
-    def __init__(self, start: int, max_body: int, max_line: int, max_headers: int) -> None:
-        self.start = start
+    def __init__(self, max_body: int, max_line: int, max_headers: int, sink: Callable[[bytes], object]) -> None:
         self.max_body = max_body
         self.max_line = max_line
         self.max_headers = max_headers
+        self.sink = sink
         self.head: Head | None = None
+        self.head_bytes = b""
         self.over_limit = False
+        self.complete = False
         self.body_bytes = 0
         """Bytes of body received so far (chunk data and framing), for the minimum body rate."""
-        self._searched = start
+        self.decoded = 0
+        """Bytes of body data given to ``sink``."""
+        self._searched = 0
         self._state = _SIZE
-        self._pos = 0
-        self._chunk_left = 0
+        self._left = 0  # body bytes still to come (Content-Length), or of the current chunk
         self._trailer_bytes = 0
-        self._decoded = 0
-        self._end: int | None = None
 
-    def scan(self, buf: bytearray) -> int | None:
-        if self._end is not None:
-            return self._end
+    def feed(self, buf: bytearray) -> bool:
+        if self.complete:
+            return True
         head = self.head
         if head is None:
             head = self._scan_head(buf)
             if head is None:
-                return None
+                return False
             self.head = head
+            self.head_bytes = bytes(buf[: head.end])
+            del buf[: head.end]
             if head.content_length is not None and head.content_length > self.max_body:
-                self.over_limit = True
-                self._end = head.end
-                return self._end
-            self._pos = head.end
-        self.body_bytes = len(buf) - head.end
+                self.over_limit = self.complete = True
+                return True
+            self._left = head.content_length or 0
         if not head.chunked:
-            end = head.end + (head.content_length or 0)
-            if len(buf) < end:
-                return None
-            self._end = end
-            return end
+            take = min(self._left, len(buf))
+            if take:
+                self._emit(buf, take)
+                self.body_bytes += take
+            self.complete = self._left == 0
+            return self.complete
+        before = len(buf)
         try:
-            return self._scan_chunks(buf)
-        except _OverLimit:
-            return self._end
+            self._feed_chunks(buf)
+        finally:
+            self.body_bytes += before - len(buf)
+        return self.complete
+
+    def _emit(self, buf: bytearray, n: int) -> None:
+        self.sink(bytes(buf[:n]))
+        del buf[:n]
+        self.decoded += n
+        self._left -= n
 
     # ------------------------------------------------------------------ head
 
     def _scan_head(self, buf: bytearray) -> Head | None:
-        start = self.start
         # RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the request line.
-        while buf.startswith(b"\r\n", start) and start - self.start < 8:
-            start += 2
-        end = buf.find(b"\r\n\r\n", max(start, self._searched - 3))
+        skipped = 0
+        while buf.startswith(b"\r\n") and skipped < 4:
+            del buf[:2]
+            skipped += 1
+            self._searched = max(0, self._searched - 2)
+        end = buf.find(b"\r\n\r\n", max(0, self._searched - 3))
         if end < 0:
             self._searched = len(buf)
-            line_end = buf.find(b"\r\n", start)
+            line_end = buf.find(b"\r\n")
             if line_end < 0:
-                if len(buf) - start > self.max_line:
+                if len(buf) > self.max_line:
                     raise Refusal(414, f"The request line exceeds {self.max_line} bytes")
             elif len(buf) - line_end > self.max_headers:
                 raise Refusal(431, f"The request headers exceed {self.max_headers} bytes")
             return None
-        self.start = start
-        lines = bytes(buf[start:end]).split(b"\r\n")
+        lines = bytes(buf[:end]).split(b"\r\n")
         if len(lines[0]) > self.max_line:
             raise Refusal(414, f"The request line exceeds {self.max_line} bytes")
-        if end - start - len(lines[0]) > self.max_headers:
+        if end - len(lines[0]) > self.max_headers:
             raise Refusal(431, f"The request headers exceed {self.max_headers} bytes")
         lengths: set[int] = set()
         codings: list[bytes] = []
@@ -170,49 +185,51 @@ class RequestScanner:
 
     # ------------------------------------------------------------------ chunked body
 
-    def _scan_chunks(self, buf: bytearray) -> int | None:
-        pos = self._pos
+    def _feed_chunks(self, buf: bytearray) -> None:
         while True:
             if self._state == _SIZE:
-                nl = buf.find(b"\r\n", pos, pos + MAX_CHUNK_LINE)
+                nl = buf.find(b"\r\n", 0, MAX_CHUNK_LINE)
                 if nl < 0:
-                    if len(buf) - pos >= MAX_CHUNK_LINE:
+                    if len(buf) >= MAX_CHUNK_LINE:
                         raise Refusal(400, "A chunk-size line is too long")
-                    break
-                size = self._chunk_size(bytes(buf[pos:nl]))
-                pos = nl + 2
-                if size == 0:
-                    self._state = _TRAILER
-                    continue
-                self._chunk_left = size
-                self._state = _DATA
+                    return
+                size = self._chunk_size(bytes(buf[:nl]))
+                del buf[: nl + 2]
+                if self.over_limit:
+                    self.complete = True
+                    return
+                self._left = size
+                self._state = _DATA if size else _TRAILER
             elif self._state == _DATA:
-                need = pos + self._chunk_left + 2
-                if len(buf) < need:
-                    break
-                if buf[need - 2 : need] != b"\r\n":
+                take = min(self._left, len(buf))
+                if take:
+                    self._emit(buf, take)
+                if self._left:
+                    return
+                self._state = _CRLF
+            elif self._state == _CRLF:
+                if len(buf) < 2:
+                    return
+                if buf[:2] != b"\r\n":
                     raise Refusal(400, "A chunk is not followed by CRLF")
-                pos = need
+                del buf[:2]
                 self._state = _SIZE
             else:  # trailer fields, up to an empty line
-                nl = buf.find(b"\r\n", pos)
+                nl = buf.find(b"\r\n")
                 if nl < 0:
-                    if self._trailer_bytes + len(buf) - pos > MAX_TRAILERS:
+                    if self._trailer_bytes + len(buf) > MAX_TRAILERS:
                         raise Refusal(431, "The request's trailer fields are too large")
-                    break
-                line = bytes(buf[pos:nl])
-                self._trailer_bytes += len(line) + 2
+                    return
+                line = bytes(buf[:nl])
+                del buf[: nl + 2]
+                self._trailer_bytes += nl + 2
                 if self._trailer_bytes > MAX_TRAILERS:
                     raise Refusal(431, "The request's trailer fields are too large")
                 if any(c in line for c in _CONTROL):
                     raise Refusal(400, "A trailer field holds a control character")
-                pos = nl + 2
                 if not line:
-                    self._state = _DONE
-                    self._end = pos
-                    break
-        self._pos = pos
-        return self._end
+                    self.complete = True
+                    return
 
     def _chunk_size(self, line: bytes) -> int:
         digits, _, _extensions = line.partition(b";")
@@ -220,13 +237,6 @@ class RequestScanner:
         if not digits or len(digits) > MAX_CHUNK_DIGITS or any(c not in _HEX for c in digits):
             raise Refusal(400, "Invalid chunk size")
         size = int(digits, 16)
-        if self._decoded + size > self.max_body:
+        if self.decoded + size > self.max_body:
             self.over_limit = True
-            self._end = self.head.end if self.head is not None else self.start
-            raise _OverLimit
-        self._decoded += size
         return size
-
-
-class _OverLimit(Exception):
-    pass

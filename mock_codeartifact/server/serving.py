@@ -9,10 +9,12 @@ block, a malformed request) are AWS-shaped JSON errors instead of plain text, it
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import selectors
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -64,6 +66,9 @@ MIN_BODY_RATE = 16 * 1024
 
 KEEP_ALIVE_CONNECTIONS = 256
 """Connections the server keeps open between requests; beyond this many, answers close their connection."""
+
+SPOOL_IN_MEMORY = 1024 * 1024
+"""Bytes of one request body held in memory while it arrives; the rest goes to a temporary file."""
 
 READ_SIZE = 256 * 1024
 """Bytes taken from a readable socket in one ``recv``."""
@@ -195,67 +200,76 @@ def refusal_bytes(status: int, message: str) -> bytes:
 
 
 class _Input:
-    """A connection's received bytes. The front (``_Front``) appends what arrives, without a thread, until a
-    ``RequestScanner`` says a whole request is there; a worker's cheroot then reads the request from here (the
-    socket is read only if the buffer runs out, which a complete request never makes it do)."""
+    """A connection's received bytes. The front (``_Front``) appends what arrives, without a thread, and a
+    ``RequestScanner`` takes each request off the front: its head, and its body decoded into a spool (memory up
+    to ``SPOOL_IN_MEMORY``, a temporary file beyond). Once a request is complete, a worker's cheroot reads it
+    from here as a request with a ``Content-Length`` body (a chunked one rewritten so), never from the socket."""
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
-        self.buf = bytearray()
-        self.pos = 0
+        self.buf = bytearray()  # received and not yet taken by a request (the next request's start)
         self.bytes_read = 0
         self.closed = False
         self.scanner: RequestScanner | None = None
-        self.end: int | None = None
         self.started = 0.0  # when the current request's first byte arrived; 0.0: none has
         self.head_done = 0.0
         self.continue_sent = False
+        self._ready = False
+        self._head: io.BytesIO | None = None
+        self._body: Any = None  # a SpooledTemporaryFile once the body has a byte
 
     # ------------------------------------------------------------------ the front's side
 
-    def advance(self, max_body: int, now: float) -> int | None:
-        """Scan what has arrived; the end of the request once it is complete (raises ``Refusal``)."""
-        if self.end is not None:
-            return self.end
+    def advance(self, max_body: int, now: float) -> bool:
+        """Take what has arrived; whether the request is complete (raises ``Refusal``)."""
+        if self._ready:
+            return True
         scanner = self.scanner
         if scanner is None:
-            if self.pos >= len(self.buf):
-                if self.pos:
-                    self.buf.clear()
-                    self.pos = 0
-                return None
-            if self.pos:
-                del self.buf[: self.pos]
-                self.pos = 0
-            scanner = self.scanner = RequestScanner(0, max_body, MAX_REQUEST_LINE, MAX_REQUEST_HEADERS)
+            if not self.buf:
+                return False
+            scanner = self.scanner = RequestScanner(max_body, MAX_REQUEST_LINE, MAX_REQUEST_HEADERS, self._spool)
             self.started = now
         had_head = scanner.head is not None
-        end = scanner.scan(self.buf)
+        complete = scanner.feed(self.buf)
         if scanner.head is not None and not had_head:
             self.head_done = now
-            self.pos = scanner.start  # empty lines before the request line are skipped
-        if end is not None:
-            if scanner.over_limit and scanner.head is not None and scanner.head.chunked:
-                end = self._declare_too_large(scanner, max_body)
-            self.end = end
-        return end
+        if complete:
+            self._present(scanner, max_body)
+            self._ready = True
+        return complete
 
-    def _declare_too_large(self, scanner: RequestScanner, max_body: int) -> int:
-        # A chunked body past the limit: the app refuses it from a head that declares a length above the limit
-        # (in the shape each kind of client expects), and the connection closes. No byte of the body is kept.
-        assert scanner.head is not None
-        lines = bytes(self.buf[scanner.start : scanner.head.end - 4]).split(b"\r\n")
-        dropped = (b"transfer-encoding", b"content-length", b"connection", b"expect")
-        kept = [line for line in lines[1:] if line.split(b":", 1)[0].strip().lower() not in dropped]
-        head = b"\r\n".join([lines[0], *kept, b"Content-Length: %d" % (max_body + 1), b"Connection: close"])
-        del self.buf[scanner.start :]
-        self.buf += head + b"\r\n\r\n"
-        return len(self.buf)
+    def _spool(self, data: bytes) -> None:
+        if self._body is None:
+            self._body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - read later
+        self._body.write(data)
+
+    def _present(self, scanner: RequestScanner, max_body: int) -> None:
+        head, head_bytes = scanner.head, scanner.head_bytes
+        assert head is not None
+        if head.chunked or scanner.over_limit:
+            # The body is whole (or refused): cheroot reads it by Content-Length. A body past the limit is
+            # answered by the app from a head that declares a length above the limit (in the shape each kind of
+            # client expects), and the connection closes; none of its bytes is kept.
+            lines = head_bytes[:-4].split(b"\r\n")
+            dropped = {b"transfer-encoding", b"content-length"}
+            extra = [b"Content-Length: %d" % scanner.decoded]
+            if scanner.over_limit:
+                dropped |= {b"connection", b"expect"}
+                extra = [b"Content-Length: %d" % (max_body + 1), b"Connection: close"]
+                if self._body is not None:
+                    self._body.close()
+                    self._body = None
+            kept = [line for line in lines[1:] if line.split(b":", 1)[0].strip().lower() not in dropped]
+            head_bytes = b"\r\n".join([lines[0], *kept, *extra]) + b"\r\n\r\n"
+        self._head = io.BytesIO(head_bytes)
+        if self._body is not None:
+            self._body.seek(0)
 
     def overdue(self, now: float, head_timeout: float, body_grace: float, body_rate: float) -> bool:
         """Whether the request being received has missed its deadline (head) or its minimum rate (body)."""
         scanner = self.scanner
-        if scanner is None or self.end is not None:
+        if scanner is None or self._ready:
             return False
         if scanner.head is None:
             return now - self.started > head_timeout
@@ -263,59 +277,46 @@ class _Input:
 
     def finish(self) -> None:
         """The request has been answered: what follows it is the next one."""
-        if self.end is not None:
-            self.pos = max(self.pos, self.end)
-        self.scanner = None
-        self.end = None
+        if self._body is not None:
+            self._body.close()
+        self._head = self._body = self.scanner = None
+        self._ready = self.continue_sent = False
         self.started = self.head_done = 0.0
-        self.continue_sent = False
 
     # ------------------------------------------------------------------ cheroot's side (a file object)
 
-    def _fill(self) -> bool:
-        data = self._sock.recv(READ_SIZE)
-        if not data:
-            return False
-        self.buf += data
-        return True
-
     def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            while self._fill():
-                pass
-            size = len(self.buf) - self.pos
-        while len(self.buf) - self.pos < size and self._fill():
-            pass
-        data = bytes(self.buf[self.pos : self.pos + size])
-        self.pos += len(data)
+        want = -1 if size is None or size < 0 else size
+        parts = []
+        for source in (self._head, self._body):
+            if source is None or want == 0:
+                continue
+            data = source.read(want)
+            parts.append(data)
+            if want > 0:
+                want -= len(data)
+        data = b"".join(parts)
         self.bytes_read += len(data)
         return data
 
     def readline(self, size: int | None = -1) -> bytes:
-        searched = self.pos
-        while True:
-            newline = self.buf.find(b"\n", searched)
-            if newline >= 0:
-                end = newline + 1
-                break
-            searched = len(self.buf)
-            if (size is not None and 0 <= size <= len(self.buf) - self.pos) or not self._fill():
-                end = len(self.buf)
-                break
-        if size is not None and size >= 0:
-            end = min(end, self.pos + size)
-        data = bytes(self.buf[self.pos : end])
-        self.pos = end
-        self.bytes_read += len(data)
-        return data
+        # The head ends with an empty line, so no line runs from the head into the body.
+        for source in (self._head, self._body):
+            if source is None:
+                continue
+            line: bytes = source.readline(-1 if size is None else size)
+            if line:
+                self.bytes_read += len(line)
+                return line
+        return b""
 
     def has_data(self) -> bool:
-        return self.pos < len(self.buf)
+        return bool(self.buf)
 
     def close(self) -> None:
+        self.finish()
         self.closed = True
         self.buf = bytearray()
-        self.pos = 0
 
 
 class _Connection(cheroot_server.HTTPConnection):
@@ -331,7 +332,7 @@ class _Connection(cheroot_server.HTTPConnection):
         """Whether a whole request has arrived; raises ``Refusal`` for one that must not be read. Once a head
         asking ``Expect: 100-continue`` is in and its body is to be read, ``100 Continue`` is sent."""
         inp: _Input = self.rfile
-        if inp.advance(self.server.max_body(), time.time()) is not None:
+        if inp.advance(self.server.max_body(), time.time()):
             return True
         scanner = inp.scanner
         if scanner is not None and scanner.head is not None and scanner.head.expect_continue:
