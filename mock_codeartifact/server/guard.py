@@ -9,8 +9,8 @@ name resolve to 127.0.0.1 and read answers as same-origin. ``Guard`` closes both
   with ``--allowed-host`` (``*`` allows every name). Others get 403.
 * **Cross-site ``/_mock/``.** A request a browser marks as coming from another site (``Sec-Fetch-Site``
   ``cross-site``/``same-site``, or an ``Origin`` other than the server's own) is refused on every ``/_mock/``
-  route but the dashboard page (a link to it may be followed) and ``/_mock/health``. A ``POST`` must also carry a
-  content type a page cannot send without a preflight (JSON, for instance) or the ``X-Mock-CodeArtifact`` header:
+  route but the dashboard page (a link to it may be followed) and ``/_mock/health``. A ``POST`` (but to the
+  read-only dashboard, which refuses it) must also carry a content type a page cannot send without a preflight (JSON, for instance) or the ``X-Mock-CodeArtifact`` header:
   the rule that protects older browsers that send neither ``Origin`` nor ``Sec-Fetch-Site``.
 * **Admin token.** With one set (``--admin-token``), every ``/_mock/`` route but ``/_mock/health`` needs it:
   ``X-Mock-CodeArtifact-Token: TOKEN`` or ``Authorization: Bearer TOKEN``; the dashboard opened with
@@ -114,7 +114,7 @@ class Guard:
         dashboard = path == "/_mock/ui" or path.startswith("/_mock/ui/")
         if not (dashboard and method in ("GET", "HEAD")) and self._cross_site(environ, host):
             return Refused(403, "Cross-site requests to /_mock/ routes are refused")
-        if method == "POST" and not environ.get("HTTP_" + INTENT_HEADER.upper().replace("-", "_")):
+        if method == "POST" and not dashboard and not environ.get("HTTP_" + INTENT_HEADER.upper().replace("-", "_")):
             media = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
             if media in _SIMPLE_TYPES:
                 return Refused(
