@@ -470,3 +470,32 @@ def test_a_generated_admin_token_is_printed_and_required() -> None:
     finally:
         _, err = _stop(proc)
     assert "WARNING" not in err
+
+
+def test_running_out_of_file_descriptors_sheds_idle_connections(tmp_path: Path) -> None:
+    resource = pytest.importorskip("resource")
+    port_file = tmp_path / "port"
+
+    def few_descriptors() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-m", "mock_codeartifact", "--port", "0", "--port-file", str(port_file), "--quiet"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env, preexec_fn=few_descriptors)
+    sockets: list[socket.socket] = []
+    try:
+        assert proc.stdout is None
+        for _ in range(600):
+            if port_file.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        port = int(port_file.read_text())
+        # More idle connections than the server has descriptors: the kernel queues the rest.
+        sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(150)]
+        assert _health(port) == 200
+        assert proc.poll() is None
+    finally:
+        for sock in sockets:
+            sock.close()
+        proc.terminate()
+        proc.wait(30)

@@ -9,6 +9,7 @@ block, a malformed request) are AWS-shaped JSON errors instead of plain text, it
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
@@ -472,6 +473,20 @@ class _Front(cheroot_connections.ConnectionManager):
                 self._selector.unregister(sock_fd)
                 conn.close()
 
+    def _shed(self) -> None:
+        # Out of file descriptors (a client opening connection after connection): close the tenth of the
+        # connections that have waited longest without a request in progress (else the longest waiting), so
+        # that new clients, a health check among them, get in. cheroot would let the error end the server.
+        waiting = sorted(
+            (conn.rfile.scanner is not None, conn.last_used, fd, conn)
+            for fd, conn in self._selector.connections
+            if conn is not self.server
+        )
+        LOG.warning("out of file descriptors with %d connections open: closing the longest idle", len(waiting))
+        for _busy, _used, fd, conn in waiting[: max(1, len(waiting) // 10)]:
+            self._selector.unregister(fd)
+            conn.close()
+
     def _run(self, expiration_interval: float) -> None:
         last_expiration_check = time.time()
         while not self._stop_requested:
@@ -482,7 +497,13 @@ class _Front(cheroot_connections.ConnectionManager):
                 continue
             for _sock_fd, conn in active_list:
                 if conn is self.server:
-                    new_conn = self._from_server_socket(self.server.socket)
+                    try:
+                        new_conn = self._from_server_socket(self.server.socket)
+                    except OSError as error:
+                        if error.errno not in (errno.EMFILE, errno.ENFILE):
+                            raise
+                        self._shed()
+                        continue
                     if new_conn is not None:
                         self._wait_for_request(new_conn)
                 else:
