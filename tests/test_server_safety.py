@@ -499,3 +499,14 @@ def test_running_out_of_file_descriptors_sheds_idle_connections(tmp_path: Path) 
             sock.close()
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_threaded_server_beyond_loopback_without_a_token_warns(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="mock_codeartifact.server"), ThreadedCodeArtifactServer("0.0.0.0"):
+        pass
+    assert any("WARNING" in r.getMessage() and "admin" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="mock_codeartifact.server"):
+        with ThreadedCodeArtifactServer("0.0.0.0", admin_token="t"), ThreadedCodeArtifactServer():
+            pass
+    assert not caplog.records

@@ -20,7 +20,7 @@ from types import FrameType
 
 from ..limits import Cap
 from .app import CodeArtifactApp
-from .guard import ADMIN_HEADER, Guard, is_loopback_address
+from .guard import ADMIN_HEADER, Guard, is_loopback_address, unprotected_warning
 from .serving import ACCESS_LOG, HEAD_TIMEOUT_SECONDS, WSGIServer
 
 # The fake credentials the in-process mock provides too; the server accepts any.
@@ -38,18 +38,6 @@ def shell_environment(endpoint_url: str) -> str:
         f"aws codeartifact list-domains --endpoint-url {endpoint_url}\n"
         f"# or, for every AWS CLI command and SDK client started from this shell:\n"
         f"# export AWS_ENDPOINT_URL_CODEARTIFACT={endpoint_url}\n"
-    )
-
-
-def unprotected_warning(host: str) -> str:
-    """The warning printed when the server listens beyond this machine without an admin token."""
-    line = "!" * 78
-    return (
-        f"{line}\n"
-        f"WARNING: listening on {host}, beyond this machine, and /_mock/ routes need no admin token:\n"
-        "anyone who can reach this port can read the whole state (tokens included) with GET /_mock/state,\n"
-        "replace it, or reset it. Start with --admin-token TOKEN (or --admin-token auto) to require a token.\n"
-        f"{line}"
     )
 
 

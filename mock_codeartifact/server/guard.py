@@ -159,3 +159,15 @@ class Guard:
     def cookie_header(self) -> tuple[str, str]:
         """The ``Set-Cookie`` header that gives a browser the admin token for later ``/_mock/`` requests."""
         return "Set-Cookie", f"{COOKIE}={self.admin_token}; Path=/_mock/; HttpOnly; SameSite=Strict"
+
+
+def unprotected_warning(host: str) -> str:
+    """The warning printed when the server listens beyond this machine without an admin token."""
+    line = "!" * 78
+    return (
+        f"{line}\n"
+        f"WARNING: listening on {host}, beyond this machine, and /_mock/ routes need no admin token:\n"
+        "anyone who can reach this port can read the whole state (tokens included) with GET /_mock/state,\n"
+        "replace it, or reset it. Start with --admin-token TOKEN (or --admin-token auto) to require a token.\n"
+        f"{line}"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -12,8 +13,10 @@ from ..backend import Backend
 from ..iam import identity
 from . import client_config
 from .app import CodeArtifactApp
-from .guard import Guard
+from .guard import Guard, is_loopback_address, unprotected_warning
 from .serving import WSGIServer
+
+LOG = logging.getLogger("mock_codeartifact.server")
 
 
 class ThreadedCodeArtifactServer:
@@ -77,6 +80,8 @@ class ThreadedCodeArtifactServer:
             self._release_environment()
             raise
         self._server = server
+        if self.app.guard.admin_token is None and not is_loopback_address(self.host):
+            LOG.warning("%s", unprotected_warning(self.host))
 
     def stop(self) -> None:
         if self._server is None:
