@@ -426,6 +426,7 @@ class _Front(cheroot_connections.ConnectionManager):
             self._selector.register(conn.socket.fileno(), selectors.EVENT_READ, data=conn)
 
     def _refuse(self, conn: _Connection, status: int, message: str, registered: bool) -> None:
+        LOG.info("refused a request from %s with %d: %s", getattr(conn, "remote_addr", "-"), status, message)
         if registered:
             self._selector.unregister(conn.socket.fileno())
         sock = conn.socket
