@@ -30,8 +30,11 @@ class RepositoryEndpoints:
             with self._lock:
                 if self._app is None:
                     from .server.app import CodeArtifactApp
+                    from .server.guard import Guard
 
-                    self._app = CodeArtifactApp(self.backend)
+                    # Only requests to CodeArtifact's own host names get here (the interception picks them), so
+                    # the server's Host rule, which guards a listening socket against rebinding, has nothing to do.
+                    self._app = CodeArtifactApp(self.backend, guard=Guard(allowed_hosts=("*",)))
         return self._app
 
     def __call__(self, method: str, url: str, headers: Any, body: bytes) -> tuple[int, dict[str, str], bytes]:

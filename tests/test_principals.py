@@ -167,7 +167,7 @@ def test_server_principal_header_account_header_and_principals_endpoint(env):
         guest = _client(endpoint_url=url, aws_access_key_id="AKIAGUEST", aws_secret_access_key="x")
         with denied("DescribeDomain", DOMAIN_ARN, user=ROLE):
             guest.describe_domain(domain="shared", domainOwner=OWNER)
-        assert requests.post(f"{url}/_mock/reset").status_code == 200
+        assert requests.post(f"{url}/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}).status_code == 200
         assert requests.get(f"{url}/_mock/principals").json() == {"principals": {}}
 
 

@@ -69,7 +69,7 @@ def test_command_line_server(command):
         client = _client(url)
         assert client.create_domain(domain="my-domain")["domain"]["name"] == "my-domain"
         assert [d["name"] for d in client.list_domains()["domains"]] == ["my-domain"]
-        assert requests.post(f"{url}/_mock/reset", timeout=5).status_code == 200
+        assert requests.post(f"{url}/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}, timeout=5).status_code == 200
         assert client.list_domains()["domains"] == []
 
 
@@ -101,7 +101,7 @@ def test_health_and_reset(server):
     client = _client(url)
     client.create_domain(domain="my-domain")
     _client(url, "eu-west-1").create_domain(domain="my-domain")
-    assert requests.post(f"{url}/_mock/reset", timeout=5).status_code == 200
+    assert requests.post(f"{url}/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}, timeout=5).status_code == 200
     assert client.list_domains()["domains"] == []
     assert _client(url, "eu-west-1").list_domains()["domains"] == []
     assert requests.get(f"{url}/_mock/nothing", timeout=5).status_code == 404

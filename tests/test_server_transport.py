@@ -201,7 +201,7 @@ def test_expect_100_continue_then_more_requests_on_the_connection(server):
     with socket.create_connection((host, int(port)), timeout=30) as sock:
         body = b'{"tags": [{"key": "k", "value": "v"}]}'
         sock.sendall(
-            b"POST /v1/domain?domain=expecting HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"POST /v1/domain?domain=expecting HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
         )
         head, rest = _read_head(sock)
@@ -209,7 +209,7 @@ def test_expect_100_continue_then_more_requests_on_the_connection(server):
         sock.sendall(body)
         status, _, data, rest = _read_response(sock, rest)
         assert status == 200 and json.loads(data)["domain"]["name"] == "expecting"
-        sock.sendall(b"GET /v1/domain?domain=expecting HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /v1/domain?domain=expecting HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         status, _, data, _ = _read_response(sock, rest)
         assert status == 200 and json.loads(data)["domain"]["name"] == "expecting"
     domain = _client(server).describe_domain(domain="expecting")["domain"]
@@ -273,7 +273,7 @@ def test_stop_answers_the_request_in_flight_and_leaves_no_thread(monkeypatch):
     with socket.create_connection((host, int(port)), timeout=30) as sock:
         body = b"{}"
         sock.sendall(
-            b"POST /v1/domain?domain=in-flight HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"POST /v1/domain?domain=in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
         )
         head, rest = _read_head(sock)  # a worker is handling the request now
@@ -408,7 +408,7 @@ def test_cli_logs_no_requests_without_access_log_even_at_debug(tmp_path):
 def test_a_client_that_asks_for_close_gets_it(server):
     host, port = server.endpoint_url.removeprefix("http://").rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=30) as sock:
-        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         status, headers, body, rest = _read_response(sock)
         assert status == 200 and json.loads(body) == {"status": "ok"}
         assert headers.get("connection") == "close"

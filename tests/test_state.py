@@ -396,7 +396,7 @@ def _export(m: Any) -> bytes:
 
 
 def test_state_route_allows_only_get_and_put(server: ThreadedCodeArtifactServer) -> None:
-    r = requests.post(f"{server.endpoint_url}/_mock/state", data=b"", timeout=30)
+    r = requests.post(f"{server.endpoint_url}/_mock/state", data=b"", headers={"X-Mock-CodeArtifact": "1"}, timeout=30)
     assert r.status_code == 405
 
 

@@ -287,7 +287,9 @@ def test_reset_and_import_are_durable_too(state_dir: Path, tmp_path: Path) -> No
     server = ServerProcess(state_dir)
     _setup(server)
     exported = requests.get(f"{server.url}/_mock/state", timeout=30).content
-    assert requests.post(f"{server.url}/_mock/reset", timeout=30).status_code == 200
+    assert (
+        requests.post(f"{server.url}/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}, timeout=30).status_code == 200
+    )
     server.kill()
     server = ServerProcess(state_dir)
     assert server.client().list_domains()["domains"] == []
@@ -444,7 +446,9 @@ def test_every_kind_of_change_is_durable_when_its_request_is_answered(tmp_path: 
             lambda: c.delete_repository(domain="acme", repository="scratch"),
             lambda: client("us-west-2").delete_repository(domain="west", repository="rr"),
             lambda: client("us-west-2").delete_domain(domain="west"),
-            lambda: requests.post(f"{server.endpoint_url}/_mock/reset", timeout=30).raise_for_status(),
+            lambda: requests.post(
+                f"{server.endpoint_url}/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}, timeout=30
+            ).raise_for_status(),
         ]
         for i, step in enumerate(steps):
             step()

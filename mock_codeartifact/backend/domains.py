@@ -38,7 +38,7 @@ def _resolve_key(call: Call, key: str | None) -> str:
 def create_domain(
     call: Call, *, domain: str, encryption_key: str | None = None, tags: list[dict[str, str]] | None = None
 ) -> dict[str, Any]:
-    with call.locked() as st:
+    with call.locked(create=True) as st:
         if domain in st.domains:
             raise conflict(f"Domain '{domain}' already exists in account '{call.account}'", "domain", domain)
         if len(st.domains) >= MAX_DOMAINS_PER_ACCOUNT:

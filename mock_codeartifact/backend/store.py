@@ -50,10 +50,15 @@ class Backend:
         # Package version changes as committed, for CodeArtifact's EventBridge events (backend/changes.py).
         self.changes = ChangeLog()
 
-    def state(self, account: str, region: str) -> RegionState:
+    def state(self, account: str, region: str, create: bool = False) -> RegionState:
+        """The state of ``account`` in ``region``. A lookup (``create=False``) never adds a record: for an
+        account/region with no state it returns an empty one that is not kept, so a request naming made-up
+        owners and regions leaves memory where it was. Only what creates a domain passes ``create=True``."""
         key = (account, region)
         st = self._states.get(key)
         if st is None:
+            if not create:
+                return RegionState(account, region)
             with self._lock:
                 st = self._states.setdefault(key, RegionState(account, region))
         return st
@@ -147,9 +152,9 @@ class Call:
     def state(self, owner: str | None = None) -> RegionState:
         return self.backend.state(owner or self.account, self.region)
 
-    def locked(self, owner: str | None = None) -> Held[RegionState]:
-        """Lock the owner's state and yield it."""
-        st = self.state(owner)
+    def locked(self, owner: str | None = None, create: bool = False) -> Held[RegionState]:
+        """Lock the owner's state and yield it (``create``: keep a new state, for what creates a domain)."""
+        st = self.backend.state(owner or self.account, self.region, create)
         st.lock.acquire()
         return Held(st.lock, st)
 

@@ -21,6 +21,7 @@ from ..wire import Headers, HttpRequest
 from . import sts
 from .body_limit import BadLength, BodyTooLarge, bound_body
 from .events_api import events_api
+from .guard import Guard
 
 # A data-plane handler gets the request and the backend, and returns a response, or None when the path is not its own.
 DataPlane = Callable[[Request, Backend], Response | None]
@@ -36,8 +37,11 @@ class CodeArtifactApp:
         data_plane: DataPlane | None = None,
         authorization: bool = True,
         events_endpoint: str | None = None,
+        guard: Guard | None = None,
     ) -> None:
         self.backend = backend or Backend()
+        # Which Host names are served, cross-site rules for /_mock/, the admin token (server/guard.py).
+        self.guard = guard or Guard()
         # CodeArtifact's EventBridge events (docs/events.md): to moto's EventBridge when moto's mock_aws is active
         # in this process, and with events_endpoint (--events-endpoint) to that EventBridge API.
         events.attach(self.backend)
@@ -56,9 +60,9 @@ class CodeArtifactApp:
 
             data_plane = DataPlaneRouter()
         self.data_plane = data_plane
-        # Set by mock_codeartifact.state.http.enable_persistence (server --state-dir): runs before an answer
-        # goes out, to make its changes durable.
-        self.after_request: Callable[[Request, Response], Response] | None = None
+        # Set by mock_codeartifact.state.http.enable_persistence (server --state-dir): runs each request (given
+        # the request and self.handle) so that its changes are durable before the answer goes out, or undone.
+        self.transaction: Callable[[Request, Callable[[Request], Response]], Response] | None = None
 
     def close(self) -> None:
         """Stop delivering events to ``events_endpoint`` (what is queued gets one more attempt)."""
@@ -67,6 +71,10 @@ class CodeArtifactApp:
             self.events_delivery.close()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        refused = self.guard.check(environ)
+        if refused is not None:
+            response = self.refuse(environ.get("PATH_INFO", "/"), refused.status, refused.message)
+            return response(environ, start_response)
         try:
             bound_body(environ)  # one body limit for every route, before anything reads the body
         except (BodyTooLarge, BadLength) as exc:
@@ -74,16 +82,19 @@ class CodeArtifactApp:
             response = self.refuse(environ.get("PATH_INFO", "/"), status, str(exc))
         else:
             request = Request(environ)
-            response = self.handle(request)
-            if self.after_request is not None:
-                response = self.after_request(request, response)
+            if self.transaction is not None:
+                response = self.transaction(request, self.handle)
+            else:
+                response = self.handle(request)
+        if environ.get("mock_codeartifact.set_admin_cookie"):
+            response.headers.add(*self.guard.cookie_header())
         return response(environ, start_response)
 
     def refuse(self, path: str, status: int, message: str) -> Response:
         """A refusal before routing, in the shape each kind of client expects: an AWS-style error on the control
         plane (``x-amzn-ErrorType``), the format's own error body on a repository endpoint, JSON elsewhere."""
         if path.startswith("/v1/"):
-            code = "RequestEntityTooLargeException" if status == 413 else "ValidationException"
+            code = _REFUSAL_CODES.get(status, "ValidationException")
             headers = {"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())}
             return Response(json.dumps({"message": message}), status, headers, content_type="application/json")
         render = getattr(self.data_plane, "render_error", None)
@@ -165,6 +176,9 @@ class CodeArtifactApp:
         log = self.backend.calls
         records = log.select(args.get("operation") or None, args.get("status") or None, since, after)
         return _json(200, {"calls": [r.to_json() for r in records], "size": log.size, "stamp": log.stamp})
+
+
+_REFUSAL_CODES = {413: "RequestEntityTooLargeException", 403: "AccessDeniedException", 401: "UnauthorizedException"}
 
 
 def _principals(request: Request) -> Response:

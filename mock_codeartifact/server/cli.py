@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import signal
 import sys
 import tempfile
@@ -20,7 +21,8 @@ from types import FrameType
 from ..limits import Cap
 from ..settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, REGION_ENVS, InvalidAccountIdError, account_id
 from .app import CodeArtifactApp
-from .serving import ACCESS_LOG, WSGIServer
+from .guard import ADMIN_HEADER, Guard, is_loopback_address, unprotected_warning
+from .serving import ACCESS_LOG, HEAD_TIMEOUT_SECONDS, WSGIServer
 
 # The fake credentials the in-process mock provides too; the server accepts any.
 SHELL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -91,7 +93,33 @@ def main(argv: list[str] | None = None) -> int:
         help="deliver CodeArtifact's EventBridge events to this EventBridge endpoint with PutEvents, e.g. a moto "
         "server (docs/events.md)",
     )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for Host NAME (repeatable; '*' for any). Loopback names, IP addresses and the "
+        "--host address are always served (docs/security.md)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help=f"require TOKEN (header {ADMIN_HEADER}) on every /_mock/ route but /_mock/health; 'auto' generates one "
+        "and prints it",
+    )
+    parser.add_argument(
+        "--head-timeout",
+        type=float,
+        default=HEAD_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"a request head must arrive within SECONDS of its first byte, else 408 (default {HEAD_TIMEOUT_SECONDS:g})",
+    )
     args = parser.parse_args(argv)
+    if args.head_timeout <= 0:
+        parser.error("--head-timeout must be positive")
+    admin_token = args.admin_token
+    if admin_token == "auto":
+        admin_token = secrets.token_urlsafe(24)
     try:  # checked again on every request (a header may name another account); a bad default fails at once
         account_id()
     except InvalidAccountIdError as error:
@@ -119,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         ACCESS_LOG.addHandler(access_handler)
         ACCESS_LOG.propagate = False
 
-    app = CodeArtifactApp(authorization=not args.no_authorization, events_endpoint=args.events_endpoint)
+    guard = Guard(args.host, tuple(args.allowed_host), admin_token)
+    app = CodeArtifactApp(authorization=not args.no_authorization, events_endpoint=args.events_endpoint, guard=guard)
     if args.state_dir:
         from ..state import StateFormatError
         from ..state.http import enable_persistence
@@ -131,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             return 2
-    server = WSGIServer(app, args.host, args.port, access_log=args.access_log)
+    server = WSGIServer(app, args.host, args.port, access_log=args.access_log, head_timeout=args.head_timeout)
     try:
         server.start()
     except OSError as exc:
@@ -145,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     if port_file is not None:
         write_port_file(port_file, server.port)
     print(f"mock-codeartifact-server listening on {url}", flush=True)
+    if args.admin_token == "auto":
+        print(f"admin token for /_mock/ routes ({ADMIN_HEADER} header): {admin_token}", flush=True)
+    if admin_token is None and not is_loopback_address(args.host):
+        print(unprotected_warning(args.host), file=sys.stderr, flush=True)
     if not args.quiet:
         print(shell_environment(url), end="", flush=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -13,10 +14,13 @@ from ..iam import identity
 from ..settings import DEFAULT_HOST, DEFAULT_REGION, account_id
 from . import client_config
 from .app import CodeArtifactApp
+from .guard import Guard, is_loopback_address, unprotected_warning
 from .serving import WSGIServer
 
 if TYPE_CHECKING:
     from mypy_boto3_codeartifact import CodeArtifactClient
+
+LOG = logging.getLogger("mock_codeartifact.server")
 
 
 class ThreadedCodeArtifactServer:
@@ -31,6 +35,10 @@ class ThreadedCodeArtifactServer:
     While it runs, fake credentials and ``AWS_DEFAULT_REGION``/``AWS_REGION=us-east-1`` are provided when none are
     configured, and removed when it stops — the rule of the in-process mock, shared with it
     (``fake_environment=False`` turns it off).
+
+    Requests are answered only for loopback Host names, IP addresses, ``host`` and the names in
+    ``allowed_hosts`` (``["*"]``: any); ``admin_token`` makes every ``/_mock/`` route but ``/_mock/health`` require
+    it (docs/security.md).
     """
 
     def __init__(
@@ -43,14 +51,17 @@ class ThreadedCodeArtifactServer:
         fake_environment: bool = True,
         authorization: bool = True,
         events_endpoint: str | None = None,
+        allowed_hosts: list[str] | tuple[str, ...] = (),
+        admin_token: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.access_log = access_log
         self.fake_environment = fake_environment
         self._environment_held = False
+        guard = Guard(host, tuple(allowed_hosts), admin_token)
         # events_endpoint: deliver CodeArtifact's EventBridge events there with PutEvents (docs/events.md).
-        self.app = CodeArtifactApp(backend, authorization=authorization, events_endpoint=events_endpoint)
+        self.app = CodeArtifactApp(backend, authorization=authorization, events_endpoint=events_endpoint, guard=guard)
         self._server: WSGIServer | None = None
 
     @property
@@ -78,6 +89,8 @@ class ThreadedCodeArtifactServer:
             self._release_environment()
             raise
         self._server = server
+        if self.app.guard.admin_token is None and not is_loopback_address(self.host):
+            LOG.warning("%s", unprotected_warning(self.host))
 
     def stop(self) -> None:
         if self._server is None:

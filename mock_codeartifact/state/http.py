@@ -6,15 +6,18 @@
 * ``PUT /_mock/state`` with such an archive (plain or gzip) replaces the whole state. The archive is checked
   completely first: a bad one, or one of a newer format version, answers 400 ``{"message": ...}`` and changes
   nothing.
-* ``after_request``: with ``--state-dir``, every successful request that may have changed state is made durable
-  (``PersistentState.sync``) before its answer is sent; if that fails, the answer is a 500, never a 2xx.
+* ``transaction``: with ``--state-dir``, every successful request that may have changed state is made durable
+  (``PersistentState.sync``) before its answer is sent; if that fails, the change is undone in memory
+  (``PersistentState.restore``: the backend is reloaded from what is stored) and the answer is a 500, never a
+  2xx. Requests that may change state run one at a time, so undoing one never undoes another's answered change.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
@@ -111,18 +114,27 @@ def _scope(request: Request) -> Scope | None | bool:
     return None
 
 
-def after_request(store: PersistentState, request: Request, response: Response) -> Response:
-    """Make the request's changes durable before ``response`` goes out (server ``--state-dir``)."""
-    if response.status_code >= 400:
-        return response
+def transaction(
+    store: PersistentState, lock: threading.Lock, request: Request, handle: Callable[[Request], Response]
+) -> Response:
+    """Run ``handle(request)``; make its changes durable before the answer goes out, or undo them (server
+    ``--state-dir``)."""
     scope = _scope(request)
     if scope is False:
-        return response
-    try:
-        store.sync(scope if isinstance(scope, Scope) else None)
-    except Exception as error:  # disk full, permissions: never acknowledge a change that is not durable
-        log.exception("mock-codeartifact could not persist the state")
-        return _json(500, {"message": f"The change could not be made durable: {error}"})
+        return handle(request)
+    with lock:
+        response = handle(request)
+        if response.status_code >= 400:
+            return response  # a refused request changed nothing
+        try:
+            store.sync(scope if isinstance(scope, Scope) else None)
+        except Exception as error:  # disk full, permissions: never acknowledge (or serve) what is not durable
+            log.exception("mock-codeartifact could not persist the state; the change is undone")
+            try:
+                store.restore()
+            except Exception:
+                log.exception("mock-codeartifact could not reload the stored state")
+            return _json(500, {"message": f"The change could not be made durable: {error}"})
     return response
 
 
@@ -132,5 +144,6 @@ def enable_persistence(app: Any, directory: str, durability: str = FULL) -> Pers
     killed, without fsyncs)."""
     store = PersistentState(directory, app.backend, durability)
     store.open()
-    app.after_request = lambda request, response: after_request(store, request, response)
+    lock = threading.Lock()
+    app.transaction = lambda request, handle: transaction(store, lock, request, handle)
     return store

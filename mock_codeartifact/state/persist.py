@@ -118,6 +118,28 @@ class PersistentState:
         adopt(self.backend, snap)
         self._reconcile(loaded)
 
+    def restore(self) -> None:
+        """Put the backend back to what the store holds, after a ``sync`` failed: memory then serves only what
+        is durable, and the stored picture is rebuilt, so the next sync (once the disk has room again) writes
+        whatever changes from there."""
+        db = self._db
+        if db is None:
+            raise RuntimeError("the persistent state is not open")
+        with self._lock:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            rows = db.execute("SELECT key, body FROM entities ORDER BY rowid").fetchall()
+            loaded = {tuple(json.loads(key)): body for key, body in rows}
+            snap = from_document(self._document(loaded), self._load_asset)
+            adopt(self.backend, snap)
+            self._domains = {}
+            self._tokens = {}
+            self._extensions = {}
+            self._extension_shas = {}
+            self._extra_cache = {}
+            self._sha_refs = {}
+            self._reconcile(loaded)
+
     def _reconcile(self, loaded: dict[Key, str]) -> None:
         """Build the stored picture from the loaded state; rewrite only rows that serialize differently."""
         plan = _Plan()
@@ -290,7 +312,8 @@ class PersistentState:
                 )
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite may have rolled back already (SQLITE_FULL during COMMIT)
+                    db.execute("ROLLBACK")
                 raise
             self._apply(plan)
 

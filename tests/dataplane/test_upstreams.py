@@ -209,7 +209,10 @@ def test_stand_ins_over_http_for_servers_in_another_process(repo, client_env, tm
     ):
         assert requests.post(f"{base}/public:pypi", json=bad, timeout=30).status_code == 400
     assert requests.post(f"{base}/public:nowhere", json=body, timeout=30).status_code == 400
-    assert requests.post(f"{base}/public:pypi", data=b"{", timeout=30).status_code == 400
+    malformed = requests.post(
+        f"{base}/public:pypi", data=b"{", headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert malformed.status_code == 400
 
     assert requests.delete(f"{base}/public:pypi/over-http", timeout=30).json() == {"status": "removed"}
     assert repo.get(repo.endpoint("pypi") + "simple/over-http/", headers={"Accept": JSON_V1}).json()["versions"] == [

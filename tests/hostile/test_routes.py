@@ -21,6 +21,8 @@ from dataplane_support import DOMAIN
 from .builders import MiB, bomb, npm_tarball
 from .conftest import Repo
 
+JSON = {"Content-Type": "application/json"}  # a POST to /_mock/ a web page could not send (docs/security.md)
+
 LIMIT = 4 * MiB
 PUBLISH = (
     "/v1/package/version/publish?domain=acme&repository=repo&format=generic&namespace=ns&package=p&version=1&asset=a"
@@ -69,7 +71,7 @@ def test_control_plane_body_over_the_limit_is_an_aws_error(repo: Repo) -> None:
 
 
 def test_control_plane_chunked_body_over_the_limit(repo: Repo) -> None:
-    head = f"POST {PUBLISH} HTTP/1.1\nHost: x\nx-amz-content-sha256: {'0' * 64}\nTransfer-Encoding: chunked\n"
+    head = f"POST {PUBLISH} HTTP/1.1\nHost: 127.0.0.1\nx-amz-content-sha256: {'0' * 64}\nTransfer-Encoding: chunked\n"
     status, headers, payload = raw(repo, head, chunked(b"x" * (LIMIT + 1)))
     assert status == 413
     assert headers["x-amzn-errortype"] == "RequestEntityTooLargeException"
@@ -80,7 +82,7 @@ def test_control_plane_chunked_body_over_the_limit(repo: Repo) -> None:
 def test_control_plane_chunked_body_within_the_limit_is_read_whole(repo: Repo) -> None:
     content = os.urandom(2 * MiB + 17)
     head = (
-        f"POST {PUBLISH} HTTP/1.1\nHost: x\nx-amz-content-sha256: {hashlib.sha256(content).hexdigest()}\n"
+        f"POST {PUBLISH} HTTP/1.1\nHost: 127.0.0.1\nx-amz-content-sha256: {hashlib.sha256(content).hexdigest()}\n"
         "Transfer-Encoding: chunked\n"
     )
     status, _, payload = raw(repo, head, chunked(content))
@@ -92,9 +94,9 @@ def test_control_plane_chunked_body_within_the_limit_is_read_whole(repo: Repo) -
 
 
 def test_absurd_and_invalid_content_length(repo: Repo) -> None:
-    status, headers, _ = raw(repo, f"POST {PUBLISH} HTTP/1.1\nHost: x\nContent-Length: {10**15}\n")
+    status, headers, _ = raw(repo, f"POST {PUBLISH} HTTP/1.1\nHost: 127.0.0.1\nContent-Length: {10**15}\n")
     assert status == 413 and headers["x-amzn-errortype"] == "RequestEntityTooLargeException"
-    status, headers, _ = raw(repo, f"POST {PUBLISH} HTTP/1.1\nHost: x\nContent-Length: -5\n")
+    status, headers, _ = raw(repo, f"POST {PUBLISH} HTTP/1.1\nHost: 127.0.0.1\nContent-Length: -5\n")
     assert status == 400 and headers["x-amzn-errortype"] == "ValidationException"
     assert repo.packages() == []
 
@@ -102,9 +104,9 @@ def test_absurd_and_invalid_content_length(repo: Repo) -> None:
 def test_mock_routes_are_bounded_too(repo: Repo) -> None:
     url = repo.server.endpoint_url + "/_mock/external/public:npmjs"
     big = json.dumps({"package": "p", "version": "1", "assets": {"a": "x" * (LIMIT + 1)}})
-    response = requests.post(url, data=big, timeout=60)
+    response = requests.post(url, data=big, headers=JSON, timeout=60)
     assert response.status_code == 413 and "MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES" in response.json()["message"]
-    response = requests.post(url, data=iter([big.encode()]), timeout=60)  # chunked
+    response = requests.post(url, data=iter([big.encode()]), headers=JSON, timeout=60)  # chunked
     assert response.status_code == 413
 
 
@@ -142,9 +144,11 @@ def test_server_command_line_sets_a_cap() -> None:
         assert proc.stdout is not None
         url = re.search(r"http://\S+", proc.stdout.readline())
         assert url is not None
-        response = requests.post(url.group() + "/_mock/external/public:npmjs", data=b"{" * 1001, timeout=30)
+        response = requests.post(
+            url.group() + "/_mock/external/public:npmjs", data=b"{" * 1001, headers=JSON, timeout=30
+        )
         assert response.status_code == 413 and "1,000 bytes" in response.json()["message"]
-        small = requests.post(url.group() + "/_mock/external/public:npmjs", data=b"{}", timeout=30)
+        small = requests.post(url.group() + "/_mock/external/public:npmjs", data=b"{}", headers=JSON, timeout=30)
         assert small.status_code == 400  # read and answered on its merits
     finally:
         proc.terminate()
@@ -160,7 +164,7 @@ def test_json_nested_deeper_than_python_recurses_is_a_4xx_on_every_json_route(re
     assert control.status_code == 400 and control.headers["x-amzn-ErrorType"] == "ValidationException"
     assert control.json()["reason"] == "CANNOT_PARSE"
     for path in ("/_mock/principals", "/_mock/external/public:npmjs"):
-        answer = requests.post(base + path, data=deep, timeout=60)
+        answer = requests.post(base + path, data=deep, headers=JSON, timeout=60)
         assert 400 <= answer.status_code < 500, (path, answer.status_code, answer.text[:200])
     assert [d["name"] for d in repo.client.list_domains()["domains"]] == [DOMAIN]
     assert requests.get(base + "/_mock/health", timeout=10).status_code == 200

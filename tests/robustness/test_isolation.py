@@ -122,7 +122,9 @@ def test_server_state_is_its_own(codeartifact_server: ThreadedCodeArtifactServer
 def test_server_reset_endpoint_clears_state(codeartifact_server: ThreadedCodeArtifactServer) -> None:
     client = boto3.client("codeartifact", region_name="us-east-1", endpoint_url=codeartifact_server.endpoint_url)
     client.create_domain(domain="before-reset")
-    request = urllib.request.Request(codeartifact_server.endpoint_url + "/_mock/reset", method="POST")
+    request = urllib.request.Request(
+        codeartifact_server.endpoint_url + "/_mock/reset", method="POST", headers={"X-Mock-CodeArtifact": "1"}
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 200
     assert client.list_domains()["domains"] == []
