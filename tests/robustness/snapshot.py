@@ -143,8 +143,9 @@ def _is_empty_region(state: Any) -> bool:
 def snapshot_backend(backend: Any, history: bool = False) -> Any:
     """Snapshot every account and region of ``backend``, holding each region's lock while walking it.
 
-    The package version changes the backend recorded (``backend.changes``, the source of CodeArtifact's events) are
-    history, not state: a restore starts a new log (docs/events.md). ``history=True`` adds them, for the checks that
+    The package version changes the backend recorded (``backend.changes``, the source of CodeArtifact's events) and
+    the call log (``backend.calls``: every call is recorded, failed ones included) are history, not state: a restore
+    starts new logs (docs/events.md, docs/call-log.md). ``history=True`` adds them, for the checks that
     a failed call records nothing."""
     states: dict[Any, Any] = dict(getattr(backend, "_states", {}))
     with ExitStack() as stack:
@@ -153,7 +154,7 @@ def snapshot_backend(backend: Any, history: bool = False) -> Any:
             if lock is not None:
                 stack.enter_context(lock)
         walked = {key: snapshot_of(st) for key, st in states.items() if not _is_empty_region(st)}
-        others = [(k, snapshot_of(v)) for k, v in _attributes(backend) if k not in ("_states", "_lock", "changes")]
+        others = [(k, snapshot_of(v)) for k, v in _attributes(backend) if k not in ("_states", "_lock", "changes", "calls")]
         log = getattr(backend, "changes", None)
         if history and log is not None:
             others.append(("changes", [(c.serial, c.operation, c.repository, c.name, c.version) for c in log]))
