@@ -263,6 +263,7 @@ async def test_client_without_credentials_is_signed_with_fake_ones_while_active(
             await client.list_domains()
 
 
+@pytest.mark.slow
 def test_sessions_made_before_import_are_mocked(tmp_path):
     # A fresh interpreter, aiobotocore clients made before mock_codeartifact is imported; anything that
     # escaped would hit a dead local proxy.

@@ -116,6 +116,7 @@ def test_expects_nothing_configured_after_fixtures():
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("users_first", [True, False], ids=["users-first", "users-last"])
 def test_both_orders(pytester, users_first):
     users = "".join(user for user, _ in PAIRS.values())

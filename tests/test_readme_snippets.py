@@ -41,6 +41,7 @@ def test_the_server_section_has_snippets():
     assert len(SERVER_SNIPPETS) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(SERVER_SNIPPETS)))
 def test_server_snippet_runs_unconfigured(index, tmp_path):
     home = tmp_path / "home"
@@ -76,6 +77,7 @@ def opening() -> str:
     return text[: text.index("\n## ")]
 
 
+@pytest.mark.slow
 def test_async_example_passes(tmp_path):
     (block,) = python_blocks("### Async: aiobotocore and aioboto3")
     done = run_as_test(block, tmp_path)
@@ -83,6 +85,7 @@ def test_async_example_passes(tmp_path):
     assert "1 passed" in done.stdout
 
 
+@pytest.mark.slow
 def test_first_test_passes_with_the_installed_fixtures(tmp_path):
     (block,) = re.findall(r"```python\n(.*?)```", opening(), flags=re.S)
     assert "import" not in block  # the fixtures need no import
