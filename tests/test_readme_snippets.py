@@ -79,6 +79,9 @@ def opening() -> str:
 
 @pytest.mark.slow
 def test_async_example_passes(tmp_path):
+    pytest.importorskip(
+        "aioboto3", reason="the async example needs aioboto3 (the test extra; .ci/versions' core has none)"
+    )
     (block,) = python_blocks("### Async: aiobotocore and aioboto3")
     done = run_as_test(block, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

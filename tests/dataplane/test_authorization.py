@@ -63,6 +63,7 @@ def test_pip_reads_need_read_from_repository(repo, guest, client_env, tmp_path, 
     assert (tmp_path / "site" / "shared_lib" / "__init__.py").exists()
 
 
+@pytest.mark.clients("twine")
 def test_twine_publish_needs_publish_package_version_and_stores_nothing_when_denied(
     repo, guest, client_env, tmp_path, assert_ok
 ):
