@@ -90,11 +90,14 @@ class RawBody(io.BytesIO):
 
 
 class AioRawBody:
-    """What aiobotocore reads a body from: ``await raw.read()``, and ``raw.content`` for streamed bodies."""
+    """What aiobotocore reads a body from: ``await raw.read()``, and ``raw.content`` for streamed bodies; the part of
+    aiohttp's ``ClientResponse`` that aiobotocore uses (``raw_headers``: aiobotocore before 2.21 reads the headers
+    there)."""
 
-    def __init__(self, url: str, data: bytes) -> None:
+    def __init__(self, url: str, data: bytes, headers: Any) -> None:
         self.url = url
         self.content = _AioContent(data)
+        self.raw_headers = tuple((str(k).encode("utf-8"), str(v).encode("utf-8")) for k, v in headers.items())
 
     async def read(self) -> bytes:
         return await self.content.read()
@@ -104,6 +107,14 @@ class AioRawBody:
 
     def release(self) -> None:
         self.content.close()
+
+    # aiohttp's ClientResponse is its own async context manager; aiobotocore 2.x's ``async with body`` delegates to
+    # it (and yields it), 3.x handles ``async with`` itself. .ci/versions runs the async tests on both.
+    async def __aenter__(self) -> AioRawBody:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.release()
 
 
 class _AioContent:
@@ -133,7 +144,7 @@ class Response(AWSResponse):  # type: ignore[misc]  # botocore ships no types
     def __await__(self) -> Generator[Any, None, Any]:
         from aiobotocore.awsrequest import AioAWSResponse
 
-        return AioAWSResponse(self.url, self.status_code, self.headers, AioRawBody(self.url, self._body))
+        return AioAWSResponse(self.url, self.status_code, self.headers, AioRawBody(self.url, self._body, self.headers))
         yield  # a generator that returns at once: nothing to wait for
 
     def __init__(self, url: str, answer: HttpResponse) -> None:

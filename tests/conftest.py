@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
+from tools_support import need
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.server import ThreadedCodeArtifactServer
@@ -45,3 +46,13 @@ def make_client(mode: str, request: pytest.FixtureRequest, monkeypatch: pytest.M
 @pytest.fixture
 def client(make_client: ClientFactory) -> Any:
     return make_client()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.clients("npm", ...)`` and ``@pytest.mark.browser(...)`` skip the test unless each named tool
+    runs (``tool --version``); the markers also let ``-m "not clients"`` leave those tests out."""
+    for name in ("clients", "browser"):
+        for mark in item.iter_markers(name):
+            if mark.args:
+                need(*mark.args)

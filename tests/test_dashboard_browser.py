@@ -43,12 +43,8 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-    pytest.skip(
-        f"Chromium or ChromeDriver is not installed ({CHROMIUM}, {CHROMEDRIVER}): "
-        "apt-get install chromium chromium-driver (.ci/run does)",
-        allow_module_level=True,
-    )
+# Skipped unless both run (apt-get install chromium chromium-driver; .ci/run does).
+pytestmark = pytest.mark.browser(CHROMIUM, CHROMEDRIVER)
 
 
 @pytest.fixture(scope="module")

@@ -61,6 +61,7 @@ def test_the_client_is_shared():
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attacher_first", [True, False], ids=["attacher-first", "attacher-last"])
 def test_nothing_attached_in_one_test_reaches_the_next(pytester, attacher_first):
     body = ATTACHER + CHECKER if attacher_first else CHECKER + ATTACHER

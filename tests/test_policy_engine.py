@@ -982,6 +982,7 @@ def _json_values():
     )
 
 
+@pytest.mark.slow
 def test_any_json_is_a_policy_or_a_policy_error() -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as hs

@@ -56,6 +56,7 @@ def _client(url: str, region: str = "us-east-1"):
     return boto3.client("codeartifact", region_name=region, endpoint_url=url)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [[str(SCRIPT), "--port", "0"], [sys.executable, "-m", "mock_codeartifact", "--host", "127.0.0.1", "--port", "0"]],
@@ -228,6 +229,7 @@ def _aws(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.clients("aws")
 def test_aws_cli_behaves_like_boto3(server):
     url = server.endpoint_url
     created = _aws(url, "create-domain", "--domain", "cli-domain", "--tags", "key=team,value=cli")

@@ -329,6 +329,8 @@ def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
     return out, err
 
 
+@pytest.mark.slow
+@pytest.mark.clients("aws")
 def test_cli_port_file_environment_and_access_log(tmp_path):
     port_file = tmp_path / "run" / "port"
     port_file.parent.mkdir()

@@ -229,6 +229,7 @@ def _verify(server: ServerProcess, acknowledged: list[Published]) -> None:
     assert not leftovers
 
 
+@pytest.mark.slow
 def test_sigkill_in_a_publish_storm_loses_nothing_acknowledged(state_dir: Path) -> None:
     server = ServerProcess(state_dir)
     token = _setup(server)

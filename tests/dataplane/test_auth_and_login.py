@@ -7,7 +7,6 @@ import configparser
 import datetime as dt
 import json
 import re
-import shutil
 import sys
 
 import boto3
@@ -105,8 +104,8 @@ def _login(repo, tool: str, env: dict[str, str]) -> str:
     return proc.stdout
 
 
+@pytest.mark.clients("aws")
 def test_login_pip_configuration_installs(repo, client_env, tmp_path, assert_ok):
-    pytest.importorskip("awscli", reason="awscli is in the [test] extra")
     built = wheel("logged-in", "1.0")
     r = requests.post(
         repo.endpoint("pypi"),
@@ -125,9 +124,8 @@ def test_login_pip_configuration_installs(repo, client_env, tmp_path, assert_ok)
     assert (target / "logged_in" / "__init__.py").exists()
 
 
+@pytest.mark.clients("aws", "twine")
 def test_login_twine_configuration_uploads(repo, client_env, tmp_path, assert_ok):
-    pytest.importorskip("awscli", reason="awscli is in the [test] extra")
-    pytest.importorskip("twine", reason="twine is in the [test] extra")
     out = _login(repo, "twine", client_env)
     pypirc = out[out.index("[distutils]") :]
     parser = configparser.ConfigParser()
@@ -143,10 +141,8 @@ def test_login_twine_configuration_uploads(repo, client_env, tmp_path, assert_ok
     assert list(repo.versions("pypi", "via-pypirc")) == ["2.0"]
 
 
+@pytest.mark.clients("aws", "npm")
 def test_login_npm_configuration_publishes_and_installs(repo, client_env, tmp_path, assert_ok):
-    pytest.importorskip("awscli", reason="awscli is in the [test] extra")
-    if shutil.which("npm") is None:
-        pytest.skip("npm is not on PATH")
     out = _login(repo, "npm", client_env)
     (registry,) = re.findall(r"npm config set registry (\S+)", out)
     assert registry == repo.endpoint("npm")

@@ -4,7 +4,6 @@ account's repository, driven for real; denied requests get 403 and store nothing
 from __future__ import annotations
 
 import json
-import shutil
 
 import boto3
 import pytest
@@ -22,8 +21,6 @@ GUEST = "111122223333"
 GUEST_ROLE = f"arn:aws:iam::{GUEST}:role/ci"
 GUEST_KEY = "AKIAGUESTCI000000001"
 REPO_ARN = f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:repository/{DOMAIN}/repo"
-
-needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not on PATH")
 
 
 @pytest.fixture
@@ -51,6 +48,7 @@ def grant(repo: Repo, *statements) -> None:
     repo.client.put_repository_permissions_policy(domain=DOMAIN, repository="repo", policyDocument=policy(*statements))
 
 
+@pytest.mark.clients
 def test_pip_reads_need_read_from_repository(repo, guest, client_env, tmp_path, assert_ok):
     assert upload(repo, wheel("shared-lib", "1.0")).status_code == 200  # the owner publishes
     denied = pip_install(guest, client_env, tmp_path / "site", "shared-lib==1.0")
@@ -65,6 +63,7 @@ def test_pip_reads_need_read_from_repository(repo, guest, client_env, tmp_path, 
     assert (tmp_path / "site" / "shared_lib" / "__init__.py").exists()
 
 
+@pytest.mark.clients("twine")
 def test_twine_publish_needs_publish_package_version_and_stores_nothing_when_denied(
     repo, guest, client_env, tmp_path, assert_ok
 ):
@@ -88,6 +87,7 @@ def test_twine_publish_needs_publish_package_version_and_stores_nothing_when_den
     assert names == ["guest-pkg"]
 
 
+@pytest.mark.clients
 def test_explicit_deny_stops_the_owners_token(repo, client_env, tmp_path, assert_ok):
     assert upload(repo, wheel("shared-lib", "1.0")).status_code == 200
     grant(repo, deny("*", "codeartifact:ReadFromRepository"))
@@ -108,7 +108,7 @@ def test_a_token_is_checked_on_every_request_not_when_issued(repo, guest):
     assert guest.get(page).status_code == 403
 
 
-@needs_npm
+@pytest.mark.clients("npm")
 def test_npm_install_and_publish_as_another_account(repo, guest, client_env, tmp_path, assert_ok):
     tarball = npm_tarball({"name": "shared-ui", "version": "1.0.0"})
     assert publish_raw(repo, "shared-ui", npm_publish_body({"name": "shared-ui", "version": "1.0.0"}, tarball)).ok

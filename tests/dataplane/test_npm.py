@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from mock_codeartifact.server import client_config
 from .builders import npm_publish_body, npm_tarball
 from .conftest import DOMAIN, run
 
-pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not on PATH")
+pytestmark = pytest.mark.clients("npm")
 
 ABBREVIATED = "application/vnd.npm.install-v1+json"
 

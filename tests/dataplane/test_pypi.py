@@ -49,6 +49,7 @@ def _need_twine() -> None:
     pytest.importorskip("twine", reason="twine is in the [test] extra")
 
 
+@pytest.mark.clients
 def test_twine_upload_then_pip_install_from_a_clean_client(repo, client_env, tmp_path, assert_ok):
     dep = write(tmp_path, wheel("tiny-dep", "1.0"))
     main_whl = write(
@@ -122,6 +123,7 @@ def test_simple_index_html_and_json_with_sha256_links(repo):
     assert repo.get(repo.endpoint("pypi") + "simple/missing/").status_code == 404
 
 
+@pytest.mark.clients
 def test_unlisted_hidden_archived_and_disposed_not_downloadable(repo, client_env, tmp_path, assert_ok):
     files = {v: wheel("statusy", v) for v in ("1.0", "2.0", "3.0")}
     for built in files.values():
@@ -149,6 +151,7 @@ def test_unlisted_hidden_archived_and_disposed_not_downloadable(repo, client_env
     assert (tmp_path / "t2" / "statusy" / "__init__.py").read_text() == "VERSION = '2.0'\n"
 
 
+@pytest.mark.clients
 def test_same_file_again_is_idempotent_other_content_conflicts(repo, client_env, tmp_path, assert_ok):
     path = write(tmp_path, wheel("again", "1.0"))
     assert_ok(twine_upload(repo, client_env, [path]))
@@ -250,6 +253,7 @@ def test_publish_blocked_by_origin_configuration_is_a_conflict(repo):
     assert repo.versions("pypi", "locked") == {}
 
 
+@pytest.mark.clients
 def test_pip_fails_cleanly_without_valid_credentials(repo, client_env, tmp_path):
     assert upload(repo, wheel("private", "1.0")).status_code == 200
     url = repo.endpoint("pypi") + "simple/"  # no credentials

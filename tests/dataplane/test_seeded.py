@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 
 import pytest
@@ -15,6 +14,7 @@ from .builders import npm_tarball, wheel
 from .conftest import DOMAIN, run
 
 
+@pytest.mark.clients
 def test_seeded_wheel_is_installable_with_pip(repo, client_env, tmp_path, assert_ok):
     filename, data = wheel("seeded-py", "0.3")
     add_package_version(
@@ -52,7 +52,7 @@ def test_seeded_npm_version_without_a_real_tarball_still_has_a_packument(repo):
     assert doc["dist-tags"] == {"latest": "1.0.0"}
 
 
-@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not on PATH")
+@pytest.mark.clients("npm")
 def test_seeded_npm_tarball_is_installable(repo, client_env, tmp_path, assert_ok):
     add_package_version(
         repo.server,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 
 import pytest
@@ -48,6 +47,7 @@ def missing(repo, fmt: str, package: str, repository: str, namespace: str | None
     return False
 
 
+@pytest.mark.clients
 def test_pip_through_upstreams_retains_in_the_requesting_repository_only(chain, client_env, tmp_path, assert_ok):
     upload(chain, "base", wheel("deep", "1.0"))
     assert_ok(pip_install(chain, client_env, tmp_path / "t", "deep", "app"))
@@ -73,6 +73,7 @@ def test_index_merges_versions_across_upstreams(chain):
     assert doc["versions"] == ["3.0"]
 
 
+@pytest.mark.clients
 def test_upstream_block_on_the_package_hides_upstream_versions(chain, client_env, tmp_path):
     upload(chain, "base", wheel("guarded", "1.0"))
     chain.client.put_package_origin_configuration(
@@ -88,6 +89,7 @@ def test_upstream_block_on_the_package_hides_upstream_versions(chain, client_env
     assert chain.versions("pypi", "guarded", repository="app") == {}
 
 
+@pytest.mark.clients
 def test_external_connection_stand_in_is_ingested_and_retained(chain, client_env, tmp_path, assert_ok):
     c = chain.client
     c.associate_external_connection(domain=DOMAIN, repository="base", externalConnection="public:pypi")
@@ -113,6 +115,7 @@ def test_external_connection_stand_in_is_ingested_and_retained(chain, client_env
     assert described["package"]["originConfiguration"]["restrictions"] == {"publish": "BLOCK", "upstream": "ALLOW"}
 
 
+@pytest.mark.clients
 def test_package_group_blocking_external_upstream_stops_ingestion(chain, client_env, tmp_path):
     c = chain.client
     c.associate_external_connection(domain=DOMAIN, repository="base", externalConnection="public:pypi")
@@ -129,7 +132,7 @@ def test_package_group_blocking_external_upstream_stops_ingestion(chain, client_
     assert pip_install(chain, client_env, tmp_path / "b", "open", "app").returncode == 0
 
 
-@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not on PATH")
+@pytest.mark.clients("npm")
 def test_npm_install_through_upstream_and_external_stand_in(chain, client_env, tmp_path, assert_ok):
     c = chain.client
     c.create_repository(domain=DOMAIN, repository="npm-public")
@@ -178,6 +181,7 @@ def test_npm_install_through_upstream_and_external_stand_in(chain, client_env, t
     assert summary == "pads"
 
 
+@pytest.mark.clients
 def test_stand_ins_over_http_for_servers_in_another_process(repo, client_env, tmp_path, assert_ok):
     import base64
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 import requests
 from dataplane_support import DOMAIN as DOMAIN  # re-exported: the tests import it from here
 from dataplane_support import RepoBase, fresh_repo
+from tools_support import need as need  # re-exported: the tests import it from here
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 
@@ -61,23 +61,3 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 180) ->
             f"{' '.join(cmd)} failed ({proc.returncode})\nSTDOUT:\n{proc.stdout[-6000:]}\nSTDERR:\n{proc.stderr[-6000:]}"
         )
     return proc
-
-
-_USABLE: dict[str, str | None] = {}
-
-
-def need(tool: str) -> str:
-    """The path of ``tool``; skip the test when it is not installed or does not run (``tool --version``)."""
-    if tool not in _USABLE:
-        path = shutil.which(tool)
-        if path is not None:
-            try:
-                ok = subprocess.run([path, "--version"], capture_output=True, timeout=60).returncode == 0
-            except (OSError, subprocess.TimeoutExpired):
-                ok = False
-            path = path if ok else None
-        _USABLE[tool] = path
-    found = _USABLE[tool]
-    if found is None:
-        pytest.skip(f"{tool} is not installed on this machine (or '{tool} --version' fails)")
-    return found

@@ -18,6 +18,8 @@ from mock_codeartifact.server import client_config
 
 from .conftest import Repo, clean_env, need, run
 
+pytestmark = pytest.mark.clients
+
 
 def _crate(root: Path, name: str, deps: str = "", code: str = "") -> None:
     (root / "src").mkdir(parents=True)

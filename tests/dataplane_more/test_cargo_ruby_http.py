@@ -144,14 +144,15 @@ def test_ruby_push_refusals_and_index_files(repo: Repo) -> None:
         ).status_code
         == 422
     )
-    ok = repo.request("POST", push, data=_gem_bytes("my-gem", "1.2.0"), headers={"Authorization": repo.token})
+    gem = _gem_bytes("my-gem", "1.2.0")  # built once: its archives carry the time they were made
+    ok = repo.request("POST", push, data=gem, headers={"Authorization": repo.token})
     assert ok.status_code == 200 and ok.text == "Successfully registered gem: my-gem (1.2.0)"
     deps = repo.get(ep + "api/v1/dependencies.json?gems=my-gem")
     assert deps.json() == [{"name": "my-gem", "number": "1.2.0", "platform": "ruby", "dependencies": []}]
     info = repo.get(ep + "info/my-gem")
-    sha = hashlib.sha256(_gem_bytes("my-gem", "1.2.0")).hexdigest()
+    sha = hashlib.sha256(gem).hexdigest()
     assert info.text == f"---\n1.2.0 |checksum:{sha}\n"
-    assert repo.get(ep + "gems/my-gem-1.2.0.gem").content == _gem_bytes("my-gem", "1.2.0")
+    assert repo.get(ep + "gems/my-gem-1.2.0.gem").content == gem
     assert repo.get(ep + "gems/my-gem-9.9.9.gem").status_code == 404
     # CodeArtifact serves neither the compact index's versions file nor the full indexes.
     for path in ("versions", "specs.4.8.gz", "latest_specs.4.8.gz"):

@@ -17,6 +17,8 @@ from mock_codeartifact.server import client_config
 
 from .conftest import Repo, clean_env, need, run
 
+pytestmark = pytest.mark.clients
+
 
 def _gem(root: Path, name: str, deps: str = "") -> Path:
     root.mkdir(parents=True)

@@ -19,6 +19,8 @@ from mock_codeartifact.server import client_config
 
 from .conftest import Repo, clean_env, need, run
 
+pytestmark = pytest.mark.clients
+
 M2 = Path.home() / ".m2" / "repository"
 GROUP = "zz.mockca"
 

@@ -9,16 +9,14 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import Repo
+from .conftest import Repo, need
 
 V1_JSON = {"Accept": "application/vnd.swift.registry.v1+json"}
 MANIFEST = b'// swift-tools-version:5.8\nimport PackageDescription\nlet package = Package(name: "Hello")\n'
@@ -150,12 +148,11 @@ def test_each_release_keeps_its_own_metadata(repo: Repo) -> None:
         assert repo.describe("swift", "hello", version, namespace="scope")["summary"] == text
 
 
+@pytest.mark.clients("aws")
 def test_aws_codeartifact_login_for_swift_works_against_the_registry(repo: Repo, tmp_path: Path) -> None:
     """``aws codeartifact login --tool swift --dry-run`` (no Swift toolchain needed for a dry run) prints the
     ``~/.netrc`` line and the ``swift package-registry`` commands; what they configure reaches this registry."""
-    aws = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
-    if aws is None:
-        pytest.skip("the AWS CLI (awscli) is not installed")
+    aws = need("aws")
     env = {**os.environ, "HOME": str(tmp_path), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     proc = subprocess.run(
         [aws, "codeartifact", "login", "--tool", "swift", "--domain", "acme", "--repository", repo.name, "--dry-run",

@@ -33,6 +33,7 @@ def raw(repo: Repo, head: str, body: bytes = b"") -> tuple[int, dict[str, str], 
     """One request over a socket (for bodies and headers requests would not send); (status, headers, body)."""
     host = repo.server.endpoint_url.split("//", 1)[1]
     name, port = host.rsplit(":", 1)
+    head += "Connection: close\n"  # one request: reading to the end must not wait out the server's keep-alive
     with socket.create_connection((name, int(port)), timeout=60) as sock:
         sock.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
         data = b""

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from tools_support import TOOLS_DIR as TOOLS_DIR  # re-exported: the tests import it from here
+from tools_support import need as need
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 
 DOMAIN = "acme"
 REPOSITORY = "repo"
 RECIPES = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
-# Where CI installs the clients that do not come with the machine (uv and poetry from the test extra, pnpm and yarn
-# through ``npm install --global --prefix .venv``): next to this interpreter, which may not be on PATH.
-TOOLS_DIR = Path(sys.executable).parent
 # Inherited variables that would point a client at the user's configuration or at a network.
 _DROPPED = ("PIP_", "UV_", "POETRY_", "TWINE_", "NPM_CONFIG_", "YARN_", "PNPM_", "CARGO_", "GEM_", "BUNDLE_", "MAVEN_")
 
@@ -32,14 +29,6 @@ def recipe(name: str) -> str:
     found = re.search(rf"<!-- recipe: {re.escape(name)} -->\n```sh\n(.*?)\n```\n", text, re.DOTALL)
     assert found is not None, f"docs/recipes.md has no recipe {name!r}"
     return found.group(1)
-
-
-def need(tool: str) -> str:
-    """The path of ``tool``; skip the test when it is not installed here."""
-    path = shutil.which(tool) or shutil.which(tool, path=str(TOOLS_DIR))
-    if path is None:
-        pytest.skip(f"{tool} is not installed on this machine (CI installs it: see .ci/run and the [test] extra)")
-    return path
 
 
 @dataclass

@@ -11,6 +11,8 @@ import pytest
 
 from .conftest import DOMAIN, REPOSITORY, TOOLS_DIR, Kitchen, need
 
+pytestmark = pytest.mark.clients
+
 
 @pytest.fixture
 def npm_kitchen(kitchen: Kitchen) -> Kitchen:

@@ -11,6 +11,8 @@ import pytest
 
 from .conftest import DOMAIN, REPOSITORY, Kitchen, need
 
+pytestmark = pytest.mark.clients
+
 M2 = Path.home() / ".m2" / "repository"
 RUSTUP_HOME = Path(os.environ.get("RUSTUP_HOME", Path.home() / ".rustup"))
 

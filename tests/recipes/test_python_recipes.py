@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import DOMAIN, REPOSITORY, Kitchen, need
 
+pytestmark = pytest.mark.clients
+
 
 def test_build_twine_upload_pip_install(kitchen: Kitchen) -> None:
     pytest.importorskip("build", reason="build is in the [test] extra")

@@ -116,6 +116,7 @@ def test_backend_snapshot_covers_real_state_and_ignores_empty_regions(codeartifa
 # --------------------------------------------------------------------------- sequences of calls
 
 
+@pytest.mark.slow
 def test_sequences_of_calls(codeartifact_mock: Any) -> None:
     """Random sequences over every operation: each failing call, in whatever state it meets, changes nothing."""
     client = boto3.client("codeartifact", region_name=s.REGION, config=FUZZ_CONFIG)

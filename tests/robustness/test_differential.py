@@ -24,6 +24,9 @@ from . import strategies as s
 from .model import OPERATIONS, operation
 from .world import FUZZ_CONFIG, PLAIN_CONFIG, World, fuzz_settings, record
 
+# Generated inputs for every operation, the largest share of the suite's time: -m 'not slow' leaves them out.
+pytestmark = pytest.mark.slow
+
 # Members whose values differ between two runs of the same call by design.
 VOLATILE = {
     "revision",

@@ -41,6 +41,9 @@ from .model import (
 from .snapshot import diff, snapshot_backend
 from .world import FUZZ_CONFIG, PLAIN_CONFIG, World, fuzz_settings, is_unknown_operation, record
 
+# Generated inputs for every operation, the largest share of the suite's time: -m 'not slow' leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def _boto3_outcome(case: s.Case, error: ClientError) -> tuple[str, list[str]]:
     response: dict[str, Any] = error.response
