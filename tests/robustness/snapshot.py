@@ -154,7 +154,9 @@ def snapshot_backend(backend: Any, history: bool = False) -> Any:
             if lock is not None:
                 stack.enter_context(lock)
         walked = {key: snapshot_of(st) for key, st in states.items() if not _is_empty_region(st)}
-        others = [(k, snapshot_of(v)) for k, v in _attributes(backend) if k not in ("_states", "_lock", "changes", "calls")]
+        others = [
+            (k, snapshot_of(v)) for k, v in _attributes(backend) if k not in ("_states", "_lock", "changes", "calls")
+        ]
         log = getattr(backend, "changes", None)
         if history and log is not None:
             others.append(("changes", [(c.serial, c.operation, c.repository, c.name, c.version) for c in log]))
