@@ -375,5 +375,8 @@ def test_server_filters_by_operation_status_and_time(fresh: ThreadedCodeArtifact
 def test_server_reset_clears_the_log(fresh: ThreadedCodeArtifactServer) -> None:
     _client(fresh).create_domain(domain="dom")
     assert len(_calls(fresh)) == 1
-    assert requests.post(f"{fresh.endpoint_url}/_mock/reset", timeout=10).status_code == 200
+    assert (
+        requests.post(f"{fresh.endpoint_url}/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}, timeout=10).status_code
+        == 200
+    )
     assert _calls(fresh) == []

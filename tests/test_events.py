@@ -793,7 +793,7 @@ def test_server_events_listing_is_recent_and_filterable() -> None:
         assert [e["detail"]["packageVersion"] for e in only] == ["2.0", "3.0", "4.0"]
         assert requests.get(base, params={"limit": "0"}, timeout=5).status_code == 400
         assert "events" not in requests.get(server.endpoint_url + "/_mock/health", timeout=5).json()
-        requests.post(server.endpoint_url + "/_mock/reset", timeout=5)
+        requests.post(server.endpoint_url + "/_mock/reset", headers={"X-Mock-CodeArtifact": "1"}, timeout=5)
         assert requests.get(base, timeout=5).json() == {"events": []}
 
 

@@ -388,8 +388,11 @@ def test_cross_site_requests_are_refused_on_mock_routes(
 def test_a_post_a_web_page_could_send_is_refused(
     guarded: ThreadedCodeArtifactServer, path: str, content_type: str | None
 ) -> None:
-    # No Origin and no Sec-Fetch-Site (an older browser): the content type alone says a page could have sent it.
-    headers = {"Content-Type": content_type} if content_type else {}
+    # No Origin and no Sec-Fetch-Site (an older browser, known by its User-Agent): the content type alone says a
+    # page could have sent it.
+    headers = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:60.0) Gecko/20100101 Firefox/60.0"}
+    if content_type:
+        headers["Content-Type"] = content_type
     answer = requests.post(guarded.endpoint_url + path, data=b'{"accessKeyId": "A"}', headers=headers, timeout=10)
     assert answer.status_code == 403
     assert "X-Mock-CodeArtifact" in answer.json()["message"]
@@ -404,6 +407,15 @@ def test_programs_reach_mock_routes(guarded: ThreadedCodeArtifactServer) -> None
     assert requests.post(f"{url}/_mock/reset", headers=same_origin, timeout=10).ok
     assert requests.post(f"{url}/_mock/reset", headers=INTENT, timeout=10).ok
     assert guarded.backend.state("123456789012", "us-east-1").domains == {}
+
+
+def test_a_program_resets_without_extra_headers(guarded: ThreadedCodeArtifactServer) -> None:
+    """``POST /_mock/reset`` from a test or a script (no browser marks) works as the contract has it."""
+    assert guarded.backend.state("123456789012", "us-east-1").domains != {}
+    assert requests.post(f"{guarded.endpoint_url}/_mock/reset", timeout=10).status_code == 200
+    assert guarded.backend.state("123456789012", "us-east-1").domains == {}
+    evil = {"Origin": "http://evil.example", "Content-Type": "text/plain"}
+    assert requests.post(f"{guarded.endpoint_url}/_mock/reset", headers=evil, timeout=10).status_code == 403
 
 
 def test_allowed_hosts_and_the_admin_token() -> None:

@@ -10,8 +10,10 @@ name resolve to 127.0.0.1 and read answers as same-origin. ``Guard`` closes both
 * **Cross-site ``/_mock/``.** A request a browser marks as coming from another site (``Sec-Fetch-Site``
   ``cross-site``/``same-site``, or an ``Origin`` other than the server's own) is refused on every ``/_mock/``
   route but the dashboard page (a link to it may be followed) and ``/_mock/health``. A ``POST`` (but to the
-  read-only dashboard, which refuses it) must also carry a content type a page cannot send without a preflight (JSON, for instance) or the ``X-Mock-CodeArtifact`` header:
-  the rule that protects older browsers that send neither ``Origin`` nor ``Sec-Fetch-Site``.
+  read-only dashboard, which refuses it) that a browser could have sent (a ``Mozilla/`` User-Agent, or a
+  header only browsers add) must also carry a content type a page cannot send without a preflight (JSON, for
+  instance) or the ``X-Mock-CodeArtifact`` header: the rule that protects older browsers that send neither
+  ``Origin`` nor ``Sec-Fetch-Site``. Programs (no browser marks) are served as before.
 * **Admin token.** With one set (``--admin-token``), every ``/_mock/`` route but ``/_mock/health`` needs it:
   ``X-Mock-CodeArtifact-Token: TOKEN`` or ``Authorization: Bearer TOKEN``; the dashboard opened with
   ``?token=TOKEN`` gets it as a ``SameSite=Strict`` cookie.
@@ -116,7 +118,12 @@ class Guard:
         dashboard = path == "/_mock/ui" or path.startswith("/_mock/ui/")
         if not (dashboard and method in ("GET", "HEAD")) and self._cross_site(environ, host):
             return Refused(403, "Cross-site requests to /_mock/ routes are refused")
-        if method == "POST" and not dashboard and not environ.get("HTTP_" + INTENT_HEADER.upper().replace("-", "_")):
+        if (
+            method == "POST"
+            and not dashboard
+            and _from_a_browser(environ)
+            and not environ.get("HTTP_" + INTENT_HEADER.upper().replace("-", "_"))
+        ):
             media = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
             if media in _SIMPLE_TYPES:
                 return Refused(
@@ -173,3 +180,15 @@ def unprotected_warning(host: str) -> str:
         "replace it, or reset it. Start with --admin-token TOKEN (or --admin-token auto) to require a token.\n"
         f"{line}"
     )
+
+
+_BROWSER_HEADERS = ("HTTP_ORIGIN", "HTTP_REFERER", "HTTP_COOKIE", "HTTP_SEC_FETCH_SITE", "HTTP_SEC_FETCH_MODE")
+
+
+def _from_a_browser(environ: dict[str, Any]) -> bool:
+    """Whether a web page could have made this request: every browser sends a ``Mozilla/`` User-Agent (or one of
+    the headers only browsers add). Programs (requests, curl, the SDKs, the fixtures) send none of them, so
+    ``POST /_mock/reset`` from a test keeps working as the contract has it, with no extra header."""
+    if environ.get("HTTP_USER_AGENT", "").startswith("Mozilla/"):
+        return True
+    return any(environ.get(name) for name in _BROWSER_HEADERS)
