@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -188,7 +189,11 @@ def test_a_head_that_takes_too_long_is_answered_408(front: WSGIServer) -> None:
     with socket.create_connection(("127.0.0.1", front.port), timeout=10) as sock:
         sock.sendall(b"GET /_mock/health HTTP/1.1\r\n")
         for _ in range(3):  # trickling: each line restarts no clock
-            time.sleep(0.25)
+            # Stop writing once the server has answered: a write after its close could reset the connection
+            # before the 408 is read.
+            readable, _, _ = select.select([sock], [], [], 0.25)
+            if readable:
+                break
             sock.sendall(b"X-Slow: 1\r\n")
         answer = _read_to_close(sock)
     assert _statuses(answer) == [408]
@@ -199,7 +204,9 @@ def test_a_body_below_the_minimum_rate_is_answered_408(front: WSGIServer) -> Non
         sock.sendall(_post("Content-Length: 100000\r\n", b"{"))
         answer = b""
         for _ in range(20):
-            time.sleep(0.1)
+            readable, _, _ = select.select([sock], [], [], 0.1)  # answered: stop writing (see above)
+            if readable:
+                break
             try:
                 sock.sendall(b" " * 10)
             except OSError:
