@@ -653,6 +653,7 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> None:
     assert done.returncode == 0, f"{cmd}\n{done.stdout}\n{done.stderr}"
 
 
+@pytest.mark.clients("npm", "twine")
 def test_twine_and_npm_publishes_reach_the_rule(shared: Any, tmp_path: Path) -> None:
     queue = Queue()
     env = _client_env(tmp_path)

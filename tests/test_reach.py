@@ -368,6 +368,7 @@ def test_other_sts_actions_are_unknown(server: ThreadedCodeArtifactServer) -> No
     assert raw.headers["Content-Type"].startswith("text/xml")
 
 
+@pytest.mark.clients("aws")
 def test_aws_cli_get_caller_identity(server: ThreadedCodeArtifactServer, tmp_path: Path) -> None:
     aws = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
     if aws is None:
