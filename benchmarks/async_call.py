@@ -97,7 +97,7 @@ async def _async_ratio() -> tuple[float, float, float]:
         await client.create_repository(domain="bench", repository="repo", description="benchmark")
 
         def canned(request: Any, **kwargs: Any) -> AioAWSResponse:
-            return AioAWSResponse(request.url, 200, HEADERS, AioRawBody(request.url, BODY))
+            return AioAWSResponse(request.url, 200, HEADERS, AioRawBody(request.url, BODY, HEADERS))
 
         floor.meta.events.unregister("before-send.codeartifact", before_send)
         floor.meta.events.register_first("before-send.codeartifact", canned)

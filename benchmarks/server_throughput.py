@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -187,8 +188,11 @@ def moto_server() -> Iterator[Target | None]:
     try:
         host, port = moto.get_host_and_port()
         eks = boto3.client("eks", region_name="us-east-1", endpoint_url=f"http://{host}:{port}")
-        eks.create_cluster(name="bench", roleArn="arn:aws:iam::123456789012:role/bench", resourcesVpcConfig={})
-        yield captured(eks, lambda: eks.describe_cluster(name="bench"), "moto control", port)
+        # A name of its own: moto's state is per process, and another benchmark of the same run_all may have
+        # made a "bench" cluster already.
+        name = f"bench-{uuid.uuid4().hex[:8]}"
+        eks.create_cluster(name=name, roleArn="arn:aws:iam::123456789012:role/bench", resourcesVpcConfig={})
+        yield captured(eks, lambda: eks.describe_cluster(name=name), "moto control", port)
     finally:
         moto.stop()
         WSGIRequestHandler.log_request = saved  # type: ignore[method-assign]

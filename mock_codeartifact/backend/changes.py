@@ -155,6 +155,12 @@ class ChangeLog:
         with self._lock:
             return iter(list(self._records))
 
+    @property
+    def serial(self) -> int:
+        """The serial number of the newest change recorded (0 after a reset): it moves whenever a version is
+        created, changed or deleted, so readers may cache what only those change (the dashboard's counts)."""
+        return self._serial
+
     def __len__(self) -> int:
         return len(self._records)
 

@@ -8,6 +8,8 @@ Callers hold the owning ``RegionState``'s lock while they read.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -54,9 +56,32 @@ def domain_counts(d: Domain) -> Counts:
     return Counts(len(d.repositories), packages, versions)
 
 
-def repository_counts(repo: Repository) -> tuple[int, int]:
+# Counting a repository's versions walks every package (100,000 packages: milliseconds), and each page view and
+# live update asks again; the counts only move when a version is created or deleted, which the backend's change log
+# numbers (backend/changes.py), so they are kept per repository until the next change.
+# Keyed by the repository's identity (entities compare by value and are not hashable), with a weak reference
+# that tells a live entry from one whose repository is gone and whose id was reused.
+_COUNTS: dict[int, tuple[weakref.ref[Repository], int, tuple[int, int]]] = {}
+_COUNTS_LOCK = threading.Lock()
+
+
+def repository_counts(repo: Repository, serial: int | None = None) -> tuple[int, int]:
+    """(packages, versions) of ``repo``; ``serial`` (the backend's ``changes.serial``) lets the answer be reused
+    until the next change."""
+    if serial is not None:
+        with _COUNTS_LOCK:
+            kept = _COUNTS.get(id(repo))
+        if kept is not None and kept[0]() is repo and kept[1] == serial:
+            return kept[2]
     t = repo.packages
-    return len(t), sum(len(p.versions) for p in t.values())
+    counts = len(t), sum(len(p.versions) for p in t.values())
+    if serial is not None:
+        with _COUNTS_LOCK:
+            if len(_COUNTS) >= 1024:  # forget the repositories that are gone
+                for key in [k for k, v in _COUNTS.items() if v[0]() is None]:
+                    del _COUNTS[key]
+            _COUNTS[id(repo)] = (weakref.ref(repo), serial, counts)
+    return counts
 
 
 def _slice_page(

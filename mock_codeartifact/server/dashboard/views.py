@@ -259,7 +259,7 @@ def domain_view(backend: Backend, w: Where) -> Safe:
         repos = sorted(d.repositories.values(), key=lambda r: r.name)
         rows = []
         for r in repos:
-            n_pkgs, n_versions = repository_counts(r)
+            n_pkgs, n_versions = repository_counts(r, backend.changes.serial)
             rows.append(
                 [
                     tag("a", r.name, href=w.repo_url(r.name)),
@@ -412,7 +412,7 @@ def repository_view(backend: Backend, w: Where, name: str, host_url: str, args: 
                 ("ARN", mono(repo.arn, "wrap")),
                 ("Created", time(repo.created)),
                 ("Packages", f"{len(repo.packages):,}"),
-                ("Versions", f"{repository_counts(repo)[1]:,}"),
+                ("Versions", f"{repository_counts(repo, backend.changes.serial)[1]:,}"),
                 ("Tags", tags_of(repo.tags.as_list())),
             ),
             id="summary",
