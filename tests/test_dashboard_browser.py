@@ -6,38 +6,22 @@ narrow viewport, and no console errors anywhere. Screenshots of each view go to 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMEDRIVER, CHROMIUM, chromium
 from dashboard_support import ACCOUNT, DOMAIN, EVIL_TEXT, README, Seeded, seed
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 
-CHROMIUM = os.environ.get("MOCK_CODEARTIFACT_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("MOCK_CODEARTIFACT_CHROMEDRIVER", "/usr/bin/chromedriver")
 SCREENSHOTS = Path(
     os.environ.get("MOCK_CODEARTIFACT_SCREENSHOTS", Path(__file__).parent.parent / "artifacts" / "screenshots")
-)
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
 )
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
@@ -55,20 +39,8 @@ def seeded() -> Iterator[Seeded]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    profile = tempfile.mkdtemp(prefix="mock-codeartifact-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
