@@ -13,7 +13,6 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import network_guard, settings
 from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
 from .backend import Backend
@@ -24,7 +23,10 @@ from .events import EventLog
 from .iam import identity
 from .iam.identity import Principal
 from .interception import RawBody
+from .network_guard import disable as disable_guard
+from .network_guard import enable as enable_guard
 from .send_hook import before_send
+from .settings import DEFAULT_HOST, account_id
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -93,14 +95,14 @@ class MockCodeArtifact:
         A malformed account id in ``MOCK_CODEARTIFACT_ACCOUNT_ID`` or ``MOTO_ACCOUNT_ID`` raises
         ``mock_codeartifact.settings.InvalidAccountIdError`` (a ``ValueError`` naming the variable) here, before
         anything changes."""
-        settings.account_id()
+        account_id()
         activate()
         self._active += 1
         _started[id(self)] = self
         if not self._authorization:
             enforce.disable()
         if not self._block:
-            network_guard.disable()
+            disable_guard()
         if self._state is not None:
             try:
                 self.import_state(self._state)
@@ -145,7 +147,7 @@ class MockCodeArtifact:
         if not self._authorization:
             enforce.enable()
         if not self._block:
-            network_guard.enable()
+            enable_guard()
         deactivate()
 
     @property
@@ -206,7 +208,7 @@ class MockCodeArtifact:
         return _backend
 
     def server(
-        self, host: str = settings.DEFAULT_HOST, port: int = 0, *, access_log: bool = False
+        self, host: str = DEFAULT_HOST, port: int = 0, *, access_log: bool = False
     ) -> ThreadedCodeArtifactServer:
         """A started ``ThreadedCodeArtifactServer`` over this mock's own state (docs/pytest-plugin.md).
 
