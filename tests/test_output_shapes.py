@@ -21,7 +21,7 @@ from botocore.model import Shape
 from botocore.validate import ParamValidator
 from foundation_helpers import POLICY
 
-from mock_codeartifact.api import Dispatcher, codec
+from mock_codeartifact.dispatch import Dispatcher, codec
 
 MODEL = botocore.session.get_session().get_service_model("codeartifact")
 IMPLEMENTED = set(Dispatcher(None, codec()).handlers)  # type: ignore[arg-type]

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import threading
 
-from . import environment, events, integrations, interception, network_guard
-from .api import Dispatcher, codec
-from .backend import Backend
-from .iam import identity
-from .inprocess_endpoints import RepositoryEndpoints
+from .. import events, integrations, network_guard
+from ..backend import Backend
+from ..dispatch import Dispatcher, codec
+from ..iam import identity
+from . import environment, interception
+from .repository_hosts import RepositoryEndpoints
 
 _backend = Backend()
 _endpoints = RepositoryEndpoints(_backend)

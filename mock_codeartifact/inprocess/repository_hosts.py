@@ -13,7 +13,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .backend import Backend
+    from ..backend import Backend
 
 
 class RepositoryEndpoints:
@@ -29,8 +29,8 @@ class RepositoryEndpoints:
         if self._app is None:
             with self._lock:
                 if self._app is None:
-                    from .server.app import CodeArtifactApp
-                    from .server.guard import Guard
+                    from ..server.app import CodeArtifactApp
+                    from ..server.guard import Guard
 
                     # Only requests to CodeArtifact's own host names get here (the interception picks them), so
                     # the server's Host rule, which guards a listening socket against rebinding, has nothing to do.
