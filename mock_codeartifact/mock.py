@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from .authorization import enforce
 from .backend import Backend
 from .backend.calls import CallRecord
+from .environment import FAKE_ENV
 from .events import EventLog
 from .iam import identity
 from .iam.identity import Principal
 from .inprocess.activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .inprocess.decorators import decorate
-from .inprocess.environment import FAKE_ENV
 from .inprocess.responses import RawBody
 from .inprocess.send_hook import before_send
 from .network_guard import disable as disable_guard

@@ -31,8 +31,8 @@ from . import settings
 if TYPE_CHECKING:
     from mypy_boto3_codeartifact import CodeArtifactClient
 
-    from .inprocess.pristine import PristineClient
     from .mock import MockCodeArtifact
+    from .pristine import PristineClient
     from .server import ThreadedCodeArtifactServer
 
 DEFAULT_REGION = settings.DEFAULT_REGION  # kept for code that imported it from here
@@ -53,10 +53,10 @@ class _SharedClients:
     def get(self, region: str) -> PristineClient:
         shared = self._clients.get(region)
         if shared is None:
-            from .inprocess.pristine import PristineClient
+            from .pristine import PristineClient
 
             if self._session is None:
-                from .inprocess import environment
+                from . import environment
 
                 # The session the mock makes boto3's default: botocore's data is loaded once for both.
                 self._session = environment.boto3_session()
@@ -146,7 +146,7 @@ def codeartifact_server(
     Its state is its own: not the in-process mock's (for one state through both doors: ``codeartifact_mock.server()``).
     While the test runs, fake credentials and a region are provided when none are configured.
     """
-    from .inprocess import environment
+    from . import environment
 
     _codeartifact_server_session.reset()
     environment.acquire()

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import threading
 
-from .. import events, integrations, network_guard
+from .. import environment, events, integrations, network_guard
 from ..backend import Backend
 from ..dispatch import Dispatcher, codec
 from ..iam import identity
-from . import environment, interception
+from . import interception
 from .repository_hosts import RepositoryEndpoints
 
 _backend = Backend()

@@ -19,11 +19,11 @@ import botocore.credentials
 import botocore.handlers
 import botocore.httpsession
 
+from ..environment import FAKE_ENV
 from ..wire import HttpRequest
 from ..wire.hosts import host_of, is_api_host, is_loopback
 from . import answers, send_hook
 from .answers import body_bytes, headers_of, respond
-from .environment import FAKE_ENV
 from .responses import Response
 from .send_hook import before_send
 

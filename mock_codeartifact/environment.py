@@ -27,8 +27,8 @@ from typing import Any
 
 import botocore.handlers
 
-from ..settings import DEFAULT_REGION, REGION_ENVS
 from .pristine import PristineSession
+from .settings import DEFAULT_REGION, REGION_ENVS
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
