@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from foundation_helpers import ACCOUNT, POLICY, body, raises, snapshot
+
+from tests.support.control_plane import ACCOUNT, POLICY, body, raises, snapshot
 
 REPO_KEYS = {
     "name",

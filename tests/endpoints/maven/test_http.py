@@ -10,7 +10,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from .conftest import DOMAIN, Repo
+from tests.support.repository import DOMAIN, Repo
 
 G = "com/example"
 POM = b"""<?xml version="1.0"?>

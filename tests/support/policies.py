@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from foundation_helpers import raises
+from tests.support.control_plane import raises
 
 
 def policy(*statements: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from .conftest import Repo
+from tests.support.repository import Repo
 
 NUSPEC = """<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">

@@ -1,5 +1,5 @@
 """Headless Chromium for the dashboard's browser tests (Debian's ``chromium`` and ``chromium-driver`` through
-Selenium, as in test_dashboard_browser.py), and axe-core, the accessibility engine, installed from the npm
+Selenium, as in tests/test_dashboard_browser.py), and axe-core, the accessibility engine, installed from the npm
 registry into tests/browser_js (``npm ci`` there; .ci/run does it)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 CHROMIUM = os.environ.get("MOCK_CODEARTIFACT_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("MOCK_CODEARTIFACT_CHROMEDRIVER", "/usr/bin/chromedriver")
-AXE = Path(__file__).parent / "browser_js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "browser_js" / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = (
     "--headless",
     "--no-sandbox",

@@ -9,9 +9,9 @@ import pytest
 import requests
 
 from mock_codeartifact.server import client_config
-
-from .builders import sdist, wheel
-from .conftest import DOMAIN, python, run
+from tests.support.clients import python, run
+from tests.support.package_files import sdist, wheel
+from tests.support.repository import DOMAIN
 
 JSON_V1 = "application/vnd.pypi.simple.v1+json"
 PIP_ACCEPT = f"{JSON_V1}, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"

@@ -1,7 +1,7 @@
 """The Ruby Marshal the gem endpoints send, read back by an independent reader (``rubymarshal``), so the format is
 checked on machines without Ruby: ``quick/Marshal.4.8/*.gemspec.rz`` (a ``Gem::Specification`` as RubyGems'
 ``_dump`` lays it out) and the dependency API (an Array of Hashes with Symbol keys). CodeArtifact serves no
-``specs.4.8.gz`` indexes, and neither does the mock (checked in ``test_cargo_ruby_http.py``).
+``specs.4.8.gz`` indexes, and neither does the mock (checked in ``tests/endpoints/ruby/test_http.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from rubymarshal.classes import RubyObject, RubyString, Symbol, UserDef, UsrMars
 from rubymarshal.reader import loads
 
 from mock_codeartifact.protocols import ruby_marshal
-
-from .conftest import Repo
+from tests.support.repository import Repo
 
 GEMSPEC = """--- !ruby/object:Gem::Specification
 name: hola

@@ -10,9 +10,9 @@ import requests
 from botocore.exceptions import ClientError
 
 from mock_codeartifact.external import external_registry
-
-from .builders import npm_publish_body, npm_tarball, wheel
-from .conftest import DOMAIN, run
+from tests.support.clients import run
+from tests.support.package_files import npm_publish_body, npm_tarball, wheel
+from tests.support.repository import DOMAIN
 
 JSON_V1 = "application/vnd.pypi.simple.v1+json"
 

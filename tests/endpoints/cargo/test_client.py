@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from mock_codeartifact.server import client_config
-
-from .conftest import Repo, clean_env, need, run
+from tests.support.clients import clean_env, run_ok
+from tests.support.repository import Repo
+from tests.support.tools import need
 
 pytestmark = pytest.mark.clients
 
@@ -67,7 +68,7 @@ def cargo_env(repo: Repo, tmp_path: Path) -> dict[str, str]:
 def test_cargo_publish_then_build_a_dependent_crate(repo: Repo, cargo_env: dict[str, str], tmp_path: Path) -> None:
     cargo = need("cargo")
     _crate(tmp_path / "hello", "mockca_hello")
-    run([cargo, "publish", "--registry", "mock", "--no-verify", "--allow-dirty"], tmp_path / "hello", cargo_env, 180)
+    run_ok([cargo, "publish", "--registry", "mock", "--no-verify", "--allow-dirty"], tmp_path / "hello", cargo_env, 180)
 
     versions = repo.versions("cargo", "mockca_hello")
     assert versions["0.1.0"]["status"] == "Published"
@@ -88,10 +89,10 @@ def test_cargo_publish_then_build_a_dependent_crate(repo: Repo, cargo_env: dict[
         deps='mockca_hello = { version = "0.1.0", registry = "mock" }',
         code="pub fn run() -> &'static str { mockca_hello::hello() }\n",
     )
-    run([cargo, "fetch"], tmp_path / "app", cargo_env, 180)
-    run([cargo, "build"], tmp_path / "app", cargo_env, 300)
+    run_ok([cargo, "fetch"], tmp_path / "app", cargo_env, 180)
+    run_ok([cargo, "build"], tmp_path / "app", cargo_env, 300)
     assert list((tmp_path / "target" / "debug").glob("libmockca_app*.rlib"))
-    run([cargo, "publish", "--registry", "mock", "--no-verify", "--allow-dirty"], tmp_path / "app", cargo_env, 180)
+    run_ok([cargo, "publish", "--registry", "mock", "--no-verify", "--allow-dirty"], tmp_path / "app", cargo_env, 180)
     assert repo.dependencies("cargo", "mockca_app", "0.1.0") == [
         {"package": "mockca_hello", "dependencyType": "normal", "versionRequirement": "^0.1.0"}
     ]

@@ -12,7 +12,7 @@ import tarfile
 import pytest
 import requests
 
-from .conftest import Repo
+from tests.support.repository import Repo
 
 
 def crate_file(marker: str) -> bytes:

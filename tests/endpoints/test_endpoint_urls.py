@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from foundation_helpers import ACCOUNT, raises, snapshot, unvalidated
+
+from tests.support.control_plane import ACCOUNT, raises, snapshot, unvalidated
 
 FORMATS = ["npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo"]
 

@@ -9,9 +9,9 @@ import pytest
 import requests
 
 from mock_codeartifact.seeding import add_package_version
-
-from .builders import npm_tarball, wheel
-from .conftest import DOMAIN, run
+from tests.support.clients import run
+from tests.support.package_files import npm_tarball, wheel
+from tests.support.repository import DOMAIN
 
 
 @pytest.mark.clients

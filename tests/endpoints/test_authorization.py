@@ -8,14 +8,16 @@ import json
 import boto3
 import pytest
 import requests
-from authz_helpers import allow, deny, policy
 
 from mock_codeartifact import principals
+from tests.support.clients import run
+from tests.support.control_plane import ACCOUNT
+from tests.support.package_files import npm_publish_body, npm_tarball, wheel
+from tests.support.policies import allow, deny, policy
+from tests.support.repository import DOMAIN, Repo
 
-from .builders import npm_publish_body, npm_tarball, wheel
-from .conftest import ACCOUNT, DOMAIN, Repo, run
-from .test_npm import configure, make_package, publish_raw
-from .test_pypi import pip_install, twine_upload, upload, write
+from .npm.test_endpoint import configure, make_package, publish_raw
+from .pypi.test_endpoint import pip_install, twine_upload, upload, write
 
 GUEST = "111122223333"
 GUEST_ROLE = f"arn:aws:iam::{GUEST}:role/ci"

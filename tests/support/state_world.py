@@ -116,9 +116,9 @@ def build_world(make_client: Any, target: Any) -> None:
 
 
 def state_view(backend: Any) -> Any:
-    """Everything the backend holds, by the robustness suite's full-state walker, with the asset store's
+    """Everything the backend holds, by the full-state walker of tests/support/backend_snapshot.py, with the asset store's
     reference tables in a canonical order (their insertion order is history nobody can observe)."""
-    from robustness.snapshot import snapshot_backend
+    from tests.support.backend_snapshot import snapshot_backend
 
     tag, states, others = snapshot_backend(backend)
     blobs, refs, domains = backend.assets.holdings()

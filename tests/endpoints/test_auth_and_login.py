@@ -13,8 +13,9 @@ import boto3
 import pytest
 import requests
 
-from .builders import wheel
-from .conftest import DOMAIN, run
+from tests.support.clients import run
+from tests.support.package_files import wheel
+from tests.support.repository import DOMAIN
 
 
 def _simple(repo) -> str:

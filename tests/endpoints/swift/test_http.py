@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import Repo, need
+from tests.support.repository import Repo
+from tests.support.tools import need
 
 V1_JSON = {"Accept": "application/vnd.swift.registry.v1+json"}
 MANIFEST = b'// swift-tools-version:5.8\nimport PackageDescription\nlet package = Package(name: "Hello")\n'

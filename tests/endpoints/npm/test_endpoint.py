@@ -12,9 +12,9 @@ import pytest
 import requests
 
 from mock_codeartifact.server import client_config
-
-from .builders import npm_publish_body, npm_tarball
-from .conftest import DOMAIN, run
+from tests.support.clients import run
+from tests.support.package_files import npm_publish_body, npm_tarball
+from tests.support.repository import DOMAIN
 
 pytestmark = pytest.mark.clients("npm")
 

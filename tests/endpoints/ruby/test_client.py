@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from mock_codeartifact.server import client_config
-
-from .conftest import Repo, clean_env, need, run
+from tests.support.clients import clean_env, run_ok
+from tests.support.repository import Repo
+from tests.support.tools import need
 
 pytestmark = pytest.mark.clients
 
@@ -55,9 +56,9 @@ def gem_env(tmp_path: Path) -> dict[str, str]:
 
 
 def _build_and_push(gem: str, root: Path, name: str, endpoint: str, token: str, env: dict[str, str]) -> None:
-    run([gem, "build", f"{name}.gemspec"], root, env, 60)
+    run_ok([gem, "build", f"{name}.gemspec"], root, env, 60)
     push_env = {**env, "GEM_HOST_API_KEY": token}
-    out = run([gem, "push", f"{name}-0.1.0.gem", "--host", endpoint.rstrip("/")], root, push_env, 60).stdout
+    out = run_ok([gem, "push", f"{name}-0.1.0.gem", "--host", endpoint.rstrip("/")], root, push_env, 60).stdout
     assert f"Successfully registered gem: {name} (0.1.0)" in out
 
 
@@ -82,7 +83,7 @@ def test_gem_push_then_install_with_a_dependency(repo: Repo, gem_env: dict[str, 
 
     source = client_config.gem_source_url(endpoint, repo.token)
     install_dir = tmp_path / "installed"
-    out = run(
+    out = run_ok(
         [
             gem,
             "install",
@@ -158,7 +159,7 @@ def test_bundle_install_resolves_through_the_dependency_api(
         "BUNDLE_USER_HOME": str(tmp_path / "bundle-home"),
         "BUNDLE_DISABLE_VERSION_CHECK": "true",
     }
-    out = run([*bundle, "install", "--verbose"], app, env, 180).stdout
+    out = run_ok([*bundle, "install", "--verbose"], app, env, 180).stdout
     assert "api/v1/dependencies" in out
     assert "Installing mockca_base 0.1.0" in out and "Installing mockca_hello 0.1.0" in out
     lock = (app / "Gemfile.lock").read_text()

@@ -7,7 +7,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from tools_support import need, tool_path
+
+from tests.support.tools import need, tool_path
 
 
 def fake_tool(directory: Path, exit_code: int) -> str:

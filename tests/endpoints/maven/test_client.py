@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from mock_codeartifact.server import client_config
-
-from .conftest import Repo, clean_env, need, run
+from tests.support.clients import clean_env, run_ok
+from tests.support.repository import Repo
+from tests.support.tools import need
 
 pytestmark = pytest.mark.clients
 
@@ -166,7 +167,7 @@ def _mvn(mvn: str, tmp: Path, project: Path, settings: Path, *goals: str) -> str
     local = re.search(r"<localRepository>(.*)</localRepository>", settings.read_text())
     assert local is not None
     cmd = [mvn, "-B", "-s", str(settings), f"-Dmaven.repo.local={local.group(1)}", "-Dmaven.test.skip=true", *goals]
-    return run(cmd, cwd=project, env=env, timeout=240).stdout
+    return run_ok(cmd, cwd=project, env=env, timeout=240).stdout
 
 
 def test_mvn_deploy_then_resolve_from_a_clean_local_repository(repo: Repo, mvn: str, tmp_path: Path) -> None:
