@@ -1,11 +1,14 @@
-"""Tiny real packages built in memory: wheels, sdists and npm tarballs with hand-written metadata."""
+"""Tiny real packages built in memory: wheels, sdists, npm tarballs, crates and gems with hand-written metadata,
+and the bodies the clients publish them with."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
+import struct
 import tarfile
 import zipfile
 
@@ -113,3 +116,40 @@ def npm_publish_body(manifest: dict, tarball: bytes, tag: str = "latest", regist
             }
         },
     }
+
+
+def crate_file(marker: str) -> bytes:
+    """A minimal, deterministic ``.crate`` (what ``cargo package`` makes: a gzipped tar with ``Cargo.toml``);
+    ``marker`` goes into its source so different markers give different bytes."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w") as tf:
+        for fname, data in (
+            ("pkg-0.1.0/Cargo.toml", b'[package]\nname = "pkg"\nversion = "0.1.0"\n'),
+            ("pkg-0.1.0/src/lib.rs", f"// {marker}\n".encode()),
+        ):
+            info = tarfile.TarInfo(fname)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def cargo_publish_body(name: str, vers: str, crate: bytes, deps: list | None = None, **meta: object) -> bytes:
+    """The body ``cargo publish`` sends: u32 LE length + JSON metadata, u32 LE length + the ``.crate``."""
+    doc = {"name": name, "vers": vers, "deps": deps or [], "features": {}, **meta}
+    raw = json.dumps(doc).encode()
+    return struct.pack("<I", len(raw)) + raw + struct.pack("<I", len(crate)) + crate
+
+
+def gem_file(name: str, version: str, metadata_yaml: str | None = None) -> bytes:
+    """A minimal ``.gem`` (a tar of ``metadata.gz`` with a YAML gemspec and an empty ``data.tar.gz``)."""
+    meta = metadata_yaml or (
+        f"--- !ruby/object:Gem::Specification\nname: {name}\nversion: !ruby/object:Gem::Version\n  version: {version}\n"
+        "platform: ruby\nsummary: s\ndependencies: []\nlicenses: []\n"
+    )
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tf:
+        for fname, data in (("metadata.gz", gzip.compress(meta.encode())), ("data.tar.gz", gzip.compress(b""))):
+            info = tarfile.TarInfo(fname)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
