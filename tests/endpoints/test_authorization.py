@@ -12,12 +12,11 @@ import requests
 from mock_codeartifact import principals
 from tests.support.clients import run
 from tests.support.control_plane import ACCOUNT
+from tests.support.npm_client import configure, make_package, publish_raw
 from tests.support.package_files import npm_publish_body, npm_tarball, wheel
+from tests.support.pip_client import pip_install, twine_upload, upload, write
 from tests.support.policies import allow, deny, policy
 from tests.support.repository import DOMAIN, Repo
-
-from .npm.test_endpoint import configure, make_package, publish_raw
-from .pypi.test_endpoint import pip_install, twine_upload, upload, write
 
 GUEST = "111122223333"
 GUEST_ROLE = f"arn:aws:iam::{GUEST}:role/ci"

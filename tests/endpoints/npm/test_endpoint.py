@@ -6,42 +6,18 @@ import base64
 import hashlib
 import json
 import os
-from pathlib import Path
 
 import pytest
 import requests
 
-from mock_codeartifact.server import client_config
 from tests.support.clients import run
+from tests.support.npm_client import configure, make_package, publish_raw
 from tests.support.package_files import npm_publish_body, npm_tarball
 from tests.support.repository import DOMAIN
 
 pytestmark = pytest.mark.clients("npm")
 
 ABBREVIATED = "application/vnd.npm.install-v1+json"
-
-
-def configure(repo, env: dict[str, str]) -> str:
-    """A user .npmrc as ``aws codeartifact login --tool npm`` writes it: registry plus ``_authToken``."""
-    endpoint = repo.endpoint("npm")
-    Path(env["npm_config_userconfig"]).write_text(client_config.npmrc(endpoint, repo.token))
-    return endpoint
-
-
-def make_package(root: Path, manifest: dict, readme: str | None = None) -> Path:
-    root.mkdir(parents=True)
-    (root / "package.json").write_text(json.dumps(manifest))
-    (root / "index.js").write_text(f"module.exports = {json.dumps(manifest['version'])};\n")
-    if readme is not None:
-        (root / "README.md").write_text(readme)
-    return root
-
-
-def publish_raw(repo, name: str, body, content_type: str = "application/json") -> requests.Response:
-    url = repo.endpoint("npm") + name.replace("/", "%2f")
-    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    headers = {**repo.bearer(), "Content-Type": content_type}
-    return requests.put(url, data=data, headers=headers, timeout=30)
 
 
 def test_npm_publish_then_install_from_a_clean_client(repo, client_env, tmp_path, assert_ok):
