@@ -1,4 +1,5 @@
-"""Shared assertions for the foundation tests (domains, repositories, policies, tokens, tags, listing)."""
+"""Assertions and readers for control-plane calls through boto3 (domains, repositories, policies, tokens, tags,
+listing): the AWS error a call raises, the state it leaves, every page of a listing."""
 
 from __future__ import annotations
 
