@@ -52,7 +52,7 @@ def default_error(status: int, message: str, headers: dict[str, str]) -> Respons
 class DataPlaneRouter:
     """The ``data_plane`` of ``CodeArtifactApp``: one instance serves every registered format module.
 
-    Called with the request and the backend; it reaches state only through ``storage.py``."""
+    Called with the request and the backend; it reaches state only through ``storage/``."""
 
     def __init__(self, modules: Iterable[ModuleType] | None = None) -> None:
         if modules is None:
