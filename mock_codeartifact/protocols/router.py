@@ -136,22 +136,26 @@ class DataPlaneRouter:
                     404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {}
                 )
             base = f"{prefix}{fmt}/{repository}/"
-            req = RepoRequest(request, call, owner, domain, repository, fmt, rest, base, token, repo)
-            try:
-                return handler(req)
-            except ProtocolError as error:
-                return render(error.status, error.message, error.headers)
-            except LimitExceeded as error:  # an upload larger than a cap of limits.py, refused before it was unpacked
-                return render(413, error.message, {})
-            except CodeArtifactError as error:
-                answer = codec().encode_error(error)
-                return Response(answer.body, status=answer.status, headers=answer.headers)
-            except Exception:
-                log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
-                answer = codec().encode_error(
-                    InternalServerException("An internal error occurred in mock-codeartifact")
-                )
-                return Response(answer.body, status=answer.status, headers=answer.headers)
+            return self._handle(
+                handler, RepoRequest(request, call, owner, domain, repository, fmt, rest, base, token, repo), render
+            )
+
+    def _handle(self, handler: Handler, req: RepoRequest, render: ErrorRenderer) -> Response:
+        """The format module's answer; its refusals and failures in the format's shape or AWS's."""
+        request = req.request
+        try:
+            return handler(req)
+        except ProtocolError as error:
+            return render(error.status, error.message, error.headers)
+        except LimitExceeded as error:  # an upload larger than a cap of limits.py, refused before it was unpacked
+            return render(413, error.message, {})
+        except CodeArtifactError as error:
+            answer = codec().encode_error(error)
+            return Response(answer.body, status=answer.status, headers=answer.headers)
+        except Exception:
+            log.exception("mock-codeartifact data plane failed on %s %s", request.method, request.path)
+            answer = codec().encode_error(InternalServerException("An internal error occurred in mock-codeartifact"))
+            return Response(answer.body, status=answer.status, headers=answer.headers)
 
 
 class _Address(NamedTuple):
