@@ -26,8 +26,8 @@ asset is a real wheel/sdist/tarball also get it from their own metadata when the
 stand-ins belong to one backend (every account and region share them, as they share the internet) and are
 cleared by its reset.
 
-Their state lives in ``backend/stand_ins.py`` (below the repository endpoints, which read it through
-``protocols/storage.py``), the metadata readers in ``protocols/stand_ins.py``, their HTTP API in
+Their state lives in ``backend/external.py`` (below the repository endpoints, which read it through
+``protocols/storage/``), the metadata readers in ``protocols/external.py``, their HTTP API in
 ``server/external_api.py``.
 """
 
@@ -36,8 +36,8 @@ from __future__ import annotations
 from typing import Any
 
 from .backend import Backend
-from .backend.stand_ins import ExternalRegistry, ExternalVersion
-from .protocols.stand_ins import registry
+from .backend.external import ExternalRegistry, ExternalVersion
+from .protocols.external import registry
 
 __all__ = ["ExternalRegistry", "ExternalVersion", "external_registry"]
 

@@ -20,6 +20,7 @@ from .arns import partition
 from .assets import AssetStore
 from .calls import CallLog
 from .changes import ChangeLog
+from .extras import Extras
 
 T = TypeVar("T")
 
@@ -43,9 +44,8 @@ class Backend:
         self._states: dict[tuple[str, str], RegionState] = {}
         self._lock = threading.Lock()
         self.assets = AssetStore()  # asset bytes, content-addressed (backend/assets.py)
-        # State other modules attach to the backend (e.g. mock_codeartifact.external's stand-in registries);
-        # cleared by reset.
-        self.extensions: dict[str, Any] = {}
+        # What the repository endpoints keep beside CodeArtifact's data (backend/extras.py); cleared by reset.
+        self.extras = Extras()
         self.calls = CallLog()  # the calls answered from this backend (backend/calls.py); cleared by reset
         # Package version changes as committed, for CodeArtifact's EventBridge events (backend/changes.py).
         self.changes = ChangeLog()
@@ -75,7 +75,7 @@ class Backend:
         with self._lock:
             self._states = {}
             self.assets.clear()
-            self.extensions.clear()
+            self.extras.clear()
             self.calls.clear()
         self.changes.reset()
 
@@ -97,8 +97,8 @@ class Backend:
                 yield states
                 return
 
-    def install(self, states: dict[tuple[str, str], RegionState], extensions: dict[str, Any]) -> None:
-        """Make ``states`` and ``extensions`` the whole content (restoring a snapshot). Call inside
+    def install(self, states: dict[tuple[str, str], RegionState], extras: Extras) -> None:
+        """Make ``states`` and ``extras`` the whole content (restoring a snapshot). Call inside
         ``exclusive()``. Existing ``RegionState`` objects (and their locks) are kept and refilled, so that an
         operation already waiting for a lock sees the installed content, not a discarded object."""
         names = [f.name for f in fields(RegionState) if f.name not in ("account", "region", "lock")]
@@ -114,8 +114,7 @@ class Backend:
                     setattr(target, name, getattr(source, name))
                 merged[key] = target
             self._states = merged
-            self.extensions.clear()
-            self.extensions.update(extensions)
+            self.extras.take(extras)
         # The recorded changes describe the state just replaced (sequence numbers go on: they only increase).
         self.changes.clear()
 

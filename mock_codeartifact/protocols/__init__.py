@@ -4,10 +4,12 @@
 ``router.DataPlaneRouter`` (the ``data_plane`` of ``server.app.CodeArtifactApp``) serves that prefix:
 
 1. parses the path (each segment percent-decoded on its own, so ``@scope%2Fname`` stays one segment);
-2. authenticates the CodeArtifact token (``auth.py``: Basic ``aws:<token>``, ``Bearer <token>`` or a bare token;
-   otherwise 401 with ``WWW-Authenticate: Basic realm=...``);
-3. checks that domain and repository exist (404);
-4. calls the module registered for the format with a ``base.RepoRequest``.
+2. resolves the request in one step under the owner's state lock (``storage.open_request``): the CodeArtifact
+   token (``auth.py``: Basic ``aws:<token>``, ``Bearer <token>`` or a bare token; otherwise 401 with
+   ``WWW-Authenticate: Basic realm=...``), the caller as a ``Call`` (principal, account, region, time: what the
+   control plane's operations get), and the repository (404 when it or its domain does not exist);
+3. calls the module registered for the format with a ``base.RepoRequest``, still holding that lock: the module
+   works on the one resolved repository, and the request sees one consistent state.
 
 Format-module interface (one small module per format; register it in ``PROTOCOL_MODULES``)::
 
@@ -28,12 +30,14 @@ Inside ``handle``:
   ``MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES``, default 256 MiB, then 413); nothing is ever written to disk;
 - open uploaded archives, compressed members and XML/YAML/JSON documents only through ``mock_codeartifact.bounded``
   (its ``LimitExceeded`` becomes a 413 in the format's error shape; docs/limits.md lists the caps);
-- store and read only through ``storage.py``, the one module here that imports backend state (checked by
-  ``tests/test_import_graph.py``): ``publish`` (the ingestion path of the seeding API, origin INTERNAL),
-  ``listable_versions`` (own + upstream + external stand-in versions, Published only), ``fetch_asset``
-  (upstream resolution with retention and external ingestion; Archived/Disposed: 404), ``dist_tags``/
-  ``set_dist_tag``, ``has_version``, Maven's ``stage``/``finish``/``publish_snapshot``; ``req.backend`` is
-  an opaque handle for those functions;
+- store and read only through ``storage/``, the one package here that imports backend state (checked by
+  ``tests/test_import_graph.py``): ``storage.publish`` (the ingestion path of the seeding API, origin INTERNAL),
+  ``storage.listable_versions`` (own + upstream + external-registry versions, Published only),
+  ``storage.fetch_asset`` (upstream resolution with retention and external ingestion; Archived/Disposed: 404),
+  ``storage.has_version``; the per-format parts ``storage.npm`` (``dist_tags``, ``set_dist_tag``,
+  ``set_deprecations``) and ``storage.maven`` (``stage``, ``own_asset``, ``finish``, ``publish_snapshot``);
+  ``req.call`` and ``req.target`` are opaque handles for those functions;
+- wait on nothing while handling a request (the owner's state lock is held; the body has already arrived);
 - validate every name with ``base.safe_name`` or stricter format rules before using it.
 """
 

@@ -4,23 +4,16 @@ A package manager presents the token from GetAuthorizationToken in one of three 
 "tokens-authentication"): HTTP Basic with user ``aws`` and the token as password (pip, twine, Maven, NuGet),
 ``Bearer <token>`` (npm), or the bare token as the whole header value (cargo, gem). A request without a token
 that is known, unexpired and issued for this very domain (name and owner, in this region) is refused with 401 and
-a ``WWW-Authenticate: Basic`` challenge: Maven and cargo only send credentials after that challenge.
+a ``WWW-Authenticate: Basic`` challenge: Maven and cargo only send credentials after that challenge. The token is
+looked up where the repository is (``storage.open_request``), under the same lock.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-from . import storage
-
-if TYPE_CHECKING:
-    from ..backend.entities import AuthToken
-    from ..backend.store import Backend
 
 
 def token_from_header(header: str | None) -> str | None:
@@ -51,16 +44,6 @@ def _parse(header: str) -> str | None:
     if " " in value:
         return None
     return value  # a bare token (cargo's credential provider, gem's GEM_HOST_API_KEY)
-
-
-def authenticate(
-    backend: Backend, header: str | None, region: str, domain: str, owner: str, now: dt.datetime
-) -> AuthToken | None:
-    """The token of this request if it is valid for ``domain`` of ``owner`` in ``region``, else None."""
-    raw = token_from_header(header)
-    if raw is None:
-        return None
-    return storage.valid_token(backend, region, domain, owner, raw, now)
 
 
 def challenge(domain: str, owner: str, region: str) -> dict[str, str]:

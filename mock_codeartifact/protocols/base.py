@@ -1,7 +1,7 @@
 """What every format module gets from the router: the authenticated request and a few response helpers.
 
-Nothing here touches backend state: ``RepoRequest`` carries the backend as an opaque handle that only
-``storage.py`` uses.
+Nothing here touches backend state: ``RepoRequest`` carries the caller (the control plane's ``Call``) and the
+resolved repository as opaque handles that only ``storage/`` uses.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from .. import bounded
 from ..limits import Cap
 
 if TYPE_CHECKING:
-    from ..backend.entities import AuthToken
-    from ..backend.store import Backend
+    from ..backend.entities import AuthToken, Repository
+    from ..backend.store import Backend, Call
 
 
 def max_upload_bytes() -> int:
@@ -44,13 +44,14 @@ class RepoRequest:
 
     ``segments`` are the percent-decoded path segments after the repository (``a%2Fb`` stays one segment
     ``a/b``); a trailing slash gives a trailing empty segment. ``base_url`` is the repository endpoint as the
-    client addressed it (scheme and Host of the request), ending with ``/``. ``backend`` is the state the
-    request reads and writes, through ``storage.py`` only.
+    client addressed it (scheme and Host of the request), ending with ``/``. ``call`` is the caller as the control
+    plane sees one (principal, account, region, time), built from the token; ``target`` the repository, resolved
+    once under its owner's state lock, which is held while the request is handled. Both are read through
+    ``storage/`` only.
     """
 
     request: Request
-    backend: Backend
-    region: str
+    call: Call
     owner: str
     domain: str
     repository: str
@@ -58,9 +59,23 @@ class RepoRequest:
     segments: list[str]
     base_url: str
     token: AuthToken
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
-    # (action, namespace, name) the token's principal was authorized for in this request (storage.authorize).
+    target: Repository
+    # (action, namespace, name) the caller was authorized for in this request (storage.authorize).
     authorized: set[tuple[str, str | None, str | None]] = field(default_factory=set)
+
+    @property
+    def backend(self) -> Backend:
+        """The state the request reads and writes (an opaque handle for ``storage/``)."""
+        return self.call.backend
+
+    @property
+    def region(self) -> str:
+        return self.call.region
+
+    @property
+    def now(self) -> dt.datetime:
+        """The time of the request."""
+        return self.call.now
 
     def body(self) -> bytes:
         """The request body, at most ``max_upload_bytes()`` (413 above)."""

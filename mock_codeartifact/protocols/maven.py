@@ -43,6 +43,7 @@ from .maven_pom import (
     render_artifact_metadata,
     snapshot_build,
 )
+from .storage import maven as maven_storage
 
 FORMAT = "maven"
 
@@ -152,7 +153,7 @@ def _put(req: RepoRequest, path: MavenPath) -> Response:
             "licenses": [dict(x) for x in pom.licenses] or None,
             "dependencies": pom_dependencies(pom),
         }
-    storage.stage(req, path.group_id, path.artifact_id, version, path.filename, body, metadata)
+    maven_storage.stage(req, path.group_id, path.artifact_id, version, path.filename, body, metadata)
     return Response(b"", status=201)
 
 
@@ -172,7 +173,7 @@ def _put_checksum(req: RepoRequest, path: MavenPath, body: bytes) -> Response:
         except MavenError as exc:
             raise ProtocolError(400, str(exc)) from None
     assert version is not None
-    stored = storage.own_asset(req, path.group_id, path.artifact_id, version, name)
+    stored = maven_storage.own_asset(req, path.group_id, path.artifact_id, version, name)
     if stored is None:
         raise ProtocolError(404, f"Not Found: {name} has not been uploaded")
     expected = stored.hashes[path.checksum]
@@ -189,7 +190,7 @@ def _put_artifact_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
     # Writing the metadata publishes what it lists. Versions it names that this repository does not hold
     # (or holds already finished) are left alone; metadata for an unknown artifact (a plugin group's
     # metadata, for one) is accepted and changes nothing (undocumented in AWS).
-    storage.finish(req, path.group_id, path.artifact_id, listed)
+    maven_storage.finish(req, path.group_id, path.artifact_id, listed)
     return Response(b"", status=201)
 
 
@@ -199,5 +200,5 @@ def _put_snapshot_metadata(req: RepoRequest, path: MavenPath, body: bytes) -> Re
         build = snapshot_build(body, path.version)
     except MavenError as exc:
         raise ProtocolError(400, str(exc)) from None
-    storage.publish_snapshot(req, path.group_id, path.artifact_id, path.version, build, METADATA, body)
+    maven_storage.publish_snapshot(req, path.group_id, path.artifact_id, path.version, build, METADATA, body)
     return Response(b"", status=201)

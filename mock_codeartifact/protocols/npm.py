@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 from .. import bounded
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
+from .storage import npm as npm_storage
 
 FORMAT = "npm"
 
@@ -270,7 +271,7 @@ def _iso(value: dt.datetime) -> str:
 
 def _packument(req: RepoRequest, pkg: PackageName) -> Response:
     versions = storage.listable_versions(req, pkg.scope, pkg.name)
-    tags = storage.dist_tags(req, pkg.scope, pkg.name)
+    tags = npm_storage.dist_tags(req, pkg.scope, pkg.name)
     docs: dict[str, dict[str, Any]] = {}
     times: dict[str, str] = {}
     latest_time = None
@@ -319,7 +320,7 @@ def _packument(req: RepoRequest, pkg: PackageName) -> Response:
 
 def _one_version(req: RepoRequest, pkg: PackageName, ref: str) -> Response:
     versions = {v.version: v for v in storage.listable_versions(req, pkg.scope, pkg.name)}
-    tags = storage.dist_tags(req, pkg.scope, pkg.name)
+    tags = npm_storage.dist_tags(req, pkg.scope, pkg.name)
     version = tags.get(ref, ref)
     v = versions.get(version)
     doc = _version_document(req, pkg, v) if v is not None else None
@@ -449,7 +450,7 @@ def _deprecate(req: RepoRequest, pkg: PackageName, versions: Any) -> Response:
     current = {v.version for v in storage.listable_versions(req, pkg.scope, pkg.name)}
     if not current:
         raise ProtocolError(404, f"Not found: {pkg.full}")
-    storage.set_deprecations(req, pkg.scope, pkg.name, messages)
+    npm_storage.set_deprecations(req, pkg.scope, pkg.name, messages)
     return json_response(200, {"ok": True, "id": pkg.full})
 
 
@@ -461,7 +462,7 @@ def _dist_tags(req: RepoRequest, pkg: PackageName, tail: list[str]) -> Response:
     if not tail or tail == [""]:
         if method != "GET":
             raise ProtocolError(405, f"Method {method} is not supported here")
-        tags = storage.dist_tags(req, pkg.scope, pkg.name)
+        tags = npm_storage.dist_tags(req, pkg.scope, pkg.name)
         if not tags and not storage.listable_versions(req, pkg.scope, pkg.name):
             raise ProtocolError(404, f"Not found: {pkg.full}")
         return json_response(200, tags)
@@ -472,11 +473,11 @@ def _dist_tags(req: RepoRequest, pkg: PackageName, tail: list[str]) -> Response:
         value = req.json_body()
         if not isinstance(value, str):
             raise ProtocolError(400, "The body must be a JSON string naming the version")
-        storage.set_dist_tag(req, pkg.scope, pkg.name, tag, value)
+        npm_storage.set_dist_tag(req, pkg.scope, pkg.name, tag, value)
     elif method == "DELETE":
         if tag == "latest":
             raise ProtocolError(400, "The latest tag cannot be removed")
-        storage.set_dist_tag(req, pkg.scope, pkg.name, tag, None)
+        npm_storage.set_dist_tag(req, pkg.scope, pkg.name, tag, None)
     else:
         raise ProtocolError(405, f"Method {method} is not supported here")
-    return json_response(200, storage.dist_tags(req, pkg.scope, pkg.name))
+    return json_response(200, npm_storage.dist_tags(req, pkg.scope, pkg.name))

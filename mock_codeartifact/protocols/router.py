@@ -3,8 +3,10 @@
 A request whose Host is a real repository-endpoint host (``{domain}-{owner}.d.codeartifact.{region}.amazonaws
 .com``) is addressed as on AWS instead: ``/{format}/{repository}/...``, the rest taken from the host name.
 
-It parses the path, authenticates the token (401 with a Basic challenge otherwise), checks that domain and
-repository exist, and hands a ``RepoRequest`` to the module registered for the format. Errors become the
+It parses the path, then resolves the request in one step under the owner's state lock
+(``storage.open_request``): the token (401 with a Basic challenge otherwise), the caller as a ``Call`` (as the
+control plane gets it), the repository (404); and hands a ``RepoRequest`` to the module registered for the format,
+which works on that repository while the lock is held. Errors become the
 format's own error response (``ProtocolError``) or, for errors raised by the backend, the AWS-style error the
 control plane would answer; nothing escapes as a traceback.
 """
@@ -26,9 +28,9 @@ from ..bounded import LimitExceeded
 from ..dispatch import codec
 from ..errors import CodeArtifactError, InternalServerException
 from ..wire.hosts import repository_endpoint_parts
-from .auth import authenticate, challenge
+from .auth import challenge, token_from_header
 from .base import ProtocolError, RepoRequest, json_response
-from .storage import record_call, redact_query, repository_exists, utcnow
+from .storage import open_request, record_call, redact_query, utcnow
 
 if TYPE_CHECKING:
     from ..backend.entities import AuthToken
@@ -50,7 +52,7 @@ def default_error(status: int, message: str, headers: dict[str, str]) -> Respons
 class DataPlaneRouter:
     """The ``data_plane`` of ``CodeArtifactApp``: one instance serves every registered format module.
 
-    Called with the request and the backend; it reaches state only through ``storage.py``."""
+    Called with the request and the backend; it reaches state only through ``storage/``."""
 
     def __init__(self, modules: Iterable[ModuleType] | None = None) -> None:
         if modules is None:
@@ -119,19 +121,28 @@ class DataPlaneRouter:
         if not rest:
             # ".../{format}/{repository}" without the trailing slash: the endpoint always ends with "/".
             rest = [""]
-        now = utcnow()
-        token = authenticate(backend, request.headers.get("Authorization"), region, domain, owner, now)
-        if token is None:
-            return render(
-                401,
-                "Unauthorized: a valid CodeArtifact authorization token is required",
-                challenge(domain, owner, region),
+        raw_token = token_from_header(request.headers.get("Authorization"))
+        with open_request(backend, region, domain, owner, repository, raw_token, utcnow()) as opened:
+            token, call, repo = opened.token, opened.call, opened.repository
+            if token is None or call is None:
+                return render(
+                    401,
+                    "Unauthorized: a valid CodeArtifact authorization token is required",
+                    challenge(domain, owner, region),
+                )
+            found.append(token)
+            if repo is None:
+                return render(
+                    404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {}
+                )
+            base = f"{prefix}{fmt}/{repository}/"
+            return self._handle(
+                handler, RepoRequest(request, call, owner, domain, repository, fmt, rest, base, token, repo), render
             )
-        found.append(token)
-        if not repository_exists(backend, region, domain, owner, repository):
-            return render(404, f"Repository '{repository}' in domain '{domain}' owned by '{owner}' does not exist", {})
-        base = f"{prefix}{fmt}/{repository}/"
-        req = RepoRequest(request, backend, region, owner, domain, repository, fmt, rest, base, token, now)
+
+    def _handle(self, handler: Handler, req: RepoRequest, render: ErrorRenderer) -> Response:
+        """The format module's answer; its refusals and failures in the format's shape or AWS's."""
+        request = req.request
         try:
             return handler(req)
         except ProtocolError as error:

@@ -1,4 +1,4 @@
-"""``/_mock/external``: the stand-ins for public registries (``mock_codeartifact.external``) over HTTP."""
+"""``/_mock/external``: the external registries (``mock_codeartifact.external``) over HTTP."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 from .. import bounded
 from ..backend import Backend
 from ..errors import CodeArtifactError
-from ..protocols.stand_ins import registry as stand_ins
+from ..protocols.external import registry as external_registry
 
 HTTP_PREFIX = "/_mock/external"
 
@@ -28,7 +28,7 @@ def http_api(request: Request, backend: Backend) -> Response:
       ``DELETE /_mock/external`` clears every stand-in.
     """
     parts = [p for p in request.path[len(HTTP_PREFIX) :].split("/") if p]
-    registry = stand_ins(backend)
+    registry = external_registry(backend)
     if request.method == "DELETE" and not parts:
         registry.clear()
         return _answer(200, {"status": "cleared"})

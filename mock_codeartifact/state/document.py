@@ -33,12 +33,13 @@ from ..backend.assets import Blob
 from ..backend.catalog import ALLOW, BLOCK, Meta, Package, PackageTable, PackageVersion, reserve_sequence
 from ..backend.coordinates import FORMATS, Coordinate
 from ..backend.entities import EXTERNAL_CONNECTIONS, AuthToken, Domain, Policy, Repository, TagSet
+from ..backend.external import ExternalRegistry, ExternalVersion
+from ..backend.extras import Extras
 from ..backend.group_patterns import ROOT, parse
 from ..backend.ingest import ORIGIN_TYPES
 from ..backend.package_groups import RESTRICTION_TYPES, GroupRegistry, PackageGroup
-from ..backend.stand_ins import ExternalRegistry, ExternalVersion
 from ..errors import CodeArtifactError
-from ..protocols.stand_ins import fill_from_assets
+from ..protocols.external import fill_from_assets
 from .snapshot import Snapshot, StateKey
 
 FORMAT_NAME = "mock-codeartifact-state"
@@ -46,9 +47,11 @@ FORMAT_VERSION = 1
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _STATUSES = ("Published", "Unfinished", "Unlisted", "Archived", "Disposed", "Deleted")
 _GROUP_MODES = ("ALLOW", "BLOCK", "ALLOW_SPECIFIC_REPOSITORIES", "INHERIT")
-_EXTERNAL_KEY = "external-registries"
-_EXTRA_KEY = "protocol-extra"
-_DEPRECATED_KEY = "npm-deprecated"
+# The members of "extensions": the document's names of the fields of ``backend.extras.Extras`` (the one place
+# they are spelled; the persistent store builds this document from its rows too).
+EXTERNAL_KEY = "external-registries"
+ASSET_DATA_KEY = "protocol-extra"
+NPM_DEPRECATIONS_KEY = "npm-deprecated"
 META_FIELDS = {
     "summary": "summary",
     "displayName": "display_name",
@@ -193,18 +196,20 @@ def external_bytes(registry: ExternalRegistry) -> Iterable[bytes]:
             yield from v.assets.values()
 
 
-def extension_entries(extensions: dict[str, Any]) -> dict[str, Any]:
-    """The extensions this format knows; anything else a backend carries is refused rather than lost."""
+def asset_data_entry(fmt: str, sha: str, data: dict[str, Any]) -> dict[str, Any]:
+    """One entry of ``Extras.asset_data``."""
+    return {"format": fmt, "sha256": sha, "data": data}
+
+
+def extension_entries(extras: Extras) -> dict[str, Any]:
+    """The document's ``extensions``: the fields of ``extras`` that hold anything."""
     out: dict[str, Any] = {}
-    for key, value in extensions.items():
-        if key == _EXTERNAL_KEY:
-            out[key] = [entry for _, entry in external_entries(value)]
-        elif key == _EXTRA_KEY:
-            out[key] = [{"format": f, "sha256": sha, "data": data} for (f, sha), data in value.items()]
-        elif key == _DEPRECATED_KEY:
-            out[key] = dict(value)
-        elif value:
-            raise StateFormatError(f"the state holds '{key}', which this export format does not cover")
+    if extras.external is not None:
+        out[EXTERNAL_KEY] = [entry for _, entry in external_entries(extras.external)]
+    if extras.asset_data:
+        out[ASSET_DATA_KEY] = [asset_data_entry(f, sha, data) for (f, sha), data in extras.asset_data.items()]
+    if extras.npm_deprecations:
+        out[NPM_DEPRECATIONS_KEY] = dict(extras.npm_deprecations)
     return out
 
 
@@ -232,7 +237,7 @@ def to_document(snap: Snapshot) -> tuple[dict[str, Any], dict[str, bytes]]:
             domains.append(entry)
         tokens = [token_entry(t) for t in st.tokens.values()]
         states.append({"account": account, "region": region, "domains": domains, "tokens": tokens})
-    registry = snap.extensions.get(_EXTERNAL_KEY)
+    registry = snap.extras.external
     if registry is not None:
         for data in external_bytes(registry):
             blobs.setdefault(hashlib.sha256(data).hexdigest(), data)
@@ -242,7 +247,7 @@ def to_document(snap: Snapshot) -> tuple[dict[str, Any], dict[str, bytes]]:
         "exportedAt": _time(snap.taken),
         "states": states,
         "assets": {sha: {"size": len(data)} for sha, data in blobs.items()},
-        "extensions": extension_entries(snap.extensions),
+        "extensions": extension_entries(snap.extras),
     }
     return document, blobs
 
@@ -540,16 +545,16 @@ class _Builder:
             st.tokens[token.token] = token
         return (account, region), st
 
-    def extensions(self, node: _Node | None) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def extras(self, node: _Node | None) -> Extras:
+        out = Extras()
         if node is None:
             return out
-        unknown = set(node.value) - {_EXTERNAL_KEY, _EXTRA_KEY, _DEPRECATED_KEY}
+        unknown = set(node.value) - {EXTERNAL_KEY, ASSET_DATA_KEY, NPM_DEPRECATIONS_KEY}
         if unknown:
             raise node.fail(f"unknown extensions {sorted(unknown)}")
-        if _EXTERNAL_KEY in node.value:
-            registry = ExternalRegistry(fill_from_assets)  # as the endpoints make it (protocols/stand_ins.py)
-            for item in node.items(_EXTERNAL_KEY):
+        if EXTERNAL_KEY in node.value:
+            registry = ExternalRegistry(fill_from_assets)  # as the endpoints make it (protocols/external.py)
+            for item in node.items(EXTERNAL_KEY):
                 connection = item.text("connection", choices=sorted(EXTERNAL_CONNECTIONS))
                 versions: dict[str, ExternalVersion] = {}
                 for v in item.items("versions"):
@@ -559,17 +564,15 @@ class _Builder:
                 registry.load(
                     connection, item.text("namespace"), item.text("name"), versions, item.string_map("distTags")
                 )
-            out[_EXTERNAL_KEY] = registry
-        if _EXTRA_KEY in node.value:
-            table: dict[tuple[str, str], dict[str, Any]] = {}
-            for item in node.items(_EXTRA_KEY):
+            out.external = registry
+        if ASSET_DATA_KEY in node.value:
+            for item in node.items(ASSET_DATA_KEY):
                 sha = item.text("sha256")
                 if not _SHA256.fullmatch(sha):
                     raise item.fail("sha256 must be lower-case hex")
-                table[(item.text("format", choices=FORMATS), sha)] = dict(item.get("data", dict))
-            out[_EXTRA_KEY] = table
-        if _DEPRECATED_KEY in node.value:
-            out[_DEPRECATED_KEY] = node.string_map(_DEPRECATED_KEY)
+                out.asset_data[(item.text("format", choices=FORMATS), sha)] = dict(item.get("data", dict))
+        if NPM_DEPRECATIONS_KEY in node.value:
+            out.npm_deprecations = node.string_map(NPM_DEPRECATIONS_KEY)
         return out
 
     def _pairs(self, node: _Node) -> list[tuple[str, str]]:
@@ -614,10 +617,10 @@ def from_document(document: Any, load: Callable[[str], bytes]) -> Snapshot:
         if key in states:
             raise item.fail(f"account/region {key} is listed twice")
         states[key] = st
-    extensions = builder.extensions(root.child("extensions", optional=True))
+    extras = builder.extras(root.child("extensions", optional=True))
     if builder.max_seq >= 0:
         reserve_sequence(builder.max_seq)
     # The asset store's order is the document's (a faithful round trip, not only an equivalent one).
     held = {sha: builder.held[sha] for sha in builder.sizes if sha in builder.held}
     refs = {sha: builder.refs[sha] for sha in held}
-    return Snapshot.build(states, extensions, held, refs, builder.counts)
+    return Snapshot.build(states, extras, held, refs, builder.counts)

@@ -33,10 +33,13 @@ from typing import Any
 from ..backend import Backend, RegionState
 from ..backend.catalog import Package, PackageVersion
 from ..backend.entities import Domain, Repository
-from ..backend.stand_ins import ExternalRegistry
 from .document import (
+    ASSET_DATA_KEY,
+    EXTERNAL_KEY,
     FORMAT_NAME,
+    NPM_DEPRECATIONS_KEY,
     StateFormatError,
+    asset_data_entry,
     domain_entry,
     external_bytes,
     external_entries,
@@ -58,9 +61,6 @@ DATABASE = "state.sqlite3"
 
 Key = tuple[str, ...]
 _DEPTH = {"domain": 0, "repository": 1, "package": 2, "version": 3, "token": 0, "external": 0, "extra": 0}
-_EXTRA_KEY = "protocol-extra"
-_DEPRECATED_KEY = "npm-deprecated"
-_EXTERNAL_KEY = "external-registries"
 
 
 class PersistentState:
@@ -232,11 +232,11 @@ class PersistentState:
                 elif kind == "token":
                     state(path[0], path[1])["tokens"].append(entry)
                 elif kind == "external":
-                    extensions.setdefault(_EXTERNAL_KEY, []).append(entry)
+                    extensions.setdefault(EXTERNAL_KEY, []).append(entry)
                 elif kind == "extra":
-                    extensions.setdefault(_EXTRA_KEY, []).append(entry)
+                    extensions.setdefault(ASSET_DATA_KEY, []).append(entry)
                 elif kind == "deprecated":
-                    extensions.setdefault(_DEPRECATED_KEY, {})[path[0]] = entry
+                    extensions.setdefault(NPM_DEPRECATIONS_KEY, {})[path[0]] = entry
                 else:
                     raise StateFormatError(f"unknown entity kind '{kind}' in {self.directory / DATABASE}")
             except KeyError:
@@ -452,16 +452,16 @@ class PersistentState:
     def _compare_extensions(self, plan: _Plan) -> None:
         rows: dict[Key, str] = {}
         shas: dict[Key, tuple[str, ...]] = {}
-        extensions = self.backend.extensions
-        registry = extensions.get(_EXTERNAL_KEY)
-        if isinstance(registry, ExternalRegistry):
+        extras = self.backend.extras
+        registry = extras.external
+        if registry is not None:
             for (connection, namespace, name), entry in external_entries(registry):
                 key: Key = ("external", connection, namespace, name)
                 rows[key] = json.dumps(entry)
                 shas[key] = tuple(sha for v in entry["versions"] for _, sha in v["assets"])
             for data in external_bytes(registry):
                 plan.data.setdefault(hashlib.sha256(data).hexdigest(), data)
-        extra = extensions.get(_EXTRA_KEY)
+        extra = extras.asset_data
         if extra:
             cache = self._extra_cache
             for (fmt, sha), value in list(extra.items()):
@@ -471,15 +471,12 @@ class PersistentState:
                 if cached is not None and cached[0] is value and cached[1] == len(value):
                     rows[extra_key] = cached[2]
                 else:
-                    rows[extra_key] = json.dumps({"format": fmt, "sha256": sha, "data": value})
+                    rows[extra_key] = json.dumps(asset_data_entry(fmt, sha, value))
                     cache[extra_key] = (value, len(value), rows[extra_key])
-        deprecated = extensions.get(_DEPRECATED_KEY)
+        deprecated = extras.npm_deprecations
         if deprecated:
             for revision, message in list(deprecated.items()):
                 rows[("deprecated", revision)] = json.dumps(message)
-        unknown = [k for k, v in extensions.items() if v and k not in (_EXTERNAL_KEY, _EXTRA_KEY, _DEPRECATED_KEY)]
-        if unknown:
-            raise StateFormatError(f"the state holds {unknown}, which the persistent store does not cover")
         stored = self._extensions
         plan.upserts.extend((k, b) for k, b in rows.items() if stored.get(k) != b)
         plan.deletes.extend(k for k in stored if k not in rows)

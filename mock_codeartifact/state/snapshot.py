@@ -29,6 +29,7 @@ from ..backend import Backend, RegionState
 from ..backend.assets import Blob
 from ..backend.catalog import Meta, Package, PackageTable, PackageVersion
 from ..backend.entities import AuthToken, Policy
+from ..backend.extras import Extras
 from ..backend.group_patterns import Pattern
 
 __all__ = ["Snapshot", "restore", "snapshot"]
@@ -191,10 +192,10 @@ class Snapshot:
     it back with ``restore``. Snapshots hold asset bytes by reference, so keeping many costs little memory.
     """
 
-    __slots__ = ("states", "extensions", "blobs", "refs", "domain_counts", "taken")
+    __slots__ = ("states", "extras", "blobs", "refs", "domain_counts", "taken")
 
     states: dict[StateKey, RegionState]
-    extensions: dict[str, Any]
+    extras: Extras
     blobs: dict[str, Blob]
     refs: dict[str, int]
     domain_counts: list[tuple[Any, dict[str, int]]]
@@ -207,7 +208,7 @@ class Snapshot:
     def build(
         cls,
         states: dict[StateKey, RegionState],
-        extensions: dict[str, Any],
+        extras: Extras,
         blobs: dict[str, Blob],
         refs: dict[str, int],
         domain_counts: list[tuple[Any, dict[str, int]]],
@@ -215,7 +216,7 @@ class Snapshot:
         snap = object.__new__(cls)
         for name, value in (
             ("states", states),
-            ("extensions", extensions),
+            ("extras", extras),
             ("blobs", blobs),
             ("refs", refs),
             ("domain_counts", domain_counts),
@@ -243,22 +244,22 @@ class Snapshot:
 
 def _copy_world(
     states: dict[StateKey, RegionState],
-    extensions: dict[str, Any],
+    extras: Extras,
     domain_counts: list[tuple[Any, dict[str, int]]],
-) -> tuple[dict[StateKey, RegionState], dict[str, Any], list[tuple[Any, dict[str, int]]]]:
+) -> tuple[dict[StateKey, RegionState], Extras, list[tuple[Any, dict[str, int]]]]:
     copier = _Copier()
     new_states = {key: copier.copy(st) for key, st in states.items()}
-    new_extensions = {key: copier.copy(value) for key, value in extensions.items()}
+    new_extras: Extras = copier.copy(extras)
     # Domains nobody reaches any more (deleted ones) hold no bytes; only reachable ones keep their counts.
     counts = [(copier.memo[id(d)], dict(c)) for d, c in domain_counts if id(d) in copier.memo]
-    return new_states, new_extensions, counts
+    return new_states, new_extras, counts
 
 
 def snapshot(backend: Backend) -> Snapshot:
     """Take an immutable snapshot of ``backend``'s whole state (no operation runs while it is copied)."""
     with backend.exclusive() as states:
         blobs, refs, domain_counts = backend.assets.holdings()
-        copied = _copy_world(states, dict(backend.extensions), domain_counts)
+        copied = _copy_world(states, backend.extras, domain_counts)
     return Snapshot.build(copied[0], copied[1], blobs, refs, copied[2])
 
 
@@ -266,24 +267,24 @@ def restore(backend: Backend, snap: Snapshot) -> None:
     """Replace ``backend``'s whole state with a copy of ``snap`` (which stays unchanged, for later restores)."""
     if not isinstance(snap, Snapshot):
         raise TypeError(f"restore() needs a Snapshot, not {type(snap).__name__}")
-    states, extensions, counts = _copy_world(snap.states, snap.extensions, snap.domain_counts)
-    install(backend, states, extensions, snap.blobs, snap.refs, counts)
+    states, extras, counts = _copy_world(snap.states, snap.extras, snap.domain_counts)
+    install(backend, states, extras, snap.blobs, snap.refs, counts)
 
 
 def install(
     backend: Backend,
     states: dict[StateKey, RegionState],
-    extensions: dict[str, Any],
+    extras: Extras,
     blobs: dict[str, Blob],
     refs: dict[str, int],
     domain_counts: list[tuple[Any, dict[str, int]]],
 ) -> None:
     """Make freshly built state (nobody else holds it) the backend's whole content, atomically."""
     with backend.exclusive():
-        backend.install(states, extensions)
+        backend.install(states, extras)
         backend.assets.install(blobs, refs, domain_counts)
 
 
 def adopt(backend: Backend, snap: Snapshot) -> None:
     """Install a snapshot built for this one use (an import) without copying it again."""
-    install(backend, snap.states, snap.extensions, snap.blobs, snap.refs, snap.domain_counts)
+    install(backend, snap.states, snap.extras, snap.blobs, snap.refs, snap.domain_counts)

@@ -1,4 +1,4 @@
-"""The stand-ins for public registries (``mock_codeartifact.external``) as the package-manager side makes them:
+"""The external registries (``mock_codeartifact.external``) as the package-manager side makes them:
 a version seeded with a real wheel/sdist or npm tarball gets its readme, summary and dependencies from it, read
 by the same parsers as an upload."""
 
@@ -10,13 +10,14 @@ from . import npm, pypi, storage
 
 if TYPE_CHECKING:
     from ..backend.catalog import Meta
-    from ..backend.stand_ins import ExternalRegistry
+    from ..backend.external import ExternalRegistry
     from ..backend.store import Backend
 
 
 def registry(backend: Backend) -> ExternalRegistry:
-    """The stand-ins of ``backend`` (created on first use), completing metadata with ``fill_from_assets``."""
-    return storage.stand_in_registry(backend, fill_from_assets)
+    """The external registries of ``backend`` (created on first use), completing metadata with
+    ``fill_from_assets``."""
+    return storage.external_registry(backend, fill_from_assets)
 
 
 def fill_from_assets(fmt: str, meta: Meta, assets: dict[str, bytes]) -> None:

@@ -1,9 +1,10 @@
-"""State of the offline stand-ins for public registries (``public:pypi``, ``public:npmjs``, ...).
+"""State of the external registries: the offline stand-ins for the public registries behind external
+connections (``public:pypi``, ``public:npmjs``, ...).
 
-The stand-ins belong to one backend (every account and region share them, as they share the internet) and are
-kept in ``Backend.extensions``, so its reset clears them. ``protocols/stand_ins.py`` creates them with the format
-parsers that complete their metadata (``mock_codeartifact.external`` is the public face); the repository
-endpoints read them through ``protocols/storage.py``; the server's ``/_mock/external`` routes
+They belong to one backend (every account and region share them, as they share the internet) and are kept in
+its ``extras`` (``backend/extras.py``), so its reset clears them. ``protocols/external.py`` creates them with the
+format parsers that complete their metadata (``mock_codeartifact.external`` is the public face); the repository
+endpoints read them through ``protocols/storage/``; the server's ``/_mock/external`` routes
 (``server/external_api.py``) change them over HTTP.
 """
 
@@ -19,11 +20,8 @@ from ..errors import invalid
 from .catalog import Meta
 from .coordinates import check_text, storage_coordinates
 from .entities import EXTERNAL_CONNECTIONS
-from .store import Backend, utcnow
 
-__all__ = ["ExternalRegistry", "ExternalVersion", "MetadataFiller", "find_registry", "registry_of"]
-
-_KEY = "external-registries"
+__all__ = ["ExternalRegistry", "ExternalVersion", "MetadataFiller"]
 
 # fill_metadata(format, meta, assets): set the fields of ``meta`` still None from the assets, where it can.
 MetadataFiller = Callable[[str, Meta, dict[str, bytes]], None]
@@ -123,7 +121,9 @@ class ExternalRegistry:
         )
         if self._fill_metadata is not None:
             self._fill_metadata(fmt, meta, items)
-        entry = ExternalVersion(version, {k: bytes(v) for k, v in items.items()}, meta, published_time or utcnow())
+        entry = ExternalVersion(
+            version, {k: bytes(v) for k, v in items.items()}, meta, published_time or dt.datetime.now(dt.timezone.utc)
+        )
         with self._lock:
             pkg = self._packages.setdefault((connection, coord.namespace or "", coord.name), _Package())
             pkg.versions[version] = entry
@@ -185,17 +185,3 @@ def _check_types(**values: Any) -> None:
     for key in ("package", "version"):
         if not values[key]:
             raise invalid(f"{key} must not be empty")
-
-
-def registry_of(backend: Backend, fill_metadata: MetadataFiller | None = None) -> ExternalRegistry:
-    """The stand-ins of ``backend``, created (with ``fill_metadata``) on first use."""
-    registry = backend.extensions.get(_KEY)
-    if registry is None:
-        registry = backend.extensions.setdefault(_KEY, ExternalRegistry(fill_metadata))
-    assert isinstance(registry, ExternalRegistry)
-    return registry
-
-
-def find_registry(backend: Backend) -> ExternalRegistry | None:
-    """The backend's stand-ins if any were ever seeded (no allocation on the read path)."""
-    return backend.extensions.get(_KEY)
