@@ -17,7 +17,7 @@ import threading
 from . import environment, events, integrations, interception, network_guard
 from .api import Dispatcher, codec
 from .backend import Backend
-from .iam import identity
+from .iam import caller
 from .inprocess_endpoints import RepositoryEndpoints
 
 _backend = Backend()
@@ -47,7 +47,7 @@ def dispatcher() -> Dispatcher:
 def reset() -> None:
     """Clear all state (every account and region) and the registered access keys (``principals.register``)."""
     _backend.reset()
-    identity.clear()
+    caller.clear()
 
 
 def is_active() -> bool:

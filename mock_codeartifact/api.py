@@ -17,9 +17,8 @@ from botocore import xform_name
 from .authorization.enforce import Authorizer, enabled
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import AccessDeniedException, CodeArtifactError, InternalServerException, ValidationException
-from .iam.identity import Principal, principal_of
+from .iam.caller import Principal, principal_of, region_of
 from .wire import Codec, HttpRequest, HttpResponse
-from .wire.identity import region_of
 
 log = logging.getLogger(__name__)
 

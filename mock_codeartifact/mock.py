@@ -20,8 +20,8 @@ from .backend.calls import CallRecord
 from .decorators import decorate
 from .environment import FAKE_ENV
 from .events import EventLog
-from .iam import identity
-from .iam.identity import Principal
+from .iam import caller
+from .iam.caller import Principal
 from .interception import RawBody
 from .network_guard import disable as disable_guard
 from .network_guard import enable as enable_guard
@@ -172,12 +172,12 @@ class MockCodeArtifact:
     @staticmethod
     def acting_as(principal_arn: str) -> AbstractContextManager[Principal]:
         """``with m.acting_as("arn:aws:iam::222222222222:role/ci"):`` -- requests in the block are that principal's."""
-        return identity.acting_as(principal_arn)
+        return caller.acting_as(principal_arn)
 
     @staticmethod
     def register_principal(access_key_id: str, principal_arn: str) -> None:
         """Requests signed with ``access_key_id`` are made by ``principal_arn`` (see ``mock_codeartifact.principals``)."""
-        identity.register(access_key_id, principal_arn)
+        caller.register(access_key_id, principal_arn)
 
     @property
     def calls(self) -> list[CallRecord]:

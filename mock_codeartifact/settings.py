@@ -5,7 +5,7 @@ fake environment all ask here, so a test that sets ``MOTO_ACCOUNT_ID`` or a regi
 region through every door.
 
 Account, first match wins: an explicit argument, ``MOCK_CODEARTIFACT_ACCOUNT_ID``, ``MOTO_ACCOUNT_ID``,
-``123456789012`` (server mode adds a per-request header before them: ``mock_codeartifact.wire.identity``). The
+``123456789012`` (server mode adds a per-request header before them: ``mock_codeartifact.iam.caller``). The
 value that is used must be 12 digits; anything else is refused with :class:`InvalidAccountIdError`, which names
 where the value came from. A value that is never reached (``MOTO_ACCOUNT_ID`` when
 ``MOCK_CODEARTIFACT_ACCOUNT_ID`` is set) is not checked.
@@ -61,19 +61,31 @@ def check_account_id(value: object, source: str) -> str:
     return value
 
 
+# The last environment seen by account_id() and what it resolved to: the account is read on every request, and
+# re-validating an unchanged value each time was a measurable share of a mocked call (benchmarks/foundation.py).
+_account_cache: tuple[tuple[str | None, str | None], str] = ((None, None), DEFAULT_ACCOUNT_ID)
+
+
 def account_id(explicit: str | None = None, source: str = "the account argument") -> str:
     """The account in force: ``explicit`` (refused naming ``source`` when malformed), then
     ``MOCK_CODEARTIFACT_ACCOUNT_ID``, then ``MOTO_ACCOUNT_ID``, then ``123456789012``."""
+    global _account_cache
     if explicit is not None:
         return check_account_id(explicit, source)
     env = os.environ
-    for name in (ACCOUNT_ENV, MOTO_ACCOUNT_ENV):
-        value = env.get(name)
-        if value:
-            if not is_account_id(value):
-                raise InvalidAccountIdError(value, f"the environment variable {name}")
-            return value
-    return DEFAULT_ACCOUNT_ID
+    raw = (env.get(ACCOUNT_ENV), env.get(MOTO_ACCOUNT_ENV))
+    cached = _account_cache
+    if cached[0] == raw:
+        return cached[1]
+    value = DEFAULT_ACCOUNT_ID
+    for name, given in zip((ACCOUNT_ENV, MOTO_ACCOUNT_ENV), raw, strict=True):
+        if given:
+            if not is_account_id(given):
+                raise InvalidAccountIdError(given, f"the environment variable {name}")
+            value = given
+            break
+    _account_cache = (raw, value)
+    return value
 
 
 def region(explicit: str | None = None) -> str:
@@ -81,4 +93,4 @@ def region(explicit: str | None = None) -> str:
     if explicit:
         return explicit
     env = os.environ
-    return env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION
+    return env.get(REGION_ENVS[0]) or env.get(REGION_ENVS[1]) or DEFAULT_REGION

@@ -26,7 +26,7 @@ from ..backend import Backend, arns, package_groups, tags
 from ..backend.group_patterns import normalize
 from ..backend.store import RegionState
 from ..errors import AccessDeniedException, CodeArtifactError
-from ..iam.identity import Principal
+from ..iam.caller import Principal
 from ..iam.policy import AuthzRequest, Decision, combine, evaluate, parse_policy_cached
 from .table import ACCOUNT, ARN, DOMAIN, PACKAGE, PACKAGE_GROUP, REPOSITORY, Rule, build_table
 

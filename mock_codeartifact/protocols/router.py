@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 from ..api import codec
 from ..bounded import LimitExceeded
 from ..errors import CodeArtifactError, InternalServerException
+from ..settings import DEFAULT_HOST
 from ..wire.hosts import repository_endpoint_parts
 from .auth import authenticate, challenge
 from .base import ProtocolError, RepoRequest, json_response
@@ -194,7 +195,7 @@ def _host_url(request: Request) -> str:
     environ = request.environ
     host = environ.get("HTTP_HOST", "")
     if not _HOST.fullmatch(host):
-        host = f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+        host = f"{environ.get('SERVER_NAME', DEFAULT_HOST)}:{environ.get('SERVER_PORT', '80')}"
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}/"
 
 

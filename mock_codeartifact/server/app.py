@@ -16,7 +16,7 @@ from ..backend import Backend
 from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
 from ..events.endpoint import EndpointDelivery
-from ..iam import identity
+from ..iam import caller
 from ..wire import Headers, HttpRequest
 from . import sts
 from .body_limit import BadLength, BodyTooLarge, bound_body
@@ -154,7 +154,7 @@ class CodeArtifactApp:
             return state_api(request, self.backend)
         if request.path == "/_mock/reset" and request.method == "POST":
             self.backend.reset()
-            identity.clear()
+            caller.clear()
             return _json(200, {"status": "reset"})
         if request.path == "/_mock/principals":
             return _principals(request)
@@ -185,19 +185,19 @@ def _principals(request: Request) -> Response:
     """``GET`` lists the registered access keys; ``POST {"accessKeyId", "principalArn"}`` registers one
     (``mock_codeartifact.principals.register`` over HTTP, for a server in another process)."""
     if request.method == "GET":
-        return _json(200, {"principals": identity.registered()})
+        return _json(200, {"principals": caller.registered()})
     if request.method != "POST":
         return _json(405, {"message": "Use GET or POST"})
     try:
         body = bounded.loads_json(request.get_data() or b"{}", "the body")
         if not isinstance(body, dict):
             raise ValueError("the body must be a JSON object")
-        identity.register(str(body.get("accessKeyId") or ""), str(body.get("principalArn") or ""))
+        caller.register(str(body.get("accessKeyId") or ""), str(body.get("principalArn") or ""))
     except LimitExceeded as exc:
         return _json(413, {"message": exc.message})
     except ValueError as exc:
         return _json(400, {"message": str(exc)})
-    return _json(200, {"principals": identity.registered()})
+    return _json(200, {"principals": caller.registered()})
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
