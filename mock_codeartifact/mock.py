@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .activation import activate, backend, deactivate, dispatcher, is_active, reset
-from .authorization import enforce
+from .authorization import switch
 from .backend import Backend
 from .backend.calls import CallRecord
 from .decorators import decorate
@@ -100,7 +100,7 @@ class MockCodeArtifact:
         self._active += 1
         _started[id(self)] = self
         if not self._authorization:
-            enforce.disable()
+            switch.turn_off()
         if not self._block:
             disable_guard()
         if self._state is not None:
@@ -145,7 +145,7 @@ class MockCodeArtifact:
         if not self._active:
             _started.pop(id(self), None)
         if not self._authorization:
-            enforce.enable()
+            switch.turn_on()
         if not self._block:
             enable_guard()
         deactivate()

@@ -32,6 +32,9 @@ DEFAULT_PORT = 5000  # mock-codeartifact-server's port (moto's server uses the s
 ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
 MOTO_ACCOUNT_ENV = "MOTO_ACCOUNT_ID"  # moto's own override: one setting for both mocks
 ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
+# Authorization's off switch (docs/authorization.md): off, 0, false, no or disabled, read at each decision.
+AUTHORIZATION_ENV = "MOCK_CODEARTIFACT_AUTHORIZATION"
+_OFF = frozenset(("off", "0", "false", "no", "disabled"))
 # Both are set (and printed) together: boto3 and the AWS CLI read the first, several other SDKs only the second.
 REGION_ENVS = ("AWS_DEFAULT_REGION", "AWS_REGION")
 
@@ -94,3 +97,19 @@ def region(explicit: str | None = None) -> str:
         return explicit
     env = os.environ
     return env.get(REGION_ENVS[0]) or env.get(REGION_ENVS[1]) or DEFAULT_REGION
+
+
+_authorization_cache: tuple[str | None, bool] = (None, True)
+
+
+def authorization_enabled() -> bool:
+    """False when ``MOCK_CODEARTIFACT_AUTHORIZATION`` says off (``off``, ``0``, ``false``, ``no``, ``disabled``, in
+    any case); read each time, so a test may switch it between calls."""
+    global _authorization_cache
+    raw = os.environ.get(AUTHORIZATION_ENV)
+    cached = _authorization_cache
+    if cached[0] == raw:
+        return cached[1]
+    on = not (raw and raw.strip().lower() in _OFF)
+    _authorization_cache = (raw, on)
+    return on

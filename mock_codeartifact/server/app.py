@@ -11,7 +11,6 @@ from werkzeug.wrappers import Request, Response
 
 from .. import bounded, events
 from ..api import Dispatcher, codec
-from ..authorization import enforce
 from ..backend import Backend
 from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
@@ -49,12 +48,10 @@ class CodeArtifactApp:
         if events_endpoint:
             self.events_delivery = EndpointDelivery(events_endpoint)
             self.backend.changes.add_listener(self.events_delivery)
-        # authorization=False (--no-authorization): resource policies and cross-account rules are not enforced,
-        # neither on the API nor on the repository endpoints.
+        # authorization=False (--no-authorization): resource policies and cross-account rules are not enforced on
+        # this backend, neither on the API nor on the repository endpoints (the dispatcher turns the switch off).
         self.authorization = authorization
         self.dispatcher = Dispatcher(self.backend, codec(), authorization=authorization)
-        if not authorization:
-            enforce.set_enabled_for(self.backend, False)
         if data_plane is None:  # the repository endpoints of real package managers (mock_codeartifact.protocols)
             from ..protocols.router import DataPlaneRouter
 
