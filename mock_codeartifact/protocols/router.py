@@ -138,7 +138,7 @@ class DataPlaneRouter:
         except ProtocolError as error:
             return render(error.status, error.message, error.headers)
         except LimitExceeded as error:  # an upload larger than a cap of limits.py, refused before it was unpacked
-            return render(413, error.message, {})
+            return render(error.status, error.message, {})
         except CodeArtifactError as error:
             answer = codec().encode_error(error)
             return Response(answer.body, status=answer.status, headers=answer.headers)
