@@ -22,7 +22,7 @@ Nothing here imports anything heavy: the pytest plugin reads it at no cost.
 from __future__ import annotations
 
 import os
-from typing import TypeGuard
+from typing import Any, TypeGuard, cast
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -66,7 +66,12 @@ def check_account_id(value: object, source: str) -> str:
 
 # The last environment seen by account_id() and what it resolved to: the account is read on every request, and
 # re-validating an unchanged value each time was a measurable share of a mocked call (benchmarks/foundation.py).
-_account_cache: tuple[tuple[str | None, str | None], str] = ((None, None), DEFAULT_ACCOUNT_ID)
+# The key is the raw values as os.environ stores them: read from its underlying dict they cost a dict lookup each,
+# where os.environ.get costs an encode and, for a variable that is not set (the usual case), a KeyError.
+_ACCOUNT_NAMES = (ACCOUNT_ENV, MOTO_ACCOUNT_ENV)
+_Environ = type(os.environ)
+_ACCOUNT_KEYS = tuple(cast(Any, os.environ).encodekey(name) for name in _ACCOUNT_NAMES)
+_account_cache: tuple[tuple[object, object], str] = ((None, None), DEFAULT_ACCOUNT_ID)
 
 
 def account_id(explicit: str | None = None, source: str = "the account argument") -> str:
@@ -76,12 +81,18 @@ def account_id(explicit: str | None = None, source: str = "the account argument"
     if explicit is not None:
         return check_account_id(explicit, source)
     env = os.environ
-    raw = (env.get(ACCOUNT_ENV), env.get(MOTO_ACCOUNT_ENV))
+    raw: tuple[object, object]
+    if type(env) is _Environ:
+        data = cast(Any, env)._data
+        raw = (data.get(_ACCOUNT_KEYS[0]), data.get(_ACCOUNT_KEYS[1]))
+    else:  # os.environ replaced by some other mapping (a test's patch): read it as a mapping
+        raw = (env.get(ACCOUNT_ENV), env.get(MOTO_ACCOUNT_ENV))
     cached = _account_cache
     if cached[0] == raw:
         return cached[1]
     value = DEFAULT_ACCOUNT_ID
-    for name, given in zip((ACCOUNT_ENV, MOTO_ACCOUNT_ENV), raw, strict=True):
+    for name in _ACCOUNT_NAMES:
+        given = env.get(name)
         if given:
             if not is_account_id(given):
                 raise InvalidAccountIdError(given, f"the environment variable {name}")
