@@ -79,3 +79,27 @@ def test_the_environment_switch_reaches_a_server(env, monkeypatch):
         assert requests.get(f"{url}/v1/domain", **ask, timeout=30).status_code == 403
         monkeypatch.setenv("MOCK_CODEARTIFACT_AUTHORIZATION", "off")
         assert requests.get(f"{url}/v1/domain", **ask, timeout=30).json()["domain"]["owner"] == OWNER
+
+
+def test_the_old_names_of_the_switch_turn_the_same_switch(env):
+    from mock_codeartifact.authorization import enforce, switch
+
+    with mock_codeartifact():
+        c = _client()
+        c.create_domain(domain="shared")
+        enforce.disable()
+        try:
+            assert not switch.enforced() and _guest_describes(c) == OWNER
+        finally:
+            enforce.enable()
+        assert switch.enforced()
+        with raises("AccessDeniedException", 403):
+            _guest_describes(c)
+
+
+def test_the_old_module_of_who_is_calling_names_the_same_objects():
+    from mock_codeartifact.iam import caller, identity
+
+    for name in identity.__all__:
+        assert getattr(identity, name) is getattr(caller, name)
+    assert principals.acting_as is caller.acting_as and principals.Principal is caller.Principal

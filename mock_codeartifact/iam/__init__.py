@@ -2,6 +2,6 @@
 
 ``policy`` holds the IAM policy-language engine (parse, validate, evaluate); it knows nothing of CodeArtifact,
 HTTP or the backend. ``caller`` says who is calling: a request's principal, account and region (``identity`` is
-its old name). The CodeArtifact side (which action each
-operation needs on which resource, which policies apply, the decision) is ``mock_codeartifact.authorization``.
+its old name). The CodeArtifact side (which action each operation needs on which resource, which policies apply,
+the decision) is ``mock_codeartifact.authorization``.
 """
