@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 
 from mock_codeartifact import mock_codeartifact, principals
-from mock_codeartifact.iam.identity import Principal
+from mock_codeartifact.iam.caller import Principal
 from mock_codeartifact.mock import dispatcher
 
 CALLS = 6000

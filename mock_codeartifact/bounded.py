@@ -61,7 +61,12 @@ __all__ = [
 
 
 class LimitExceeded(Exception):
-    """An upload (or part of it) is larger than a cap allows; ``message`` names the cap and how to raise it."""
+    """An upload (or part of it) is larger than a cap allows; ``message`` names the cap and how to raise it.
+
+    ``status`` is the one HTTP status every door answers it with (413 Content Too Large): the server's routes, the
+    repository endpoints (in the format's error shape) and the body limit."""
+
+    status = 413
 
     def __init__(self, what: str, cap: Cap, limit: int) -> None:
         self.cap = cap

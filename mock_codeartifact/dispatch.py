@@ -14,12 +14,12 @@ from typing import Any
 
 from botocore import xform_name
 
-from .authorization.enforce import Authorizer, enabled
+from .authorization import switch
+from .authorization.enforce import Authorizer
 from .backend import Backend, Call, domains, package_groups, packages, policies, repositories, tags, tokens
 from .errors import AccessDeniedException, CodeArtifactError, InternalServerException, ValidationException
-from .iam.identity import Principal, principal_of
+from .iam.caller import Principal, principal_of, region_of
 from .wire import Codec, HttpRequest, HttpResponse
-from .wire.identity import region_of
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ def _handlers(codec: Codec) -> dict[str, Handler]:
 class Dispatcher:
     """Decode a request, authorize it, call the backend, encode its answer (or its modeled error).
 
-    ``authorization=False`` turns enforcement off for this dispatcher (the server's ``--no-authorization``);
-    ``mock_codeartifact.authorization.enforce.enabled()`` is the process-wide switch.
+    ``authorization=False`` turns the authorization switch (``mock_codeartifact.authorization.switch``) off for
+    ``backend`` (the server's ``--no-authorization``).
     """
 
     def __init__(self, backend: Backend, codec: Codec, authorization: bool = True) -> None:
@@ -52,6 +52,8 @@ class Dispatcher:
         self.codec = codec
         self.handlers = _handlers(codec)
         self.authorization = authorization
+        if not authorization:
+            switch.turn_off(backend)
         self.authorizer = Authorizer(backend, codec.model)
 
     def handle(self, request: HttpRequest, endpoint: str | None = None) -> HttpResponse:
@@ -75,14 +77,13 @@ class Dispatcher:
             names = spec.py_names
             principal = principal_of(request)
             region = region_of(request)
-            if self.authorization:
-                try:
-                    self.authorizer.check_operation(spec.name, params, principal, region)
-                except AccessDeniedException:
-                    # The switch is read only when it matters: most calls are allowed, and reading the
-                    # environment on every call is a measurable share of a mocked call.
-                    if enabled():
-                        raise
+            try:
+                self.authorizer.check_operation(spec.name, params, principal, region)
+            except AccessDeniedException:
+                # The switch is read only when it matters: most calls are allowed, and reading the
+                # environment on every call is a measurable share of a mocked call.
+                if switch.enforced(self.backend):
+                    raise
             call = Call(self.backend, principal.account, region, endpoint, principal_arn=principal.arn)
             result = handler(call, **{names[k]: v for k, v in params.items()})
             response = spec.encode(result)

@@ -13,13 +13,13 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .authorization import enforce
+from .authorization import switch
 from .backend import Backend
 from .backend.calls import CallRecord
 from .environment import FAKE_ENV
 from .events import EventLog
-from .iam import identity
-from .iam.identity import Principal
+from .iam import caller
+from .iam.caller import Principal
 from .inprocess.activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .inprocess.decorators import decorate
 from .inprocess.responses import RawBody
@@ -100,7 +100,7 @@ class MockCodeArtifact:
         self._active += 1
         _started[id(self)] = self
         if not self._authorization:
-            enforce.disable()
+            switch.turn_off()
         if not self._block:
             disable_guard()
         if self._state is not None:
@@ -145,7 +145,7 @@ class MockCodeArtifact:
         if not self._active:
             _started.pop(id(self), None)
         if not self._authorization:
-            enforce.enable()
+            switch.turn_on()
         if not self._block:
             enable_guard()
         deactivate()
@@ -172,12 +172,12 @@ class MockCodeArtifact:
     @staticmethod
     def acting_as(principal_arn: str) -> AbstractContextManager[Principal]:
         """``with m.acting_as("arn:aws:iam::222222222222:role/ci"):`` -- requests in the block are that principal's."""
-        return identity.acting_as(principal_arn)
+        return caller.acting_as(principal_arn)
 
     @staticmethod
     def register_principal(access_key_id: str, principal_arn: str) -> None:
         """Requests signed with ``access_key_id`` are made by ``principal_arn`` (see ``mock_codeartifact.principals``)."""
-        identity.register(access_key_id, principal_arn)
+        caller.register(access_key_id, principal_arn)
 
     @property
     def calls(self) -> list[CallRecord]:

@@ -10,9 +10,10 @@ with principals.acting_as("arn:aws:iam::333333333333:user/alice"):              
     ...
 ```
 
-See docs/authorization.md for the order in which a request's principal is found.
+See docs/authorization.md for the order in which a request's principal is found; the resolution itself is
+``mock_codeartifact.iam.caller``, which the API, the server and the repository endpoints use too.
 """
 
-from .iam.identity import PRINCIPAL_HEADER, Principal, acting_as, clear, register, registered, unregister
+from .iam.caller import PRINCIPAL_HEADER, Principal, acting_as, clear, register, registered, unregister
 
 __all__ = ["PRINCIPAL_HEADER", "Principal", "acting_as", "clear", "register", "registered", "unregister"]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import settings
+from .settings import DEFAULT_REGION as DEFAULT_REGION  # kept for code that imported it from here
 
 if TYPE_CHECKING:
     from mypy_boto3_codeartifact import CodeArtifactClient
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from .mock import MockCodeArtifact
     from .pristine import PristineClient
     from .server import ThreadedCodeArtifactServer
-
-DEFAULT_REGION = settings.DEFAULT_REGION  # kept for code that imported it from here
 
 
 def fixture_region() -> str:

@@ -5,7 +5,7 @@ fake environment all ask here, so a test that sets ``MOTO_ACCOUNT_ID`` or a regi
 region through every door.
 
 Account, first match wins: an explicit argument, ``MOCK_CODEARTIFACT_ACCOUNT_ID``, ``MOTO_ACCOUNT_ID``,
-``123456789012`` (server mode adds a per-request header before them: ``mock_codeartifact.wire.identity``). The
+``123456789012`` (server mode adds a per-request header before them: ``mock_codeartifact.iam.caller``). The
 value that is used must be 12 digits; anything else is refused with :class:`InvalidAccountIdError`, which names
 where the value came from. A value that is never reached (``MOTO_ACCOUNT_ID`` when
 ``MOCK_CODEARTIFACT_ACCOUNT_ID`` is set) is not checked.
@@ -22,7 +22,7 @@ Nothing here imports anything heavy: the pytest plugin reads it at no cost.
 from __future__ import annotations
 
 import os
-from typing import TypeGuard
+from typing import Any, TypeGuard, cast
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -32,6 +32,9 @@ DEFAULT_PORT = 5000  # mock-codeartifact-server's port (moto's server uses the s
 ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
 MOTO_ACCOUNT_ENV = "MOTO_ACCOUNT_ID"  # moto's own override: one setting for both mocks
 ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
+# Authorization's off switch (docs/authorization.md): off, 0, false, no or disabled, read at each decision.
+AUTHORIZATION_ENV = "MOCK_CODEARTIFACT_AUTHORIZATION"
+_OFF = frozenset(("off", "0", "false", "no", "disabled"))
 # Both are set (and printed) together: boto3 and the AWS CLI read the first, several other SDKs only the second.
 REGION_ENVS = ("AWS_DEFAULT_REGION", "AWS_REGION")
 
@@ -61,19 +64,42 @@ def check_account_id(value: object, source: str) -> str:
     return value
 
 
+# The last environment seen by account_id() and what it resolved to: the account is read on every request, and
+# re-validating an unchanged value each time was a measurable share of a mocked call (benchmarks/foundation.py).
+# The key is the raw values as os.environ stores them: read from its underlying dict they cost a dict lookup each,
+# where os.environ.get costs an encode and, for a variable that is not set (the usual case), a KeyError.
+_ACCOUNT_NAMES = (ACCOUNT_ENV, MOTO_ACCOUNT_ENV)
+_Environ = type(os.environ)
+_ACCOUNT_KEYS = tuple(cast(Any, os.environ).encodekey(name) for name in _ACCOUNT_NAMES)
+_account_cache: tuple[tuple[object, object], str] = ((None, None), DEFAULT_ACCOUNT_ID)
+
+
 def account_id(explicit: str | None = None, source: str = "the account argument") -> str:
     """The account in force: ``explicit`` (refused naming ``source`` when malformed), then
     ``MOCK_CODEARTIFACT_ACCOUNT_ID``, then ``MOTO_ACCOUNT_ID``, then ``123456789012``."""
+    global _account_cache
     if explicit is not None:
         return check_account_id(explicit, source)
     env = os.environ
-    for name in (ACCOUNT_ENV, MOTO_ACCOUNT_ENV):
-        value = env.get(name)
-        if value:
-            if not is_account_id(value):
-                raise InvalidAccountIdError(value, f"the environment variable {name}")
-            return value
-    return DEFAULT_ACCOUNT_ID
+    raw: tuple[object, object]
+    if type(env) is _Environ:
+        data = cast(Any, env)._data
+        raw = (data.get(_ACCOUNT_KEYS[0]), data.get(_ACCOUNT_KEYS[1]))
+    else:  # os.environ replaced by some other mapping (a test's patch): read it as a mapping
+        raw = (env.get(ACCOUNT_ENV), env.get(MOTO_ACCOUNT_ENV))
+    cached = _account_cache
+    if cached[0] == raw:
+        return cached[1]
+    value = DEFAULT_ACCOUNT_ID
+    for name in _ACCOUNT_NAMES:
+        given = env.get(name)
+        if given:
+            if not is_account_id(given):
+                raise InvalidAccountIdError(given, f"the environment variable {name}")
+            value = given
+            break
+    _account_cache = (raw, value)
+    return value
 
 
 def region(explicit: str | None = None) -> str:
@@ -81,4 +107,20 @@ def region(explicit: str | None = None) -> str:
     if explicit:
         return explicit
     env = os.environ
-    return env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION
+    return env.get(REGION_ENVS[0]) or env.get(REGION_ENVS[1]) or DEFAULT_REGION
+
+
+_authorization_cache: tuple[str | None, bool] = (None, True)
+
+
+def authorization_enabled() -> bool:
+    """False when ``MOCK_CODEARTIFACT_AUTHORIZATION`` says off (``off``, ``0``, ``false``, ``no``, ``disabled``, in
+    any case); read each time, so a test may switch it between calls."""
+    global _authorization_cache
+    raw = os.environ.get(AUTHORIZATION_ENV)
+    cached = _authorization_cache
+    if cached[0] == raw:
+        return cached[1]
+    on = not (raw and raw.strip().lower() in _OFF)
+    _authorization_cache = (raw, on)
+    return on

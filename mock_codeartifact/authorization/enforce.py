@@ -14,9 +14,6 @@ A resource that does not exist has no policy, so another account is denied (``Ac
 
 from __future__ import annotations
 
-import os
-import threading
-import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,48 +23,36 @@ from ..backend import Backend, arns, package_groups, tags
 from ..backend.group_patterns import normalize
 from ..backend.store import RegionState
 from ..errors import AccessDeniedException, CodeArtifactError
-from ..iam.identity import Principal
+from ..iam.caller import Principal
 from ..iam.policy import AuthzRequest, Decision, combine, evaluate, parse_policy_cached
+from ..settings import AUTHORIZATION_ENV
+from . import switch
 from .table import ACCOUNT, ARN, DOMAIN, PACKAGE, PACKAGE_GROUP, REPOSITORY, Rule, build_table
 
-SWITCH_ENV = "MOCK_CODEARTIFACT_AUTHORIZATION"
-_OFF = ("off", "0", "false", "no", "disabled")
+SWITCH_ENV = AUTHORIZATION_ENV  # the switch's environment variable, by its old name here
 
-_lock = threading.Lock()
-_disabled = 0
-# Backends served without enforcement (``CodeArtifactApp(authorization=False)``): their repository endpoints.
-_off_backends: weakref.WeakSet[Backend] = weakref.WeakSet()
+
+# The switch (``authorization/switch.py``) by the names it had here, for code that used them.
 
 
 def enabled(backend: Backend | None = None) -> bool:
-    """Enforcement is on unless ``MOCK_CODEARTIFACT_AUTHORIZATION=off``, a :func:`disable` is in force, or
-    ``backend`` is served without it (:func:`set_enabled_for`)."""
-    if _disabled or (backend is not None and backend in _off_backends):
-        return False
-    value = os.environ.get(SWITCH_ENV)
-    return not (value and value.strip().lower() in _OFF)
+    """:func:`mock_codeartifact.authorization.switch.enforced`."""
+    return switch.enforced(backend)
 
 
 def set_enabled_for(backend: Backend, on: bool) -> None:
-    """Enforcement on or off for the repository endpoints serving ``backend`` (the server's switch)."""
-    with _lock:
-        if on:
-            _off_backends.discard(backend)
-        else:
-            _off_backends.add(backend)
+    """Enforcement on or off for ``backend``: :func:`switch.turn_on` / :func:`switch.turn_off` with it."""
+    (switch.turn_on if on else switch.turn_off)(backend)
 
 
 def disable() -> None:
-    """Turn enforcement off until a matching :func:`enable` (counted, so nested users compose)."""
-    global _disabled
-    with _lock:
-        _disabled += 1
+    """:func:`switch.turn_off` for every backend, until a matching :func:`enable`."""
+    switch.turn_off()
 
 
 def enable() -> None:
-    global _disabled
-    with _lock:
-        _disabled = max(0, _disabled - 1)
+    """:func:`switch.turn_on` for every backend."""
+    switch.turn_on()
 
 
 @dataclass(frozen=True, slots=True)

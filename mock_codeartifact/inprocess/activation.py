@@ -17,7 +17,7 @@ import threading
 from .. import environment, events, integrations, network_guard
 from ..backend import Backend
 from ..dispatch import Dispatcher, codec
-from ..iam import identity
+from ..iam import caller
 from . import interception
 from .repository_hosts import RepositoryEndpoints
 
@@ -48,7 +48,7 @@ def dispatcher() -> Dispatcher:
 def reset() -> None:
     """Clear all state (every account and region) and the registered access keys (``principals.register``)."""
     _backend.reset()
-    identity.clear()
+    caller.clear()
 
 
 def is_active() -> bool:

@@ -12,7 +12,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
-from ..iam.identity import PRINCIPAL_HEADER
+from ..iam.caller import PRINCIPAL_HEADER
 from . import switch
 from .cfn_resources import ResourceFailed
 

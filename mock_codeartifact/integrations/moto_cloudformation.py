@@ -28,7 +28,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
-from ..iam.identity import Principal
+from ..iam.caller import Principal
 from . import switch
 from .cfn_caller import ApiCaller
 from .cfn_resources import DOMAIN, PACKAGE_GROUP, REPOSITORY, Attributes, Properties, ResourceFailed, ResourceType

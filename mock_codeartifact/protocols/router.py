@@ -27,6 +27,7 @@ from werkzeug.wrappers import Request, Response
 from ..bounded import LimitExceeded
 from ..dispatch import codec
 from ..errors import CodeArtifactError, InternalServerException
+from ..settings import DEFAULT_HOST
 from ..wire.hosts import repository_endpoint_parts
 from .auth import challenge, token_from_header
 from .base import ProtocolError, RepoRequest, json_response
@@ -148,7 +149,7 @@ class DataPlaneRouter:
         except ProtocolError as error:
             return render(error.status, error.message, error.headers)
         except LimitExceeded as error:  # an upload larger than a cap of limits.py, refused before it was unpacked
-            return render(413, error.message, {})
+            return render(error.status, error.message, {})
         except CodeArtifactError as error:
             answer = codec().encode_error(error)
             return Response(answer.body, status=answer.status, headers=answer.headers)
@@ -205,7 +206,7 @@ def _host_url(request: Request) -> str:
     environ = request.environ
     host = environ.get("HTTP_HOST", "")
     if not _HOST.fullmatch(host):
-        host = f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+        host = f"{environ.get('SERVER_NAME', DEFAULT_HOST)}:{environ.get('SERVER_PORT', '80')}"
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}/"
 
 

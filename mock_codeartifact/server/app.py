@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
-from .. import bounded, events
-from ..authorization import enforce
+from .. import events
 from ..backend import Backend
-from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
 from ..dispatch import Dispatcher, codec
 from ..events.endpoint import EndpointDelivery
-from ..iam import identity
-from ..wire import Headers, HttpRequest
-from . import sts
-from .body_limit import BadLength, BodyTooLarge, bound_body
-from .events_api import events_api
+from ..wire import Headers, HttpRequest, aws_error
+from . import mock_api, sts
+from .body_limit import BadLength, bound_body
 from .guard import Guard
+from .mock_api import json_answer
 
 # A data-plane handler gets the request and the backend, and returns a response, or None when the path is not its own.
 DataPlane = Callable[[Request, Backend], Response | None]
@@ -49,12 +44,10 @@ class CodeArtifactApp:
         if events_endpoint:
             self.events_delivery = EndpointDelivery(events_endpoint)
             self.backend.changes.add_listener(self.events_delivery)
-        # authorization=False (--no-authorization): resource policies and cross-account rules are not enforced,
-        # neither on the API nor on the repository endpoints.
+        # authorization=False (--no-authorization): resource policies and cross-account rules are not enforced on
+        # this backend, neither on the API nor on the repository endpoints (the dispatcher turns the switch off).
         self.authorization = authorization
         self.dispatcher = Dispatcher(self.backend, codec(), authorization=authorization)
-        if not authorization:
-            enforce.set_enabled_for(self.backend, False)
         if data_plane is None:  # the repository endpoints of real package managers (mock_codeartifact.protocols)
             from ..protocols.router import DataPlaneRouter
 
@@ -77,9 +70,10 @@ class CodeArtifactApp:
             return response(environ, start_response)
         try:
             bound_body(environ)  # one body limit for every route, before anything reads the body
-        except (BodyTooLarge, BadLength) as exc:
-            status = 413 if isinstance(exc, BodyTooLarge) else 400
-            response = self.refuse(environ.get("PATH_INFO", "/"), status, str(exc))
+        except LimitExceeded as exc:  # BodyTooLarge
+            response = self.refuse(environ.get("PATH_INFO", "/"), exc.status, exc.message)
+        except BadLength as exc:
+            response = self.refuse(environ.get("PATH_INFO", "/"), 400, str(exc))
         else:
             request = Request(environ)
             if self.transaction is not None:
@@ -94,19 +88,18 @@ class CodeArtifactApp:
         """A refusal before routing, in the shape each kind of client expects: an AWS-style error on the control
         plane (``x-amzn-ErrorType``), the format's own error body on a repository endpoint, JSON elsewhere."""
         if path.startswith("/v1/"):
-            code = _REFUSAL_CODES.get(status, "ValidationException")
-            headers = {"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())}
-            return Response(json.dumps({"message": message}), status, headers, content_type="application/json")
+            headers, body = aws_error.render(_REFUSAL_CODES.get(status, "ValidationException"), message)
+            return Response(body, status, headers)
         render = getattr(self.data_plane, "render_error", None)
         if render is not None and not path.startswith("/_mock/"):
             response: Response = render(path, status, message)
             return response
-        return _json(status, {"message": message})
+        return json_answer(status, {"message": message})
 
     def handle(self, request: Request) -> Response:
         path = request.path
         if path.startswith("/_mock/"):
-            return self._mock_api(request)
+            return mock_api.handle(self, request)  # the server's own routes (server/mock_api.py)
         if path == "/" and sts.is_sts_request(request):  # sts:GetCallerIdentity (server/sts.py)
             return sts.answer(request)
         if path.startswith("/v1/"):
@@ -127,78 +120,7 @@ class CodeArtifactApp:
             response = self.data_plane(request, self.backend)
             if response is not None:
                 return response
-        return _json(404, {"message": f"No route for {request.method} {path}"})
-
-    def _mock_api(self, request: Request) -> Response:
-        if request.path == "/_mock/health" and request.method in ("GET", "HEAD"):
-            health: dict[str, Any] = {"status": "ok"}
-            if self.events_delivery is not None:
-                health["events"] = self.events_delivery.stats()
-            return _json(200, health)
-        if request.path == "/_mock/events":
-            return events_api(request, self.backend)
-        if request.path == "/_mock/ui" or request.path.startswith("/_mock/ui/"):  # read-only dashboard
-            from .dashboard import handle as dashboard
-
-            return dashboard(request, self.backend)
-        if request.path.startswith("/_mock/external"):  # stand-ins for external connections
-            from .external_api import http_api
-
-            try:
-                return http_api(request, self.backend)
-            except LimitExceeded as exc:  # a stand-in's package read through bounded (its archive, its metadata)
-                return _json(413, {"message": exc.message})
-        if request.path == "/_mock/state":  # export / import (mock_codeartifact.state.http)
-            from ..state.http import state_api
-
-            return state_api(request, self.backend)
-        if request.path == "/_mock/reset" and request.method == "POST":
-            self.backend.reset()
-            identity.clear()
-            return _json(200, {"status": "reset"})
-        if request.path == "/_mock/principals":
-            return _principals(request)
-        if request.path == "/_mock/calls":
-            if request.method not in ("GET", "HEAD"):
-                return _json(405, {"message": "Use GET"})
-            return self._calls(request)
-        return _json(404, {"message": f"No route for {request.method} {request.path}"})
-
-    def _calls(self, request: Request) -> Response:
-        """``GET /_mock/calls``: the call log, newest last; ``?operation=``, ``?status=`` (``404``, ``4xx``,
-        ``error``), ``?since=`` (ISO 8601 or epoch seconds) and ``?after=`` (a sequence number) filter it."""
-        args = request.args
-        try:
-            since = parse_since(args["since"]) if args.get("since") else None
-            after = int(args["after"]) if args.get("after") else None
-        except ValueError as exc:
-            return _json(400, {"message": str(exc)})
-        log = self.backend.calls
-        records = log.select(args.get("operation") or None, args.get("status") or None, since, after)
-        return _json(200, {"calls": [r.to_json() for r in records], "size": log.size, "stamp": log.stamp})
+        return json_answer(404, {"message": f"No route for {request.method} {path}"})
 
 
 _REFUSAL_CODES = {413: "RequestEntityTooLargeException", 403: "AccessDeniedException", 401: "UnauthorizedException"}
-
-
-def _principals(request: Request) -> Response:
-    """``GET`` lists the registered access keys; ``POST {"accessKeyId", "principalArn"}`` registers one
-    (``mock_codeartifact.principals.register`` over HTTP, for a server in another process)."""
-    if request.method == "GET":
-        return _json(200, {"principals": identity.registered()})
-    if request.method != "POST":
-        return _json(405, {"message": "Use GET or POST"})
-    try:
-        body = bounded.loads_json(request.get_data() or b"{}", "the body")
-        if not isinstance(body, dict):
-            raise ValueError("the body must be a JSON object")
-        identity.register(str(body.get("accessKeyId") or ""), str(body.get("principalArn") or ""))
-    except LimitExceeded as exc:
-        return _json(413, {"message": exc.message})
-    except ValueError as exc:
-        return _json(400, {"message": str(exc)})
-    return _json(200, {"principals": identity.registered()})
-
-
-def _json(status: int, body: dict[str, Any]) -> Response:
-    return Response(json.dumps(body), status=status, content_type="application/json")

@@ -11,21 +11,24 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
+from ..bounded import LimitExceeded
 from ..limits import Cap
 
 _SPOOL_IN_MEMORY = 1024 * 1024
 _CHUNK = 64 * 1024
 
 
-class BodyTooLarge(Exception):
-    """The request body is larger than ``limit`` bytes (``message`` is for the client)."""
+class BodyTooLarge(LimitExceeded):
+    """The request body is larger than ``limit`` bytes (``message`` is for the client; answered as every
+    ``LimitExceeded`` is, with its ``status``)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int) -> None:  # the message is the body's own, not LimitExceeded's
+        self.cap = Cap.REQUEST_BYTES
         self.limit = limit
         self.message = (
             f"The request body exceeds the limit of {limit:,} bytes (environment variable {Cap.REQUEST_BYTES.env})"
         )
-        super().__init__(self.message)
+        Exception.__init__(self, self.message)
 
 
 class BadLength(Exception):

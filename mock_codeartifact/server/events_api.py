@@ -27,8 +27,7 @@ _DETAIL_FILTERS = {
 
 
 def events_api(request: Request, backend: Backend) -> Response:
-    if request.method not in ("GET", "HEAD"):
-        return _json(405, {"message": "Use GET"})
+    """Answer ``GET /_mock/events`` (routed, GET and HEAD only, by ``server/mock_api.py``)."""
     raw = request.args.get("limit", str(DEFAULT_LIMIT))
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         return _json(400, {"message": f"limit must be a number from 1 to {MAX_LIMIT}"})

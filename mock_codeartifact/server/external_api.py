@@ -1,4 +1,5 @@
-"""``/_mock/external``: the external registries (``mock_codeartifact.external``) over HTTP."""
+"""``/_mock/external``: the stand-ins for public registries (``mock_codeartifact.external``) over HTTP, for a
+server running in another process (routed by ``server/mock_api.py``)."""
 
 from __future__ import annotations
 
@@ -14,33 +15,29 @@ from ..backend import Backend
 from ..errors import CodeArtifactError
 from ..protocols.external import registry as external_registry
 
-HTTP_PREFIX = "/_mock/external"
+
+def clear(backend: Backend) -> Response:
+    """``DELETE /_mock/external``: clear every stand-in."""
+    external_registry(backend).clear()
+    return _answer(200, {"status": "cleared"})
 
 
-def http_api(request: Request, backend: Backend) -> Response:
-    """``/_mock/external``: the stand-ins over HTTP, for a server running in another process.
+def remove(request: Request, backend: Backend, connection: str, package: str) -> Response:
+    """``DELETE /_mock/external/{connection}/{package}`` (``?namespace=``): remove a package."""
+    external_registry(backend).remove_package(
+        connection, package=package, namespace=request.args.get("namespace") or None
+    )
+    return _answer(200, {"status": "removed"})
 
-    - ``POST /_mock/external/{connection}`` with a JSON object: the keyword arguments of ``add_package_version``
-      (``package``, ``version``, ``namespace``, ``readme``, ``dependencies``, ``summary``, ``home_page``,
-      ``source_code_repository``, ``licenses``, ``display_name``, ``dist_tags``) and ``assets``: asset name ->
-      base64 content. Answers 200 ``{"status": "added", ...}``; 400 with ``{"message"}`` for bad input.
-    - ``DELETE /_mock/external/{connection}/{package}`` (``?namespace=``) removes a package;
-      ``DELETE /_mock/external`` clears every stand-in.
-    """
-    parts = [p for p in request.path[len(HTTP_PREFIX) :].split("/") if p]
-    registry = external_registry(backend)
-    if request.method == "DELETE" and not parts:
-        registry.clear()
-        return _answer(200, {"status": "cleared"})
-    if request.method == "DELETE" and len(parts) == 2:
-        registry.remove_package(parts[0], package=parts[1], namespace=request.args.get("namespace") or None)
-        return _answer(200, {"status": "removed"})
-    if request.method != "POST" or len(parts) != 1:
-        return _answer(404, {"message": f"No route for {request.method} {request.path}"})
+
+def add(request: Request, backend: Backend, connection: str) -> Response:
+    """``POST /_mock/external/{connection}`` with a JSON object: the keyword arguments of ``add_package_version``
+    (``package``, ``version``, ``namespace``, ``readme``, ``dependencies``, ``summary``, ``home_page``,
+    ``source_code_repository``, ``licenses``, ``display_name``, ``dist_tags``) and ``assets``: asset name ->
+    base64 content. Answers 200 ``{"status": "added", ...}``; 400 with ``{"message"}`` for bad input (413 for a
+    body over a cap: ``bounded.LimitExceeded``, answered by the route map)."""
     try:
         body = bounded.loads_json(request.get_data(), "the body")
-    except bounded.LimitExceeded as exc:
-        return _answer(413, {"message": exc.message})
     except ValueError:
         return _answer(400, {"message": "The body must be a JSON object"})
     allowed = {
@@ -61,7 +58,7 @@ def http_api(request: Request, backend: Backend) -> Response:
     if not all(isinstance(body[k], str) for k in ("package", "version")):
         return _answer(400, {"message": "package and version must be strings"})
     try:
-        entry = registry.add_package_version(parts[0], assets=assets, **body)
+        entry = external_registry(backend).add_package_version(connection, assets=assets, **body)
     except CodeArtifactError as error:
         return _answer(400, {"message": error.message})
     except (TypeError, ValueError, AttributeError) as error:

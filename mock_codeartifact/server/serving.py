@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import logging
 import selectors
 import socket
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -31,6 +29,7 @@ from cheroot import wsgi as cheroot_wsgi
 
 from ..limits import Cap
 from ..settings import DEFAULT_HOST
+from ..wire import aws_error
 from .framing import Refusal, RequestScanner
 
 LOG = logging.getLogger("mock_codeartifact.server")
@@ -82,24 +81,19 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def error_document(status: int, message: str) -> tuple[list[tuple[str, str]], bytes]:
-    """Headers and body of an AWS-shaped JSON error (``x-amzn-ErrorType`` and ``{"message": ...}``).
+    """Headers and body of an AWS-shaped JSON error (``mock_codeartifact.wire.aws_error``) for a refusal by the
+    front, with its ``Content-Length``.
 
     AWS documents no answer for requests its front end refuses before they reach the service; botocore reads
     the error code from ``x-amzn-ErrorType``, so a client sees a ``ValidationException`` (``InternalServerException``
     for 5xx) with the HTTP status that says what was wrong.
     """
     if status >= 500:
-        code, body = "InternalServerException", {"message": message}
+        headers, data = aws_error.render("InternalServerException", message)
     else:
-        code, body = "ValidationException", {"message": message, "reason": "CANNOT_PARSE"}
-    data = json.dumps(body).encode()
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Content-Length", str(len(data))),
-        ("x-amzn-ErrorType", code),
-        ("x-amzn-RequestId", str(uuid.uuid4())),
-    ]
-    return headers, data
+        headers, data = aws_error.render("ValidationException", message, {"reason": "CANNOT_PARSE"})
+    headers["Content-Length"] = str(len(data))
+    return list(headers.items()), data
 
 
 _MESSAGES = {

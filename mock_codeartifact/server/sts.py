@@ -3,7 +3,7 @@
 Clients pointed at the server with ``AWS_ENDPOINT_URL_STS`` (or ``--endpoint-url``) send STS's query protocol:
 ``POST /`` with the form ``Action=GetCallerIdentity&Version=2011-06-15`` (a GET with the same query works too),
 signed with SigV4 for the service ``sts``. The answer is AWS's XML, for the principal the request's access key
-maps to — the same principal the CodeArtifact API and the authorization layer see (``iam/identity.py``). Every
+maps to — the same principal the CodeArtifact API and the authorization layer see (``iam/caller.py``). Every
 other action is answered as AWS answers an action it does not know: ``InvalidAction``, HTTP 400.
 
 In-process, STS is moto's business (``mock_aws``): the mock does not intercept STS.
@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CodeArtifactError
-from ..iam.identity import Principal, principal_of
+from ..iam.caller import Principal, principal_of
 from ..wire import Headers, HttpRequest
 
 VERSION = "2011-06-15"

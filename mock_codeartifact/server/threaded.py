@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import environment
 from ..backend import Backend
-from ..iam import identity
+from ..iam import caller
 from ..settings import DEFAULT_HOST, DEFAULT_REGION, account_id
 from . import client_config
 from .app import CodeArtifactApp
@@ -121,7 +121,7 @@ class ThreadedCodeArtifactServer:
 
     def reset(self) -> None:
         self.backend.reset()
-        identity.clear()
+        caller.clear()
 
     def __enter__(self) -> ThreadedCodeArtifactServer:
         self.start()

@@ -27,8 +27,8 @@ from ..backend.arns import parse_arn
 from ..backend.coordinates import api_coordinates
 from ..dispatch import codec
 from ..errors import CodeArtifactError
+from ..iam.caller import account_of, region_of
 from ..wire import Headers, HttpRequest
-from ..wire.identity import account_of, region_of
 from . import export_archive, import_archive
 from .document import StateFormatError
 from .persist import FULL, PersistentState, Scope

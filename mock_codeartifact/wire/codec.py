@@ -8,11 +8,8 @@ a result dict (or a modeled error) into the response AWS would send.
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
 import json
-import os
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +19,7 @@ from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel
 
 from ..errors import CodeArtifactError, ValidationException
+from . import aws_error
 from .http import HttpRequest, HttpResponse
 from .validate import Check, TypeMismatch, input_check, summarize
 
@@ -105,14 +103,7 @@ def _json_bytes(value: Any) -> bytes:
     return _ENCODE(value).encode()
 
 
-# A random UUID-shaped prefix per process and a counter: unique like uuid4's, at a fraction of its cost.
-_ID_PREFIX = str(uuid.uuid4())[:24]
-_ID_COUNTER = itertools.count(int.from_bytes(os.urandom(5), "big"))
-
-
-def _request_id() -> str:
-    # AWS answers every request, successful or not, with an id (boto3: ResponseMetadata["RequestId"]).
-    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFF:012x}"
+_request_id = aws_error.request_id
 
 
 def _output_encoder(op: OperationModel) -> Callable[[dict[str, Any]], HttpResponse]:
@@ -302,22 +293,21 @@ class Codec:
     def encode_error(self, error: CodeArtifactError, operation: str | None = None) -> HttpResponse:
         code = error.code
         status, members = self._errors.get(code, (500, {}))
-        body: dict[str, Any] = {"message": error.message}
-        headers = {
-            "Content-Type": "application/json",
-            "x-amzn-ErrorType": code,
-            "x-amzn-RequestId": _request_id(),
-        }
+        body: dict[str, Any] = {}
+        in_headers: dict[str, str] = {}
         for py_name, value in error.fields.items():
             wire = members.get(py_name)
             if wire is None:
                 continue
             name, header = wire
             if header:
-                headers[header] = str(value)
+                in_headers[header] = str(value)
             else:
                 body[name] = value
-        return HttpResponse(status, headers, _json_bytes(body))
+        headers, data = aws_error.render(code, error.message, body)
+        if in_headers:
+            headers.update(in_headers)
+        return HttpResponse(status, headers, data)
 
 
 _DECODED_MAX = 4096

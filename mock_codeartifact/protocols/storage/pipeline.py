@@ -18,14 +18,14 @@ import datetime as dt
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ...authorization import enforce
+from ...authorization import enforce, switch
 from ...authorization.table import PUBLISH_PACKAGE_VERSION, PUT_PACKAGE_METADATA, READ_FROM_REPOSITORY
 from ...backend.calls import redact_query
 from ...backend.coordinates import Coordinate
 from ...backend.store import Backend, Call, utcnow
 from ...backend.tokens import find_token
 from ...errors import AccessDeniedException
-from ...iam.identity import Principal
+from ...iam.caller import Principal
 from ..base import ProtocolError, RepoRequest
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def authorize(req: RepoRequest, action: str, namespace: str | None = None, name:
     if key in req.authorized:
         return
     call = req.call
-    if enforce.enabled(call.backend):
+    if switch.enforced(call.backend):
         repo: Repository = req.target
         if action == READ:
             target = enforce.Target(repo.arn, req.owner, call.region, req.domain, repo.name)

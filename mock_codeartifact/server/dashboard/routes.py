@@ -4,9 +4,12 @@ forbid everything the dashboard does not need (no inline script, no other origin
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from urllib.parse import quote
 
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from ...backend import Backend
@@ -65,6 +68,31 @@ def _not_found(message: str) -> Response:
     return _html(body, 404)
 
 
+# The pages, by path below /_mock/ui (empty segments dropped first: /_mock/ui//a/ is /_mock/ui/a). A page's view
+# takes the backend, the path's parts and the request; werkzeug's matcher prefers a literal segment to a
+# variable one, so /static/x is a file, not the account "static" in region "x".
+PAGES = Map(
+    [
+        Rule("/", endpoint="home"),
+        Rule("/static/<name>", endpoint="static"),
+        Rule("/changes", endpoint="changes"),
+        Rule("/activity", endpoint="activity"),
+        Rule("/<account>/<region>", endpoint="home"),
+        Rule("/<account>/<region>/<domain>", endpoint="domain"),
+        Rule("/<account>/<region>/<domain>/search", endpoint="search"),
+        Rule("/<account>/<region>/<domain>/package-groups", endpoint="groups"),
+        Rule("/<account>/<region>/<domain>/package-group", endpoint="group"),
+        Rule("/<account>/<region>/<domain>/repositories/<repo>", endpoint="repository"),
+        Rule("/<account>/<region>/<domain>/repositories/<repo>/package", endpoint="package"),
+        Rule("/<account>/<region>/<domain>/repositories/<repo>/version", endpoint="version"),
+        Rule("/<account>/<region>/<domain>/repositories/<repo>/asset", endpoint="asset"),
+    ],
+    strict_slashes=False,
+    merge_slashes=False,
+    redirect_defaults=False,
+)
+
+
 def handle(request: Request, backend: Backend) -> Response:
     """Answer a ``/_mock/ui`` request (GET or HEAD) from ``backend``; nothing here changes state."""
     if request.method not in ("GET", "HEAD"):
@@ -74,49 +102,90 @@ def handle(request: Request, backend: Backend) -> Response:
             headers={"Allow": "GET, HEAD"},
             content_type="text/plain; charset=utf-8",
         )
-    rest = request.path[len(BASE) :]
-    if rest == "":
-        rest = "/"
-    parts = [p for p in rest.split("/") if p]
-    args = {k: v for k, v in request.args.items()}
     STAMP.set(backend.calls.stamp)
+    path = "/" + "/".join(p for p in request.path[len(BASE) :].split("/") if p)
     try:
-        if not parts:
-            return _html(views.home(backend))
-        if parts[0] == "static" and len(parts) == 2:
-            return _static(parts[1])
-        if parts == ["changes"]:
-            return _changes(backend)
-        if parts == ["activity"]:
-            return _html(activity_view(backend, args))
-        if len(parts) == 2:
-            return _html(views.home(backend, parts[0], parts[1]))
-        if len(parts) < 3:
-            raise views.NotFound("No such page.")
-        where = views.Where(parts[0], parts[1], parts[2])
-        tail = parts[3:]
-        if not tail:
-            return _html(views.domain_view(backend, where))
-        if tail == ["search"]:
-            return _html(views.search_view(backend, where, args))
-        if tail == ["package-groups"]:
-            return _html(views.groups_view(backend, where))
-        if tail == ["package-group"]:
-            return _html(views.group_view(backend, where, args.get("pattern", ""), args.get("start")))
-        if tail[0] == "repositories" and len(tail) == 2:
-            return _html(views.repository_view(backend, where, tail[1], request.host_url, args))
-        if tail[0] == "repositories" and len(tail) == 3:
-            repo, kind = tail[1], tail[2]
-            if kind == "package":
-                return _html(views.package_view(backend, where, repo, args))
-            if kind == "version":
-                return _html(views.version_view(backend, where, repo, args))
-            if kind == "asset":
-                name, data = views.asset_bytes(backend, where, repo, args)
-                return _download(name, data)
-        raise views.NotFound("No such page.")
+        endpoint, parts = PAGES.bind("").match(path, "GET")
+    except HTTPException:
+        return _not_found("No such page.")
+    try:
+        return _VIEWS[str(endpoint)](backend, request, **parts)
     except views.NotFound as missing:
         return _not_found(str(missing))
+
+
+def _args(request: Request) -> dict[str, str]:
+    return {k: v for k, v in request.args.items()}
+
+
+def _home(backend: Backend, request: Request, account: str | None = None, region: str | None = None) -> Response:
+    if account is None or region is None:
+        return _html(views.home(backend))
+    return _html(views.home(backend, account, region))
+
+
+def _domain(backend: Backend, request: Request, account: str, region: str, domain: str) -> Response:
+    return _html(views.domain_view(backend, views.Where(account, region, domain)))
+
+
+def _search(backend: Backend, request: Request, account: str, region: str, domain: str) -> Response:
+    return _html(views.search_view(backend, views.Where(account, region, domain), _args(request)))
+
+
+def _groups(backend: Backend, request: Request, account: str, region: str, domain: str) -> Response:
+    return _html(views.groups_view(backend, views.Where(account, region, domain)))
+
+
+def _group(backend: Backend, request: Request, account: str, region: str, domain: str) -> Response:
+    args = request.args
+    where = views.Where(account, region, domain)
+    return _html(views.group_view(backend, where, args.get("pattern", ""), args.get("start")))
+
+
+def _repository(backend: Backend, request: Request, account: str, region: str, domain: str, repo: str) -> Response:
+    where = views.Where(account, region, domain)
+    return _html(views.repository_view(backend, where, repo, request.host_url, _args(request)))
+
+
+def _package(backend: Backend, request: Request, account: str, region: str, domain: str, repo: str) -> Response:
+    return _html(views.package_view(backend, views.Where(account, region, domain), repo, _args(request)))
+
+
+def _version(backend: Backend, request: Request, account: str, region: str, domain: str, repo: str) -> Response:
+    return _html(views.version_view(backend, views.Where(account, region, domain), repo, _args(request)))
+
+
+def _asset(backend: Backend, request: Request, account: str, region: str, domain: str, repo: str) -> Response:
+    name, data = views.asset_bytes(backend, views.Where(account, region, domain), repo, _args(request))
+    return _download(name, data)
+
+
+def _static_page(backend: Backend, request: Request, name: str) -> Response:
+    return _static(name)
+
+
+def _changes_page(backend: Backend, request: Request) -> Response:
+    return _changes(backend)
+
+
+def _activity(backend: Backend, request: Request) -> Response:
+    return _html(activity_view(backend, _args(request)))
+
+
+_VIEWS: dict[str, Callable[..., Response]] = {
+    "home": _home,
+    "static": _static_page,
+    "changes": _changes_page,
+    "activity": _activity,
+    "domain": _domain,
+    "search": _search,
+    "groups": _groups,
+    "group": _group,
+    "repository": _repository,
+    "package": _package,
+    "version": _version,
+    "asset": _asset,
+}
 
 
 def _changes(backend: Backend) -> Response:
