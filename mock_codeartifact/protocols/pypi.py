@@ -35,10 +35,11 @@ from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
 from .. import bounded
+from ..backend.formats import PYPI
 from . import storage
 from .base import ProtocolError, RepoRequest, safe_name, text_response
 
-FORMAT = "pypi"
+FORMAT = PYPI  # the record this endpoint serves (backend/formats.py)
 
 JSON_V1 = "application/vnd.pypi.simple.v1+json"
 HTML_V1 = "application/vnd.pypi.simple.v1+html"
@@ -252,6 +253,21 @@ def distribution_metadata(filename: str, sha256: str, content: bytes) -> DistMet
         except (ValueError, bounded.LimitExceeded):
             _META_CACHE[key] = None
     return _META_CACHE[key]
+
+
+def metadata_from_assets(assets: dict[str, bytes]) -> dict[str, Any] | None:
+    """Summary, readme and dependencies of the first real wheel or sdist among a stand-in version's assets."""
+    for name, data in assets.items():
+        try:
+            dist = read_distribution(name, data)
+        except ValueError:
+            continue
+        return {
+            "summary": dist.summary,
+            "readme": dist.description,
+            "dependencies": dependencies_of(dist.requires_dist),
+        }
+    return None
 
 
 def dependencies_of(requires_dist: list[str]) -> list[dict[str, str]]:
