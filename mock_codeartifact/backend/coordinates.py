@@ -45,6 +45,8 @@ __all__ = [
 FORMATS: tuple[str, ...] = NAMES
 NAMESPACE_REQUIRED = frozenset(f.name for f in BY_NAME.values() if f.namespaces is Namespaces.REQUIRED)
 NAMESPACE_FORBIDDEN = frozenset(f.name for f in BY_NAME.values() if f.namespaces is Namespaces.NONE)
+# The formats whose API inputs are normalized (NuGet, Swift): every other format costs one failed lookup.
+_API_NORMALIZED = {f.name: f for f in BY_NAME.values() if f.api_normalizes}
 
 # The model's pattern as the service (Java) reads it: ``\s`` is ASCII whitespace only (see wire/patterns.py).
 _NAME = re.compile(r"[^#/\s]+", re.ASCII)
@@ -124,8 +126,8 @@ def api_coordinates(
 ) -> tuple[Coordinate, str | None]:
     """What AWS does to API inputs: NuGet names and versions, Swift names and namespaces are normalized; PyPI is
     not (the API needs the normalized PyPI name)."""
-    rules = BY_NAME.get(fmt)
-    if rules is not None and rules.api_normalizes:
+    rules = _API_NORMALIZED.get(fmt)
+    if rules is not None:
         name = rules.api_name(name)
         if namespace is not None:
             namespace = rules.api_namespace(namespace)
