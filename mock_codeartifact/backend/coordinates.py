@@ -22,25 +22,7 @@ import unicodedata
 from typing import NamedTuple
 
 from ..errors import invalid
-from .formats import BY_NAME, NAMES, Namespaces, normalize_nuget_version
-
-__all__ = [
-    "FORMATS",
-    "NAMESPACE_FORBIDDEN",
-    "NAMESPACE_REQUIRED",
-    "Coordinate",
-    "api_coordinates",
-    "api_version",
-    "check_asset_name",
-    "check_format",
-    "check_generic_asset_name",
-    "check_namespace",
-    "check_text",
-    "default_display_name",
-    "describe_coordinate",
-    "normalize_nuget_version",
-    "storage_coordinates",
-]
+from .formats import BY_NAME, NAMES, Namespaces
 
 FORMATS: tuple[str, ...] = NAMES
 NAMESPACE_REQUIRED = frozenset(f.name for f in BY_NAME.values() if f.namespaces is Namespaces.REQUIRED)

@@ -11,7 +11,7 @@ records, the way botocore keys its parsers and serializers by protocol:
 * above the backend, keyed by the record (the backend never imports them): the repository endpoint
   ``protocols/<name>.py`` (loaded for each record with ``repository_endpoint``, its optional
   ``metadata_from_assets`` completes stand-in metadata), the client configuration helpers of
-  ``server/client_config.py`` (``CLIENT_CONFIG``) and the dashboard's naming hints (``qualified_name``).
+  ``server/client_config.py`` (``HELPERS``) and the dashboard's naming hints (``qualified_name``).
 
 The records are pure rules: nothing here holds or reaches state, so every layer may import this module.
 """
