@@ -21,7 +21,8 @@ from aiobotocore.awsrequest import AioAWSResponse
 from botocore.awsrequest import AWSResponse
 
 from mock_codeartifact import mock_codeartifact
-from mock_codeartifact.interception import AioRawBody, RawBody, before_send
+from mock_codeartifact.inprocess.responses import AioRawBody, RawBody
+from mock_codeartifact.inprocess.send_hook import before_send
 
 CALLS = 300
 ROUNDS = 25  # short interleaved rounds: the median ratio shrugs off bursts of load from other processes

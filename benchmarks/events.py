@@ -1,17 +1,15 @@
 """What CodeArtifact's EventBridge events cost the calls that make them (docs/events.md).
 
 1. In-process, nobody listening (no moto, no endpoint): PublishPackageVersion through boto3 with this tree's code
-   against the same loop on the code before events (``--base PATH`` to a checkout, default ``/work/main`` when it
-   holds no ``mock_codeartifact/events``; else ``--base-ref``, extracted with ``git archive``). Each side runs in
-   its own process; the benchmark alternates short rounds between them (which one goes first alternates too) and
-   takes the median of the per-round ratios. Target: at most 2% more. Separate processes scatter more than one
-   process does, so the script also times what recording adds (one change recorded with nobody listening)
-   against the publish: the same question, answered without the noise of two processes.
+   against the same loop on the code before events (``--base-ref``, extracted with ``git archive``), in worker
+   pairs with interleaved rounds and an A/A control (``_trees.py``). Target: at most 2% more. The script also
+   times what recording adds (one change recorded with nobody listening) against the publish: the same
+   question, answered without the noise of two processes.
 2. Server mode, a dead ``--events-endpoint`` (a port nobody listens on): publish latency through two servers in
    this process, one delivering to the dead endpoint and one without an endpoint, interleaved the same way.
    Delivery runs on its own thread, so the target is at most 5% more.
 
-Run: ``python benchmarks/events.py [--rounds 41] [--calls 150]``.
+Run: ``python benchmarks/events.py [--pairs 4] [--rounds 21] [--calls 150]``.
 """
 
 from __future__ import annotations
@@ -21,27 +19,23 @@ import hashlib
 import os
 import socket
 import statistics
-import subprocess
-import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _trees import compare, extract, interleaved
+
 HERE = Path(__file__).resolve().parent
 TREE = HERE.parent
 BASE_REF = "b883e9a"  # the last commit before events were recorded
 
-# One process per tree: "N\n" on stdin publishes N new versions and answers the seconds it took.
-WORKER = r"""
-import hashlib, os, sys, time
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+# What each worker repeats: one publish of a new version (benchmarks/_trees.py runs it in both trees).
+PUBLISH = r"""
+import hashlib
 import boto3
 from mock_codeartifact import mock_codeartifact
-import mock_codeartifact as package
 m = mock_codeartifact()
 m.start()
 client = boto3.client("codeartifact", region_name="us-east-1")
@@ -50,86 +44,13 @@ client.create_repository(domain="bench", repository="repo")
 data = b"benchmark asset"
 sha = hashlib.sha256(data).hexdigest()
 counter = 0
-def publish():
+def one():
     global counter
     counter += 1
     client.publish_package_version(domain="bench", repository="repo", format="generic", namespace="ns",
         package=f"p{counter // 100}", packageVersion=f"1.{counter}", assetContent=data, assetName="a.bin",
         assetSHA256=sha)
-for _ in range(300):
-    publish()
-print("ready", package.__file__, flush=True)
-for line in sys.stdin:
-    n = int(line)
-    start = time.perf_counter()
-    for _ in range(n):
-        publish()
-    print(time.perf_counter() - start, flush=True)
 """
-
-
-class Worker:
-    def __init__(self, tree: Path) -> None:
-        env = {**os.environ, "PYTHONPATH": str(tree)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=tempfile.gettempdir(),  # "-c" puts the working directory first on sys.path
-        )
-        assert self.proc.stdout is not None
-        ready = self.proc.stdout.readline().split()
-        if not ready or ready[0] != "ready":
-            raise RuntimeError(f"worker for {tree} did not start")
-        self.module = ready[1]
-
-    def run(self, calls: int) -> float:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(f"{calls}\n")
-        self.proc.stdin.flush()
-        return float(self.proc.stdout.readline()) / calls * 1e6
-
-    def close(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(10)
-
-
-def interleaved(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tuple[float, float, float]:
-    """Median cost of ``a`` and of ``b`` (each returns microseconds per call for one round) and the median of
-    their per-round ratios; which one goes first alternates."""
-    costs_a, costs_b, ratios = [], [], []
-    for i in range(rounds):
-        if i % 2:
-            cb, ca = b(), a()
-        else:
-            ca, cb = a(), b()
-        costs_a.append(ca)
-        costs_b.append(cb)
-        ratios.append(ca / cb)
-    return statistics.median(costs_a), statistics.median(costs_b), statistics.median(ratios)
-
-
-def base_tree(path: str | None, ref: str, scratch: Path) -> Path:
-    if path and Path(path, "mock_codeartifact").is_dir() and not Path(path, "mock_codeartifact", "events").exists():
-        return Path(path)
-    archive = scratch / "base.tar"
-    subprocess.run(["git", "-C", str(TREE), "archive", "-o", str(archive), ref, "mock_codeartifact"], check=True)
-    with tarfile.open(archive) as tf:
-        tf.extractall(scratch / "base", filter="data")
-    return scratch / "base"
-
-
-def in_process(base: Path, rounds: int, calls: int) -> tuple[float, float, float]:
-    ours, theirs = Worker(TREE), Worker(base)
-    try:
-        assert ours.module != theirs.module, "both workers import the same code"
-        return interleaved(lambda: ours.run(calls), lambda: theirs.run(calls), rounds)
-    finally:
-        ours.close()
-        theirs.close()
 
 
 def dead_endpoint(rounds: int, calls: int) -> tuple[float, float, float, dict[str, Any]]:
@@ -171,10 +92,11 @@ def dead_endpoint(rounds: int, calls: int) -> tuple[float, float, float, dict[st
         for _ in range(2):
             rounds_of(clients[0])()
             rounds_of(clients[1])()
-        with_dead, without, ratio = interleaved(rounds_of(clients[0]), rounds_of(clients[1]), rounds)
+        dead_costs, plain_costs = interleaved(rounds_of(clients[0]), rounds_of(clients[1]), rounds)
         assert slow.app.events_delivery is not None
         stats = slow.app.events_delivery.stats()
-    return with_dead, without, ratio, stats
+    ratio = statistics.median(x / y for x, y in zip(dead_costs, plain_costs, strict=True))
+    return statistics.median(dead_costs), statistics.median(plain_costs), ratio, stats
 
 
 def record_cost(calls: int = 20_000) -> float:
@@ -202,21 +124,23 @@ def record_cost(calls: int = 20_000) -> float:
 
 def main() -> list[tuple[str, float, str]]:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=41)
+    parser.add_argument("--rounds", type=int, default=21, help="rounds per worker pair")
+    parser.add_argument("--pairs", type=int, default=4, help="worker pairs per side")
     parser.add_argument("--calls", type=int, default=150, help="publishes per round")
-    parser.add_argument("--base", default=os.environ.get("EVENTS_BENCH_BASE", "/work/main"))
     parser.add_argument("--base-ref", default=BASE_REF)
     args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     rows: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory() as scratch:
-        base = base_tree(args.base, args.base_ref, Path(scratch))
-        ours, theirs, ratio = in_process(base, args.rounds, args.calls)
+        base = extract(args.base_ref, Path(scratch))
+        result = compare(base, PUBLISH, pairs=args.pairs, rounds=args.rounds, calls=args.calls)
+    theirs = result.theirs
     rows += [
-        ("publish_package_version in-process, events recorded (us/call)", ours, "us"),
+        ("publish_package_version in-process, events recorded (us/call)", result.ours, "us"),
         ("publish_package_version in-process, before events (us/call)", theirs, "us"),
-        ("events: in-process publish, no listener / before events ratio", ratio, "target <= 1.02"),
+        ("events: in-process publish, no listener / before events ratio", result.ratio, "target <= 1.02"),
+        ("A/A control: largest pair's distance from 1 (resolution)", result.resolution, "ratio"),
     ]
     recording = record_cost()
     rows += [
@@ -232,6 +156,8 @@ def main() -> list[tuple[str, float, str]]:
     for name, value, unit in rows:
         print(f"{name:66s} {value:10.3f}  {unit}")
     print(f"dead endpoint delivery counts: {stats}")
+    print("per pair, events/before: " + ", ".join(f"{r:.3f}" for r in result.pair_ratios))
+    print("per pair, A/A control:   " + ", ".join(f"{r:.3f}" for r in result.control))
     return rows
 
 

@@ -2,17 +2,23 @@
 
 The floor is the same ``describe_repository`` call answered by a ``before-send`` hook that returns a canned
 response: everything botocore does (serialize, sign, parse) and nothing else. The ratio says how much the mock
-adds on top. Run: ``python benchmarks/foundation.py``.
+adds on top. The same in-process call is then timed against an older commit's code (``--against REF``, by default
+the commit before issue 22's reorganisation) in worker pairs with an A/A control (``_trees.py``): the
+reorganisation keeps the in-process path within 2% of where it was. Run: ``python benchmarks/foundation.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import boto3
+from _trees import compare, extract
 from botocore.awsrequest import AWSResponse
 
 from mock_codeartifact import mock_codeartifact
@@ -20,6 +26,20 @@ from mock_codeartifact.mock import _before_send, _RawBody
 
 CALLS = 400
 ROUNDS = 41
+BEFORE_REORGANISATION = "c9071b5"
+
+# What each worker of the cross-tree comparison repeats: the same describe_repository as the floor comparison.
+DESCRIBE = r"""
+import boto3
+from mock_codeartifact import mock_codeartifact
+m = mock_codeartifact()
+m.start()
+client = boto3.client("codeartifact", region_name="us-east-1")
+client.create_domain(domain="bench")
+client.create_repository(domain="bench", repository="repo", description="benchmark")
+def one():
+    client.describe_repository(domain="bench", repository="repo")
+"""
 
 
 def _cost(fn: Any, calls: int) -> float:
@@ -51,6 +71,10 @@ def _interleaved(a: Any, b: Any, calls: int = CALLS, rounds: int = ROUNDS) -> tu
 
 
 def main() -> list[tuple[str, float, str]]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--against", default=BEFORE_REORGANISATION, help="the commit to compare this tree with")
+    parser.add_argument("--pairs", type=int, default=4, help="worker pairs per side")
+    args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_codeartifact():
@@ -92,8 +116,18 @@ def main() -> list[tuple[str, float, str]]:
         ("mock / floor ratio (median of interleaved rounds)", ratio, "target <= 1.15"),
         ("enter + leave mock_codeartifact() (ms)", toggle / 1000, "target <= 0.06 ms"),
     ]
+    with tempfile.TemporaryDirectory() as scratch:
+        result = compare(extract(args.against, Path(scratch)), DESCRIBE, pairs=args.pairs, rounds=21, calls=CALLS)
+    rows += [
+        (f"describe_repository in-process, {args.against} (us/call)", result.theirs, "us"),
+        ("describe_repository in-process, this tree (us/call)", result.ours, "us"),
+        (f"this tree / {args.against} (worker pairs, interleaved)", result.ratio, "target <= 1.02"),
+        ("A/A control: largest pair's distance from 1 (resolution)", result.resolution, "ratio"),
+    ]
     for name, value, unit in rows:
-        print(f"{name:50s} {value:10.3f}  {unit}")
+        print(f"{name:58s} {value:10.3f}  {unit}")
+    print(f"per pair, this tree / {args.against}: " + ", ".join(f"{r:.3f}" for r in result.pair_ratios))
+    print("per pair, A/A control: " + ", ".join(f"{r:.3f}" for r in result.control))
     return rows
 
 

@@ -37,9 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _builders import hostile as b
+import _checkout  # noqa: F401  (tests.support importable)
 
-# The hostile archives and documents are built by the same helpers as the tests' (tests/hostile/builders.py).
+from tests.support import hostile_files as b
+
+# The hostile archives and documents are built by the same helpers as the tests' (tests/support/hostile_files.py).
 END, bomb, core_metadata, crate, gem, gemspec, gz = b.END, b.bomb, b.core_metadata, b.crate, b.gem, b.gemspec, b.gz
 header, member, npm_tarball, nuspec, zeros, zip_many = b.header, b.member, b.npm_tarball, b.nuspec, b.zeros, b.zip_many
 

@@ -37,12 +37,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import _checkout  # noqa: F401  (tests.support importable)
 import boto3
 import requests
-from _builders import packages
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.app import CodeArtifactApp
+from tests.support import package_files as packages
 
 HERE = Path(__file__).resolve().parent
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")

@@ -13,19 +13,19 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .activation import activate, backend, deactivate, dispatcher, is_active, reset
 from .authorization import enforce
 from .backend import Backend
 from .backend.calls import CallRecord
-from .decorators import decorate
 from .environment import FAKE_ENV
 from .events import EventLog
 from .iam import identity
 from .iam.identity import Principal
-from .interception import RawBody
+from .inprocess.activation import activate, backend, deactivate, dispatcher, is_active, reset
+from .inprocess.decorators import decorate
+from .inprocess.responses import RawBody
+from .inprocess.send_hook import before_send
 from .network_guard import disable as disable_guard
 from .network_guard import enable as enable_guard
-from .send_hook import before_send
 from .settings import DEFAULT_HOST, account_id
 
 if TYPE_CHECKING:

@@ -29,13 +29,13 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from . import send_hook
+from .inprocess import send_hook
 
 ENV_VAR = "MOCK_CODEARTIFACT_MOCK_AWS"
 INI_OPTION = "codeartifact_mock_aws"
 _OFF = frozenset({"0", "false", "no", "off"})
 _MOTO_MODULE = "moto.core.models"
-_ACTIVATION_MODULE = f"{__package__}.activation"
+_ACTIVATION_MODULE = f"{__package__}.inprocess.activation"
 _WRAPPED = "__mock_codeartifact_wrapped__"
 
 _lock = threading.RLock()
@@ -101,7 +101,7 @@ def _wake() -> bool:
     with _lock:
         if not _moto_active or _held or not _enabled:
             return False
-        from . import activation
+        from .inprocess import activation
 
         activation.hold_for_moto(reset_state=_pending_reset)
         _held, _pending_reset = True, False

@@ -336,7 +336,7 @@ def _calls_of(item: pytest.Item) -> str | None:
     if server is not None:
         log = server.backend.calls
     elif any(name in funcargs for name in _IN_PROCESS_FIXTURES):
-        from .activation import backend
+        from .inprocess.activation import backend
 
         log = backend().calls
     else:

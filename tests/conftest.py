@@ -7,10 +7,10 @@ from typing import Any
 
 import boto3
 import pytest
-from tools_support import need
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.tools import need
 
 ClientFactory = Callable[..., Any]
 

@@ -14,11 +14,11 @@ import sys
 import boto3
 import pytest
 import requests
-from foundation_helpers import raises
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.seeding import add_package_version
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.control_plane import raises
 
 ACCOUNT_HEADER = "x-mock-codeartifact-account-id"
 

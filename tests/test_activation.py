@@ -390,7 +390,7 @@ def test_moto_coexistence(monkeypatch, order, configured):
         assert domain["s3BucketArn"] == "arn:aws:s3:::assets-193858265520-us-east-1"
         assert [d["name"] for d in ca.list_domains()["domains"]] == ["my-domain"]
         if order == "moto-first":
-            # requests-based calls too; see docs/foundation.md for the other order.
+            # requests-based calls too; see docs/behaviour-choices.md for the other order.
             import requests
 
             listed = requests.post("https://codeartifact.us-east-1.amazonaws.com/v1/domains", json={})

@@ -15,10 +15,10 @@ from typing import Any
 
 import aiobotocore.session
 import pytest
-import test_output_shapes as shapes
 from botocore.exceptions import ClientError
 
 from mock_codeartifact import mock_codeartifact
+from tests import test_output_shapes as shapes
 
 try:
     import aioboto3

@@ -9,14 +9,14 @@ from typing import Any
 
 import boto3
 import pytest
-from authz_helpers import allow, denied, deny, policy
 from botocore import xform_name
-from foundation_helpers import raises
 
 from mock_codeartifact import principals
-from mock_codeartifact.api import codec
 from mock_codeartifact.authorization.table import ACCOUNT as ACCOUNT_LEVEL
 from mock_codeartifact.authorization.table import ARN, DOMAIN, PACKAGE, PACKAGE_GROUP, REPOSITORY, build_table
+from mock_codeartifact.dispatch import codec
+from tests.support.control_plane import raises
+from tests.support.policies import allow, denied, deny, policy
 
 OWNER = "123456789012"
 GUEST = "111122223333"

@@ -12,11 +12,21 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import boto3
 import pytest
-from dashboard_support import ACCOUNT, BIG_VERSIONS, DOMAIN, EVIL_ASSET, EVIL_NAME, EVIL_TEXT, README, Seeded, seed
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.dashboards import stop_dashboards
+from tests.support.dashboard_world import (
+    ACCOUNT,
+    BIG_VERSIONS,
+    DOMAIN,
+    EVIL_ASSET,
+    EVIL_NAME,
+    EVIL_TEXT,
+    README,
+    Seeded,
+    seed,
+)
 
 SCRIPT_SRC = "/_mock/ui/static/dashboard.js"
 

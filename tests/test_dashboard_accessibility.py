@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_support import axe_source, axe_violations, chromium, require_chromium
-from dashboard_support import ACCOUNT, DOMAIN, Seeded, seed
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.browser import axe_source, axe_violations, chromium, require_chromium
+from tests.support.dashboard_world import ACCOUNT, DOMAIN, Seeded, seed
 
 require_chromium()
 

@@ -14,13 +14,13 @@ import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from browser_support import chromium, require_chromium
-from dashboard_support import DOMAIN, Seeded, seed
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.seeding import add_package_version
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.dashboards import stop_dashboards
+from tests.support.browser import chromium, require_chromium
+from tests.support.dashboard_world import DOMAIN, Seeded, seed
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import CHROMEDRIVER, CHROMIUM, chromium
-from dashboard_support import ACCOUNT, DOMAIN, EVIL_TEXT, README, Seeded, seed
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.browser import CHROMEDRIVER, CHROMIUM, chromium
+from tests.support.dashboard_world import ACCOUNT, DOMAIN, EVIL_TEXT, README, Seeded, seed
 
 SCREENSHOTS = Path(
     os.environ.get("MOCK_CODEARTIFACT_SCREENSHOTS", Path(__file__).parent.parent / "artifacts" / "screenshots")

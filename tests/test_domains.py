@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from foundation_helpers import ACCOUNT, POLICY, body, raises, snapshot
+from tests.support.control_plane import ACCOUNT, POLICY, body, raises, snapshot
 
 DOMAIN_KEYS = {
     "name",

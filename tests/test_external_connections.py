@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from foundation_helpers import raises, snapshot
+
+from tests.support.control_plane import raises, snapshot
 
 CONNECTIONS = {
     "public:npmjs": "npm",

@@ -2,7 +2,7 @@
 ``TYPE_CHECKING`` imports alike):
 
 - the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage.py``;
-- nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``api``) imports ``protocols`` or
+- nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``dispatch``) imports ``protocols`` or
   anything above it;
 - CodeArtifact's events (``events/``) build on the backend alone, and nothing below ``protocols/`` (the backend
   included) nor ``protocols/`` itself imports them: the backend records changes, it never delivers events;
@@ -33,13 +33,14 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 # stay pure: they import only each other and ``errors``.
 PURE_BACKEND = {f"{PACKAGE}.backend.{m}" for m in ("coordinates", "formats", "version_order")}
 # Top-level units below protocols/ and the units above them, which they must never import.
-BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "api", "settings"}
+BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "dispatch", "settings"}
 ABOVE_BELOW = {
     "events",
     "protocols",
     "server",
     "external",
     "mock",
+    "inprocess",
     "pytest_plugin",
     "seeding",
     "integrations",

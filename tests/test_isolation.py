@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from authz_helpers import allow, denied, policy
-from foundation_helpers import ACCOUNT, OTHER_ACCOUNT, POLICY, raises
+
+from tests.support.control_plane import ACCOUNT, OTHER_ACCOUNT, POLICY, raises
+from tests.support.policies import allow, denied, policy
 
 ACCOUNT_ENV = "MOCK_CODEARTIFACT_ACCOUNT_ID"
 

@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 import pytest
-from foundation_helpers import ACCOUNT, POLICY, raises
+
+from tests.support.control_plane import ACCOUNT, POLICY, raises
 
 DOMAIN = "java-ws"
 REPO = "repo"

@@ -13,7 +13,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from mock_codeartifact.api import codec
+from mock_codeartifact.dispatch import codec
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 
 JS_DIR = Path(__file__).parent / "js"

@@ -383,7 +383,7 @@ import sys
 import boto3
 from moto import mock_aws
 
-HEAVY = ("mock_codeartifact.activation", "mock_codeartifact.backend", "mock_codeartifact.wire.codec")
+HEAVY = ("mock_codeartifact.inprocess.activation", "mock_codeartifact.backend", "mock_codeartifact.wire.codec")
 
 
 def test_nothing_loads_until_a_codeartifact_request():

@@ -19,9 +19,9 @@ from typing import Any
 import botocore.session
 from botocore.model import Shape
 from botocore.validate import ParamValidator
-from foundation_helpers import POLICY
 
-from mock_codeartifact.api import Dispatcher, codec
+from mock_codeartifact.dispatch import Dispatcher, codec
+from tests.support.control_plane import POLICY
 
 MODEL = botocore.session.get_session().get_service_model("codeartifact")
 IMPLEMENTED = set(Dispatcher(None, codec()).handlers)  # type: ignore[arg-type]

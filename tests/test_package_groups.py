@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 import pytest
-from foundation_helpers import ACCOUNT, OTHER_ACCOUNT, all_pages, raises
+
+from tests.support.control_plane import ACCOUNT, OTHER_ACCOUNT, all_pages, raises
 
 DOMAIN = "my-domain"
 TYPES = ("EXTERNAL_UPSTREAM", "INTERNAL_UPSTREAM", "PUBLISH")

@@ -10,7 +10,8 @@ import itertools
 import random
 
 import pytest
-from foundation_helpers import raises
+
+from tests.support.control_plane import raises
 
 DOMAIN = "match-domain"
 

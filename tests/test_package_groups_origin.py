@@ -12,10 +12,10 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from foundation_helpers import all_pages, raises
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.seeding import add_package_version
+from tests.support.control_plane import all_pages, raises
 
 DOMAIN = "origin-domain"
 ALLOW_ALL = {"publish": "ALLOW", "upstream": "ALLOW"}

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the fixtures are imported from packages_support
+# ruff: noqa: F811 - the fixtures are imported from tests.support.packages
 """CopyPackageVersions: versions xor versionRevisions, idempotent copies, overwrite, upstreams, per-version codes."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from foundation_helpers import raises
-from packages_support import DOMAIN, OTHER, REPO, ca, seeding_target  # noqa: F401
+
+from tests.support.control_plane import raises
+from tests.support.packages import DOMAIN, OTHER, REPO, ca, seeding_target  # noqa: F401
 
 
 def copy(ca: Any, **kwargs: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the fixtures are imported from packages_support
+# ruff: noqa: F811 - the fixtures are imported from tests.support.packages
 """Every format through the seeding API, read back through boto3: coordinates, normalization, metadata, listing."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from foundation_helpers import raises
-from packages_support import DOMAIN, REPO, ca, collect, seeding_target  # noqa: F401
 
 from mock_codeartifact.errors import ConflictException, ValidationException
+from tests.support.control_plane import raises
+from tests.support.packages import DOMAIN, REPO, ca, collect, seeding_target  # noqa: F401
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the fixtures are imported from packages_support
+# ruff: noqa: F811 - the fixtures are imported from tests.support.packages
 """UpdatePackageVersionsStatus, DisposePackageVersions, DeletePackageVersions, DeletePackage,
 PutPackageOriginConfiguration: transitions, per-version error codes, all-or-nothing batches, revisions."""
 
@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from foundation_helpers import raises, unvalidated
-from packages_support import ca, seeding_target  # noqa: F401
+
+from tests.support.control_plane import raises, unvalidated
+from tests.support.packages import ca, seeding_target  # noqa: F401
 
 
 def _revision(ca: Any, version: str) -> str:

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the fixtures are imported from packages_support
+# ruff: noqa: F811 - the fixtures are imported from tests.support.packages
 """PublishPackageVersion and the read operations on generic packages, through boto3 in both modes."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import hashlib
 from typing import Any
 
 import pytest
-from foundation_helpers import raises
-from packages_support import DOMAIN, OTHER, REPO, ca, collect, seeding_target  # noqa: F401
 
 from mock_codeartifact.errors import ConflictException, ServiceQuotaExceededException
+from tests.support.control_plane import raises
+from tests.support.packages import DOMAIN, OTHER, REPO, ca, collect, seeding_target  # noqa: F401
 
 
 def test_publish_returns_flat_result_with_all_four_hashes(ca: Any) -> None:

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the fixtures are imported from packages_support
+# ruff: noqa: F811 - the fixtures are imported from tests.support.packages
 """Every package operation's parsed response matches botocore's output shape (types, required members, no
 unknown members), in both modes."""
 
@@ -8,7 +8,8 @@ from typing import Any
 
 import botocore.session
 from botocore.validate import ParamValidator
-from packages_support import DOMAIN, OTHER, REPO, ca, seeding_target  # noqa: F401
+
+from tests.support.packages import DOMAIN, OTHER, REPO, ca, seeding_target  # noqa: F401
 
 MODEL = botocore.session.get_session().get_service_model("codeartifact")
 OPERATIONS = [

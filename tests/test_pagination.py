@@ -7,7 +7,8 @@ are rejected when reused with other filters.
 from __future__ import annotations
 
 import pytest
-from foundation_helpers import ACCOUNT, all_pages, raises
+
+from tests.support.control_plane import ACCOUNT, all_pages, raises
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from foundation_helpers import ACCOUNT, POLICY, raises, snapshot
+
+from tests.support.control_plane import ACCOUNT, POLICY, raises, snapshot
 
 DOMAIN_ARN = f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:domain/my-domain"
 REPO_ARN = f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:repository/my-domain/my-repo"

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 import pytest
-from foundation_helpers import ACCOUNT, OTHER_ACCOUNT, POLICY, raises, snapshot
+
+from tests.support.control_plane import ACCOUNT, OTHER_ACCOUNT, POLICY, raises, snapshot
 
 DOMAIN_ARN = f"arn:aws:codeartifact:us-east-1:{ACCOUNT}:domain/my-domain"
 

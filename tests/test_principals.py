@@ -7,11 +7,11 @@ import json
 import boto3
 import pytest
 import requests
-from authz_helpers import allow, denied, policy
-from foundation_helpers import raises
 
 from mock_codeartifact import mock_codeartifact, principals
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.control_plane import raises
+from tests.support.policies import allow, denied, policy
 
 OWNER = "123456789012"
 GUEST = "222222222222"

@@ -284,7 +284,7 @@ def test_loading_the_plugin_loads_nothing_heavy():
     code = (
         "import sys, mock_codeartifact.pytest_plugin, mock_codeartifact\n"
         "heavy = ('botocore', 'boto3', 'werkzeug', 'cheroot', 'responses', 'yaml', 'mock_codeartifact.mock',"
-        " 'mock_codeartifact.server', 'mock_codeartifact.backend', 'mock_codeartifact.api')\n"
+        " 'mock_codeartifact.server', 'mock_codeartifact.backend', 'mock_codeartifact.dispatch')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
         "from mock_codeartifact import MockCodeArtifact, mock_codeartifact\n"
         "print(mock_codeartifact().__class__ is MockCodeArtifact, 'botocore' in sys.modules)\n"

@@ -21,11 +21,11 @@ import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from dataplane.builders import wheel
 
 from mock_codeartifact import mock_codeartifact, principals
 from mock_codeartifact.network_guard import SWITCH_ENV, RealAWSBlocked
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.package_files import wheel
 
 DOMAIN = "my-domain"
 OWNER = "123456789012"
@@ -147,7 +147,7 @@ def test_poetry_resolves_and_downloads_from_the_real_host(
 
 
 def test_npm_endpoint_serves_scoped_packages_on_the_real_host(mocked: Any) -> None:
-    from dataplane.builders import npm_publish_body, npm_tarball
+    from tests.support.package_files import npm_publish_body, npm_tarball
 
     mocked.client.create_repository(domain=DOMAIN, repository="js")
     npm = mocked.client.get_repository_endpoint(domain=DOMAIN, repository="js", format="npm")["repositoryEndpoint"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from foundation_helpers import ACCOUNT, POLICY, body, raises, snapshot
+
+from tests.support.control_plane import ACCOUNT, POLICY, body, raises, snapshot
 
 REPO_KEYS = {
     "name",
@@ -156,7 +157,7 @@ def test_missing_upstream_is_not_found_and_changes_nothing(client, domain):
 
 @pytest.mark.parametrize("upstreams", [up("u1", "u1"), up("self")], ids=["duplicate", "self"])
 def test_duplicate_or_self_upstreams_are_invalid(client, domain, upstreams):
-    # Undocumented: ValidationException (see docs/foundation.md).
+    # Undocumented: ValidationException (see docs/behaviour-choices.md).
     client.create_repository(domain=domain, repository="u1")
     client.create_repository(domain=domain, repository="self")
     before = snapshot(client)

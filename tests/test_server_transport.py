@@ -25,11 +25,11 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from dataplane.builders import npm_publish_body, npm_tarball, wheel
-from dataplane_support import RepoBase, fresh_repo
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.server.serving import WSGIServer
+from tests.support.package_files import npm_publish_body, npm_tarball, wheel
+from tests.support.repository import fresh_repo
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_control_plane_requests_share_one_connection(server):
 
 
 def test_repository_endpoint_requests_share_one_connection(server, monkeypatch):
-    repo = fresh_repo(server, monkeypatch, "repo", RepoBase)
+    repo = fresh_repo(server, monkeypatch)
     npm = repo.endpoint("npm")
     pypi = repo.endpoint("pypi")
     auth = repo.auth()

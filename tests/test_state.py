@@ -17,12 +17,12 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from robustness.snapshot import diff, snapshot_backend
-from state_support import build_world, publish, state_view
 
 from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.state import FORMAT_VERSION, Snapshot, StateFormatError, restore
+from tests.support.backend_snapshot import diff, snapshot_backend
+from tests.support.state_world import build_world, publish, state_view
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def built_world() -> Snapshot:
 
 @pytest.fixture
 def world(built_world: Snapshot) -> Iterator[Any]:
-    """The in-process mock, holding the varied world of state_support (the fixture pattern of docs/state.md)."""
+    """The in-process mock, holding the varied world of tests/support/state_world.py (the fixture pattern of docs/state.md)."""
     with mock_codeartifact(state=built_world) as m:
         yield m
 

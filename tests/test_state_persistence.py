@@ -30,7 +30,8 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from dataplane.builders import npm_publish_body, npm_tarball, wheel
+
+from tests.support.package_files import npm_publish_body, npm_tarball, wheel
 
 KILLS = int(os.environ.get("MOCK_CA_CRASH_KILLS", "20"))
 DOMAIN = "acme"
@@ -365,10 +366,9 @@ def _reloaded(directory: Path) -> Any:
 
 
 def test_every_kind_of_change_is_durable_when_its_request_is_answered(tmp_path: Path) -> None:
-    from state_support import build_world, publish
-
     from mock_codeartifact.server import ThreadedCodeArtifactServer
     from mock_codeartifact.state.http import enable_persistence
+    from tests.support.state_world import build_world, publish
 
     directory = tmp_path / "state"
     with ThreadedCodeArtifactServer(port=0) as server:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from foundation_helpers import ACCOUNT, body, raises, snapshot, unvalidated
+
+from tests.support.control_plane import ACCOUNT, body, raises, snapshot, unvalidated
 
 
 @pytest.fixture(params=["domain", "repository"])

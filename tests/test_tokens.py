@@ -6,7 +6,8 @@ import datetime as dt
 import json
 
 import pytest
-from foundation_helpers import raises, unvalidated
+
+from tests.support.control_plane import raises, unvalidated
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ParamValidationError
-from foundation_helpers import POLICY, raises, snapshot, unvalidated
+
+from tests.support.control_plane import POLICY, raises, snapshot, unvalidated
 
 D = {"domain": "my-domain"}
 DR = {"domain": "my-domain", "repository": "my-repo"}

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the fixtures are imported from packages_support
+# ruff: noqa: F811 - the fixtures are imported from tests.support.packages
 """ListPackageVersions without sortBy lists newest first, in each format's own version order; revisions name
 assets and metadata, so status changes and dispose keep them."""
 
@@ -8,7 +8,8 @@ import random
 from typing import Any
 
 import pytest
-from packages_support import DOMAIN, REPO, ca, collect, seeding_target  # noqa: F401
+
+from tests.support.packages import DOMAIN, REPO, ca, collect, seeding_target  # noqa: F401
 
 # format -> (namespace, package, versions oldest first as that format's package manager orders them)
 ORDERS: dict[str, tuple[str | None, str, list[str]]] = {

@@ -22,9 +22,9 @@ from urllib.parse import unquote
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
-from ..api import codec
 from ..backend.formats import NAMES
 from ..bounded import LimitExceeded
+from ..dispatch import codec
 from ..errors import CodeArtifactError, InternalServerException
 from ..wire.hosts import repository_endpoint_parts
 from .auth import authenticate, challenge

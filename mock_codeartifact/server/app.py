@@ -10,11 +10,11 @@ from typing import Any, cast
 from werkzeug.wrappers import Request, Response
 
 from .. import bounded, events
-from ..api import Dispatcher, codec
 from ..authorization import enforce
 from ..backend import Backend
 from ..backend.calls import parse_since
 from ..bounded import LimitExceeded
+from ..dispatch import Dispatcher, codec
 from ..events.endpoint import EndpointDelivery
 from ..iam import identity
 from ..wire import Headers, HttpRequest

@@ -22,10 +22,10 @@ from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
-from ..api import codec
 from ..backend import Backend
 from ..backend.arns import parse_arn
 from ..backend.coordinates import api_coordinates
+from ..dispatch import codec
 from ..errors import CodeArtifactError
 from ..wire import Headers, HttpRequest
 from ..wire.identity import account_of, region_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from .builders import END, MiB, bomb, cargo_body, crate, gz, header, member, nested_json
-from .conftest import Repo
+from tests.support.hostile_files import END, MiB, bomb, cargo_body, crate, gz, header, member, nested_json
+from tests.support.repository import Repo
 
 
 def meta(name: str, **extra: object) -> dict[str, object]:
@@ -13,7 +13,7 @@ def meta(name: str, **extra: object) -> dict[str, object]:
 
 
 def publish(repo: Repo, body: bytes) -> requests.Response:
-    return repo.send("PUT", repo.url("cargo", "api/v1/crates/new"), data=body, headers={"Authorization": repo.token})
+    return repo.request("PUT", repo.url("cargo", "api/v1/crates/new"), data=body, headers={"Authorization": repo.token})
 
 
 def refused(repo: Repo, response: requests.Response, status: int, cap: str | None = None) -> None:

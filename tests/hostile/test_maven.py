@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .builders import ENCODINGS, KiB, billion_laughs_xml, pom, xml_with_entity
-from .conftest import Repo
+from tests.support.hostile_files import ENCODINGS, KiB, billion_laughs_xml, pom, xml_with_entity
+from tests.support.repository import Repo
 
 POM_PATH = "org/h/{a}/1.0/{a}-1.0.pom"
 
 
 def put(repo: Repo, path: str, body: bytes) -> requests.Response:
-    return repo.send("PUT", repo.url("maven", path), data=body)
+    return repo.request("PUT", repo.url("maven", path), data=body)
 
 
 def refused(repo: Repo, response: requests.Response, status: int, cap: str | None = None) -> None:

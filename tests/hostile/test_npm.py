@@ -8,13 +8,13 @@ from typing import Any
 
 import requests
 
-from .builders import END, KiB, MiB, bomb, gz, header, member, nested_json, npm_body, npm_tarball
-from .conftest import Repo
+from tests.support.hostile_files import END, KiB, MiB, bomb, gz, header, member, nested_json, npm_body, npm_tarball
+from tests.support.repository import Repo
 
 
 def publish(repo: Repo, name: str, body: Any) -> requests.Response:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return repo.send("PUT", repo.url("npm", name), data=data, headers={"Content-Type": "application/json"})
+    return repo.request("PUT", repo.url("npm", name), data=data, headers={"Content-Type": "application/json"})
 
 
 def refused(repo: Repo, response: requests.Response, status: int, cap: str | None = None) -> None:
@@ -138,5 +138,5 @@ def test_request_body_larger_than_the_limit(repo: Repo) -> None:
     body = json.dumps(npm_body("big", "1.0.0", npm_tarball("big", "1.0.0"), pad="x" * (5 * MiB))).encode()
     refused(repo, publish(repo, "big", body), 413, "UPLOAD_BYTES")
     chunks = (body[i : i + 64 * KiB] for i in range(0, len(body), 64 * KiB))  # chunked: no Content-Length
-    response = repo.send("PUT", repo.url("npm", "big"), data=chunks, headers={"Content-Type": "application/json"})
+    response = repo.request("PUT", repo.url("npm", "big"), data=chunks, headers={"Content-Type": "application/json"})
     refused(repo, response, 413, "UPLOAD_BYTES")

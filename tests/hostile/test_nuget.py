@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .builders import ENCODINGS, KiB, MiB, nuspec, xml_with_entity, zip_bomb, zip_many, zip_of
-from .conftest import Repo
+from tests.support.hostile_files import ENCODINGS, KiB, MiB, nuspec, xml_with_entity, zip_bomb, zip_many, zip_of
+from tests.support.repository import Repo
 
 
 def push(repo: Repo, package: bytes) -> requests.Response:
-    return repo.send("PUT", repo.url("nuget", "v3/package"), files={"package": ("p.nupkg", package)})
+    return repo.request("PUT", repo.url("nuget", "v3/package"), files={"package": ("p.nupkg", package)})
 
 
 def refused(repo: Repo, response: requests.Response, status: int, cap: str | None = None) -> None:

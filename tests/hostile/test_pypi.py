@@ -7,13 +7,13 @@ import os
 import pytest
 import requests
 
-from .builders import END, MiB, bomb, core_metadata, gz, header, member, zip_bomb, zip_many, zip_of
-from .conftest import Repo
+from tests.support.hostile_files import END, MiB, bomb, core_metadata, gz, header, member, zip_bomb, zip_many, zip_of
+from tests.support.repository import Repo
 
 
 def upload(repo: Repo, filename: str, content: bytes) -> requests.Response:
     form = {":action": "file_upload", "protocol_version": "1"}
-    return repo.send("POST", repo.url("pypi"), data=form, files={"content": (filename, content)})
+    return repo.request("POST", repo.url("pypi"), data=form, files={"content": (filename, content)})
 
 
 def refused(repo: Repo, response: requests.Response, status: int, cap: str | None = None) -> None:

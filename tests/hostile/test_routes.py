@@ -16,10 +16,9 @@ from collections.abc import Callable
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from dataplane_support import DOMAIN
 
-from .builders import MiB, bomb, npm_tarball
-from .conftest import Repo
+from tests.support.hostile_files import MiB, bomb, npm_tarball
+from tests.support.repository import DOMAIN, Repo
 
 JSON = {"Content-Type": "application/json"}  # a POST to /_mock/ a web page could not send (docs/security.md)
 
@@ -132,7 +131,7 @@ def test_mock_external_reads_stand_in_packages_through_the_caps(repo: Repo) -> N
 def test_repository_endpoints_answer_in_their_own_shape(
     repo: Repo, fmt: str, path: str, shape: Callable[[requests.Response], str]
 ) -> None:
-    response = repo.send("PUT" if fmt != "pypi" else "POST", repo.url(fmt, path), data=b"x" * (LIMIT + 1))
+    response = repo.request("PUT" if fmt != "pypi" else "POST", repo.url(fmt, path), data=b"x" * (LIMIT + 1))
     assert response.status_code == 413
     assert "MOCK_CODEARTIFACT_MAX_UPLOAD_BYTES" in shape(response)
     assert repo.packages() == []

@@ -6,8 +6,8 @@ import gzip
 
 import requests
 
-from .builders import END, MiB, bomb, gem, gemspec, gz, header, member
-from .conftest import Repo
+from tests.support.hostile_files import END, MiB, bomb, gem, gemspec, gz, header, member
+from tests.support.repository import Repo
 
 BILLION_LAUGHS = "\n".join(
     ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -31,7 +31,7 @@ REAL_DEPENDENCY = """dependencies:
 
 
 def push(repo: Repo, body: bytes) -> requests.Response:
-    return repo.send("POST", repo.url("ruby", "api/v1/gems"), data=body, headers={"Authorization": repo.token})
+    return repo.request("POST", repo.url("ruby", "api/v1/gems"), data=body, headers={"Authorization": repo.token})
 
 
 def refused(repo: Repo, response: requests.Response, status: int, cap: str | None = None) -> None:

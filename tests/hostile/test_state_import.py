@@ -7,9 +7,10 @@ import io
 import tarfile
 
 import requests
-from dataplane_support import DOMAIN
 
-from .conftest import CAPS, Repo
+from tests.support.repository import DOMAIN, Repo
+
+from .conftest import CAPS
 
 
 def _tar(members: dict[str, bytes]) -> bytes:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import requests
 
-from .builders import KiB, MiB, nested_json, zip_bomb, zip_many, zip_of
-from .conftest import Repo
+from tests.support.hostile_files import KiB, MiB, nested_json, zip_bomb, zip_many, zip_of
+from tests.support.repository import Repo
 
 MANIFEST = b"// swift-tools-version:5.7\n"
 
 
 def publish(repo: Repo, version: str, archive: bytes, metadata: str | None = None) -> requests.Response:
     data = {"metadata": metadata} if metadata is not None else {}
-    return repo.send(
+    return repo.request(
         "PUT",
         repo.url("swift", f"scope/pkg/{version}"),
         data=data,

@@ -11,10 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
-from tools_support import TOOLS_DIR as TOOLS_DIR  # re-exported: the tests import it from here
-from tools_support import need as need
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.tools import TOOLS_DIR as TOOLS_DIR  # re-exported: the tests import it from here
+from tests.support.tools import need as need
 
 DOMAIN = "acme"
 REPOSITORY = "repo"

@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_codeartifact import mock as mock_module
+from tests.support.backend_snapshot import diff, snapshot_backend, snapshot_of
 
 from . import strategies as s
 from .model import OPERATIONS
-from .snapshot import diff, snapshot_backend, snapshot_of
 from .world import FUZZ_CONFIG, PLAIN_CONFIG, World, fuzz_settings, is_unknown_operation, record, seed
 
 # --------------------------------------------------------------------------- the walker sees every change

@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.backend_snapshot import diff, snapshot_backend
 
 from . import strategies as s
 from .model import (
@@ -38,7 +39,6 @@ from .model import (
     operation,
     raw_request,
 )
-from .snapshot import diff, snapshot_backend
 from .world import FUZZ_CONFIG, PLAIN_CONFIG, World, fuzz_settings, is_unknown_operation, record
 
 # Generated inputs for every operation, the largest share of the suite's time: -m 'not slow' leaves them out.

@@ -11,8 +11,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, settings
 
+from tests.support.backend_snapshot import snapshot_backend
+
 from . import strategies as s
-from .snapshot import snapshot_backend
 
 # --------------------------------------------------------------------------- hypothesis profiles
 
