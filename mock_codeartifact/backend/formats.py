@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import botocore.loaders
+import botocore.session
 from packaging.utils import canonicalize_name
 
 from . import version_order
@@ -173,8 +173,9 @@ _RECORDS = (
 
 
 def model_formats() -> tuple[str, ...]:
-    """The installed botocore model's ``PackageFormat`` enum, in the model's order."""
-    model = botocore.loaders.create_loader().load_service_model("codeartifact", "service-2")
+    """The installed botocore model's ``PackageFormat`` enum, in the model's order (found as the wire codec finds
+    the model: through a botocore session, so ``AWS_DATA_PATH`` counts)."""
+    model = botocore.session.get_session().get_service_data("codeartifact")
     return tuple(model["shapes"]["PackageFormat"]["enum"])
 
 
