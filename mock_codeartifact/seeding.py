@@ -26,6 +26,7 @@ from typing import Any
 
 from .backend import Backend
 from .backend.catalog import Meta
+from .backend.formats import BY_NAME
 from .backend.ingest import asset_summary, ingest_version
 from .backend.packages import describe_version
 from .backend.store import find_domain
@@ -106,9 +107,10 @@ def add_package_version(
     every asset of the version).
     """
     backend = _backend_of(target)
-    if format == "generic" and dependencies:
-        raise invalid("Generic packages cannot declare dependencies")
-    if format in ("generic", "maven") and readme is not None:
+    rules = BY_NAME.get(format)
+    if rules is not None and not rules.dependencies and dependencies:
+        raise invalid(f"{format.capitalize()} packages cannot declare dependencies")
+    if rules is not None and not rules.readme and readme is not None:
         raise invalid(f"CodeArtifact does not interpret readme files of {format} packages")
     if published_time is not None and published_time.tzinfo is None:
         published_time = published_time.replace(tzinfo=dt.timezone.utc)

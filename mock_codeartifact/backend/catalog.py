@@ -22,7 +22,9 @@ from typing import Any
 
 from .assets import Blob
 from .coordinates import Coordinate
-from .version_order import VersionKey, version_key
+from .formats import VersionKey, names_where, version_key
+
+_DIST_TAGS = names_where(lambda f: f.dist_tags)
 
 PUBLISHED = "Published"
 UNFINISHED = "Unfinished"
@@ -233,7 +235,7 @@ class Package:
         """npm: the ``latest`` dist-tag, else the most recently published; every other format: the most
         recently published (documented for Maven and PyPI, chosen for the rest). Only Published versions
         count (undocumented)."""
-        if self.format == "npm":
+        if self.format in _DIST_TAGS:
             tagged = self.dist_tags.get("latest")
             if tagged is not None and tagged in self.versions:
                 return tagged

@@ -1,4 +1,5 @@
-"""Package coordinates: formats, namespaces, and the name/version normalization each format documents.
+"""Package coordinates: the checks and the name/version normalization each format documents, as the records of
+``formats.py`` state them.
 
 Two kinds of normalization exist and must not be confused:
 
@@ -20,19 +21,17 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from packaging.utils import canonicalize_name
-
 from ..errors import invalid
+from .formats import BY_NAME, NAMES, Namespaces
 
-FORMATS: tuple[str, ...] = ("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo")
-# "The namespace is required when requesting packages of the following formats: Maven, Swift, generic".
-NAMESPACE_REQUIRED = frozenset({"maven", "swift", "generic"})
-# "Python, NuGet, Ruby, and Cargo package versions do not contain a corresponding component".
-NAMESPACE_FORBIDDEN = frozenset({"pypi", "nuget", "ruby", "cargo"})
+FORMATS: tuple[str, ...] = NAMES
+NAMESPACE_REQUIRED = frozenset(f.name for f in BY_NAME.values() if f.namespaces is Namespaces.REQUIRED)
+NAMESPACE_FORBIDDEN = frozenset(f.name for f in BY_NAME.values() if f.namespaces is Namespaces.NONE)
+# The formats whose API inputs are normalized (NuGet, Swift): every other format costs one failed lookup.
+_API_NORMALIZED = {f.name: f for f in BY_NAME.values() if f.api_normalizes}
 
 # The model's pattern as the service (Java) reads it: ``\s`` is ASCII whitespace only (see wire/patterns.py).
 _NAME = re.compile(r"[^#/\s]+", re.ASCII)
-_NUGET_VERSION = re.compile(r"(\d+(?:\.\d+){0,3})(-[^+]*)?(?:\+.*)?")
 
 
 class Coordinate(NamedTuple):
@@ -104,54 +103,42 @@ def check_generic_asset_name(name: str) -> None:
         )
 
 
-def normalize_nuget_version(version: str) -> str:
-    """NuGet's normalized version: build metadata dropped, leading zeros removed, three parts at least, a zero
-    fourth part omitted (``12.0.03.0`` -> ``12.0.3``, ``1.0.7+r3456`` -> ``1.0.7``). A version NuGet cannot
-    parse is kept as given (minus build metadata)."""
-    m = _NUGET_VERSION.fullmatch(version)
-    if m is None:
-        return version.partition("+")[0] or version
-    parts = [str(int(p)) for p in m.group(1).split(".")]
-    while len(parts) < 3:
-        parts.append("0")
-    if len(parts) == 4 and parts[3] == "0":
-        parts.pop()
-    return ".".join(parts) + (m.group(2) or "")
-
-
 def api_coordinates(
     fmt: str, namespace: str | None, name: str, version: str | None = None
 ) -> tuple[Coordinate, str | None]:
     """What AWS does to API inputs: NuGet names and versions, Swift names and namespaces are normalized; PyPI is
     not (the API needs the normalized PyPI name)."""
-    if fmt == "nuget":
-        name = name.lower()
+    rules = _API_NORMALIZED.get(fmt)
+    if rules is not None:
+        name = rules.api_name(name)
+        if namespace is not None:
+            namespace = rules.api_namespace(namespace)
         if version is not None:
-            version = normalize_nuget_version(version)
-    elif fmt == "swift":
-        name = name.lower()
-        namespace = namespace.lower() if namespace is not None else None
+            version = rules.api_version(version)
     return Coordinate(fmt, namespace, name), version
 
 
 def api_version(fmt: str, version: str) -> str:
-    return normalize_nuget_version(version) if fmt == "nuget" else version
+    rules = BY_NAME.get(fmt)
+    return rules.api_version(version) if rules is not None else version
 
 
 def storage_coordinates(fmt: str, namespace: str | None, name: str, version: str) -> tuple[Coordinate, str]:
     """What a package manager's publish stores: API normalization plus the PEP 503 PyPI name."""
-    if fmt == "pypi":
-        return Coordinate(fmt, namespace, canonicalize_name(name)), version
-    coord, normalized = api_coordinates(fmt, namespace, name, version)
-    assert normalized is not None
-    return coord, normalized
+    rules = BY_NAME.get(fmt)
+    if rules is None:
+        return Coordinate(fmt, namespace, name), version
+    if namespace is not None:
+        namespace = rules.api_namespace(namespace)
+    return Coordinate(fmt, namespace, rules.stored(name)), rules.api_version(version)
 
 
 def default_display_name(fmt: str, namespace: str | None, name: str, original_name: str) -> str:
     """DescribePackageVersion's ``displayName``: ``@scope/name`` for scoped npm packages (model documentation),
     the non-normalized name for NuGet (user guide), otherwise the name as the publisher spelled it."""
-    if fmt == "npm" and namespace:
-        return f"@{namespace}/{name}"
+    rules = BY_NAME.get(fmt)
+    if rules is not None and rules.display_qualified and namespace:
+        return rules.qualified_name(namespace, name)
     return original_name
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ServiceQuotaExceededException, not_found
-from . import arns
+from . import arns, formats
 
 MAX_TAGS_PER_RESOURCE = 50
 
@@ -150,19 +150,8 @@ class Domain:
         }
 
 
-# External connection name -> package format (AWS user guide, "external-connection").
-EXTERNAL_CONNECTIONS: dict[str, str] = {
-    "public:npmjs": "npm",
-    "public:pypi": "pypi",
-    "public:maven-central": "maven",
-    "public:maven-googleandroid": "maven",
-    "public:maven-gradleplugins": "maven",
-    "public:maven-commonsware": "maven",
-    "public:maven-clojars": "maven",
-    "public:nuget-org": "nuget",
-    "public:ruby-gems-org": "ruby",
-    "public:crates-io": "cargo",
-}
+# External connection name -> package format (AWS user guide, "external-connection"), from the format registry.
+EXTERNAL_CONNECTIONS: dict[str, str] = formats.EXTERNAL_CONNECTIONS
 
 
 @dataclass(eq=False)

@@ -20,6 +20,7 @@ from ..errors import invalid
 from .catalog import Meta
 from .coordinates import check_text, storage_coordinates
 from .entities import EXTERNAL_CONNECTIONS
+from .formats import BY_NAME
 
 __all__ = ["ExternalRegistry", "ExternalVersion", "MetadataFiller"]
 
@@ -129,14 +130,14 @@ class ExternalRegistry:
             pkg.versions[version] = entry
             for tag in tags:
                 pkg.dist_tags[tag] = version
-            if fmt == "npm" and "latest" not in pkg.dist_tags:
+            if BY_NAME[fmt].dist_tags and "latest" not in pkg.dist_tags:
                 pkg.dist_tags["latest"] = version
         return entry
 
     def remove_package(self, connection: str, *, package: str, namespace: str | None = None) -> None:
         """Stop offering every version of a package (nothing happens when it is not offered)."""
-        fmt = EXTERNAL_CONNECTIONS.get(connection, "generic")
-        coord, _ = storage_coordinates(fmt, namespace, package, "0")
+        # An unknown connection offers nothing: its coordinate is left as given.
+        coord, _ = storage_coordinates(EXTERNAL_CONNECTIONS.get(connection, ""), namespace, package, "0")
         with self._lock:
             self._packages.pop((connection, coord.namespace or "", coord.name), None)
 

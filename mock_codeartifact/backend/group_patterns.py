@@ -34,11 +34,8 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from ..errors import ValidationException
-
-FORMATS = ("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo")
-# Formats whose packages never have a namespace, and those whose packages always have one (§2.1).
-NO_NAMESPACE = frozenset({"pypi", "nuget", "ruby", "cargo"})
-NAMESPACE_REQUIRED = frozenset({"maven", "generic", "swift"})
+from .coordinates import FORMATS, NAMESPACE_FORBIDDEN, NAMESPACE_REQUIRED
+from .formats import BY_NAME
 
 ROOT = "/*"
 
@@ -46,14 +43,12 @@ _SEPARATOR_RUNS = re.compile(r"[-._]+")
 
 
 def normalize(fmt: str, namespace: str | None, name: str) -> tuple[str | None, str]:
-    """The coordinate CodeArtifact stores and matches: PyPI (PEP 503), NuGet and Swift names are normalized."""
-    if fmt == "pypi":
-        return namespace, _SEPARATOR_RUNS.sub("-", name).lower()
-    if fmt == "nuget":
-        return namespace, name.lower()
-    if fmt == "swift":
-        return (namespace.lower() if namespace is not None else None), name.lower()
-    return namespace, name
+    """The coordinate CodeArtifact stores and matches: PyPI (PEP 503), NuGet and Swift names are normalized (the
+    storage normalization of ``coordinates.storage_coordinates``)."""
+    rules = BY_NAME.get(fmt)
+    if rules is None:
+        return namespace, name
+    return (rules.api_namespace(namespace) if namespace is not None else None), rules.stored(name)
 
 
 def variation(value: str) -> str:
@@ -213,15 +208,16 @@ def parse(text: str) -> Pattern:
     if len(parts) == 1:
         return _build(text, 1, fmt)
     ns = parts[1]
-    if fmt in NO_NAMESPACE:
+    if fmt in NAMESPACE_FORBIDDEN:
         if ns:
             raise _invalid(text, f"{fmt} packages have no namespace; leave it blank ('/{fmt}//name$')")
         if len(parts) == 2:
             raise _invalid(text, f"{fmt} packages have no namespace; use '/{fmt}/*' or give a name")
     elif not ns and (fmt in NAMESPACE_REQUIRED or len(parts) == 2 and suffix == "~"):
         raise _invalid(text, f"a namespace is required for {fmt} packages ('/{fmt}/namespace/...')")
-    if fmt == "swift" and ns != ns.lower():
-        raise _invalid(text, f"swift namespaces are normalized; use '{ns.lower()}'")
+    normalized_ns = normalize(fmt, ns, "")[0]
+    if ns != normalized_ns:
+        raise _invalid(text, f"{fmt} namespaces are normalized; use '{normalized_ns}'")
     if len(parts) == 2:
         if suffix == "*":
             return _build(text, 3, fmt, ns)

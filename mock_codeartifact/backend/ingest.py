@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConflictException, ServiceQuotaExceededException, conflict, invalid
+from . import formats
 from . import origin as gates
 from .assets import Blob
 from .catalog import (
@@ -70,14 +71,11 @@ ORIGIN_TYPES = (INTERNAL, EXTERNAL, UNKNOWN)
 INGEST_STATUSES = (PUBLISHED, UNFINISHED, UNLISTED, ARCHIVED)
 
 # The public repository of each format's external connection, for EXTERNAL versions seeded without one.
-DEFAULT_CONNECTIONS = {
-    "npm": "public:npmjs",
-    "pypi": "public:pypi",
-    "maven": "public:maven-central",
-    "nuget": "public:nuget-org",
-    "ruby": "public:ruby-gems-org",
-    "cargo": "public:crates-io",
-}
+DEFAULT_CONNECTIONS = formats.DEFAULT_CONNECTIONS
+_UNFINISHED = formats.names_where(lambda f: f.unfinished)
+_IMMUTABLE = formats.names_where(lambda f: f.immutable_assets)
+_FROM_UPSTREAMS = formats.names_where(lambda f: f.from_upstreams)
+_DIST_TAGS = formats.names_where(lambda f: f.dist_tags)
 
 
 @dataclass
@@ -172,9 +170,11 @@ def ingest_version(
     check_text(version, "version")
     if status not in INGEST_STATUSES:
         raise invalid(f"Invalid status '{status}' for a new package version: use one of {', '.join(INGEST_STATUSES)}")
-    if status == UNFINISHED and format not in ("generic", "maven"):
+    if status == UNFINISHED and format not in _UNFINISHED:
         # "Currently only generic and Maven package versions can have a status of Unfinished."
-        raise invalid(f"Package versions of format '{format}' cannot be Unfinished (only generic and maven)")
+        raise invalid(
+            f"Package versions of format '{format}' cannot be Unfinished (only {' and '.join(sorted(_UNFINISHED))})"
+        )
     if origin_type not in ORIGIN_TYPES:
         raise invalid(f"Invalid origin type '{origin_type}'")
     items = list(assets.items()) if isinstance(assets, Mapping) else list(assets)
@@ -188,7 +188,7 @@ def ingest_version(
     else:
         coord = Coordinate(format, namespace, package)
     if immutable is None:
-        immutable = format == "generic"
+        immutable = format in _IMMUTABLE
     now = now or utcnow()
     store = backend.assets
     packages = table(repo)
@@ -205,7 +205,13 @@ def ingest_version(
 
     # "Publishing and upstream repositories": with upstream ALLOW, a version that an upstream repository
     # already has cannot be published (409). Generic packages are never fetched from upstreams.
-    if origin_type == INTERNAL and pv is None and pkg is not None and pkg.upstream == ALLOW and format != "generic":
+    if (
+        origin_type == INTERNAL
+        and pv is None
+        and pkg is not None
+        and pkg.upstream == ALLOW
+        and format in _FROM_UPSTREAMS
+    ):
         for up in search_order(repo)[1:]:
             if find_version(up, coord, version) is not None:
                 raise conflict(
@@ -286,7 +292,7 @@ def ingest_version(
         stored[name] = pv.assets[name] = store.hold(repo.domain, blob)
     if changed and not created:
         pv.revision = new_revision()
-    if format == "npm":
+    if format in _DIST_TAGS:
         # Tags given explicitly always apply; ``latest`` moves only when a new Published version arrives.
         tags = npm_tags if npm_tags is not None else (("latest",) if created and pv.status == PUBLISHED else ())
         for tag in tags:
@@ -422,7 +428,7 @@ def store_copy(
     for name, blob in source.assets.items():
         pv.assets[name] = backend.assets.hold(dest.domain, blob)
     dest_pkg.add(pv)
-    if pkg.format == "npm":
+    if pkg.format in _DIST_TAGS:
         for tag, v in pkg.dist_tags.items():
             if v == source.version:
                 dest_pkg.dist_tags[tag] = v

@@ -22,10 +22,9 @@ from urllib.parse import unquote
 
 from ..errors import ValidationException, conflict, not_found
 from . import arns, origin
+from .coordinates import NAMESPACE_FORBIDDEN, NAMESPACE_REQUIRED
 from .entities import TagSet
 from .group_patterns import (
-    NAMESPACE_REQUIRED,
-    NO_NAMESPACE,
     ROOT,
     Pattern,
     PatternIndex,
@@ -392,7 +391,7 @@ def list_sub_package_groups(
 
 def _check_coordinate(fmt: str, namespace: str | None) -> None:
     # Undocumented: a namespace for a format that has none, or none for one that needs one.
-    if namespace is not None and fmt in NO_NAMESPACE:
+    if namespace is not None and fmt in NAMESPACE_FORBIDDEN:
         raise ValidationException(f"Packages of format {fmt} do not have a namespace")
     if namespace is None and fmt in NAMESPACE_REQUIRED:
         raise ValidationException(f"A namespace is required for packages of format {fmt}")

@@ -33,6 +33,7 @@ from .coordinates import (
     check_namespace,
     describe_coordinate,
 )
+from .formats import BY_NAME, names_where, version_key
 from .ingest import (
     asset_summary,
     delete_version,
@@ -45,10 +46,12 @@ from .ingest import (
 )
 from .pagination import make_token, read_token
 from .store import Call
-from .version_order import version_key
 
 if TYPE_CHECKING:
     from .entities import Repository
+
+# PublishPackageVersion's formats: "Only generic packages can be published using this API".
+_PUBLISH_API = names_where(lambda f: f.publish_api)
 
 DEFAULT_PACKAGES_PAGE = 100  # list-packages: "returns at most 100 results by default" (user guide)
 DEFAULT_VERSIONS_PAGE = 50  # list-package-versions: 50 by default (user guide)
@@ -168,8 +171,10 @@ def publish_package_version(
     unfinished: bool | None = None,
 ) -> dict[str, Any]:
     # "Only generic packages can be published using this API"; the error is undocumented (ValidationException).
-    if format != "generic":
-        raise invalid(f"PublishPackageVersion supports only the generic format, not '{format}'")
+    if format not in _PUBLISH_API:
+        raise invalid(
+            f"PublishPackageVersion supports only the {', '.join(sorted(_PUBLISH_API))} format, not '{format}'"
+        )
     check_namespace(format, namespace)
     check_generic_asset_name(asset_name)
     data = asset_content if isinstance(asset_content, bytes) else bytes(asset_content or b"")
@@ -256,11 +261,10 @@ def list_packages(
     if namespace is not None and format is None and package_prefix is None:
         raise invalid("The namespace filter cannot be used by itself: also give a format or a package prefix")
     # The API normalizes NuGet names and Swift names and namespaces; its filters follow (undocumented).
-    if format == "swift":
-        namespace = namespace.lower() if namespace is not None else None
-        package_prefix = package_prefix.lower() if package_prefix is not None else None
-    elif format == "nuget" and package_prefix is not None:
-        package_prefix = package_prefix.lower()
+    rules = BY_NAME.get(format) if format is not None else None
+    if rules is not None and rules.api_normalizes:
+        namespace = rules.api_namespace(namespace) if namespace is not None else None
+        package_prefix = rules.api_name(package_prefix) if package_prefix is not None else None
     with call.repository(domain, domain_owner, repository) as repo:
         filters = [
             "ListPackages",

@@ -1,8 +1,8 @@
-"""Each package format's own version order, as a sort key.
+"""The version orders of the package formats, as sort keys (each record of ``formats.py`` names its own).
 
 AWS lists a package's versions newest first when no ``sortBy`` is given (the CLI's ``list-package-versions`` example
 and the user guide list ``1.0.1, 1.0.0, 0.1.2, 0.1.1, 0.1.0``); which order "newest" means per format is not
-documented, so each format uses the order its own package manager uses:
+documented, so each format uses the order its own package manager uses (the functions below, by format):
 
 * pypi: PEP 440 through ``packaging`` (``1.0a1 < 1.0rc1 < 1.0 < 1.0.post1``);
 * npm, cargo, swift: SemVer 2.0 precedence (a pre-release sorts before its release; build metadata is ignored);
@@ -12,19 +12,17 @@ documented, so each format uses the order its own package manager uses:
 * ruby: ``Gem::Version`` (a segment with letters makes a pre-release, trailing zeros don't count);
 * generic and anything that does not parse in its format's grammar: natural order (digit runs as numbers).
 
-A version that does not parse sorts before every version that does. The version string itself breaks ties, so
-every key is unique and a page token (the last version of a page) finds its place again with ``bisect``.
+A version that does not parse sorts before every version that does. ``formats.version_key`` adds the version string
+itself to break ties, so every key is unique and a page token (the last version of a page) finds its place again
+with ``bisect``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
-
-VersionKey = tuple[Any, str]
 
 _RUNS = re.compile(r"\d+|\D+")
 _SEMVER = re.compile(
@@ -44,7 +42,7 @@ _GEM_SEGMENTS = re.compile(r"\d+|[A-Za-z]+")
 _END = (2, 0, "")
 
 
-def _natural(version: str) -> tuple[Any, ...]:
+def natural(version: str) -> tuple[Any, ...]:
     return (0, tuple((0, int(r), "") if r.isdigit() else (1, 0, r) for r in _RUNS.findall(version)))
 
 
@@ -61,26 +59,26 @@ def _prerelease(label: str | None, fold_case: bool = False) -> tuple[Any, ...]:
     return (0, tuple(parts))
 
 
-def _semver(version: str) -> tuple[Any, ...]:
+def semver(version: str) -> tuple[Any, ...]:
     m = _SEMVER.match(version)
     if m is None:
-        return _natural(version)
+        return natural(version)
     return (1, int(m[1]), int(m[2]), int(m[3]), _prerelease(m[4]))
 
 
-def _nuget(version: str) -> tuple[Any, ...]:
+def nuget(version: str) -> tuple[Any, ...]:
     m = _NUGET.match(version)
     if m is None:
-        return _natural(version)
+        return natural(version)
     numbers = tuple(int(g) if g else 0 for g in m.groups()[:4])
     return (1, *numbers, _prerelease(m[5], fold_case=True))
 
 
-def _pypi(version: str) -> tuple[Any, ...]:
+def pep440(version: str) -> tuple[Any, ...]:
     try:
         return (1, Version(version))
     except InvalidVersion:
-        return _natural(version)
+        return natural(version)
 
 
 def _trim(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -89,7 +87,7 @@ def _trim(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return items
 
 
-def _maven(version: str) -> tuple[Any, ...]:
+def maven(version: str) -> tuple[Any, ...]:
     items: list[tuple[int, int, str]] = []
     for token in _MAVEN_ITEMS.findall(version):
         if token.isdigit():
@@ -108,7 +106,7 @@ def _maven(version: str) -> tuple[Any, ...]:
     return (1, tuple(_trim(items)) + (_END,))
 
 
-def _ruby(version: str) -> tuple[Any, ...]:
+def gem(version: str) -> tuple[Any, ...]:
     items: list[tuple[int, int, str]] = []
     for seg in _GEM_SEGMENTS.findall(version):
         if seg.isdigit():
@@ -116,21 +114,5 @@ def _ruby(version: str) -> tuple[Any, ...]:
         else:
             _trim(items).append((1, 0, seg))  # "1.0.a" is "1.a", a pre-release of 1
     if not items:
-        return _natural(version)
+        return natural(version)
     return (1, tuple(_trim(items)) + (_END,))
-
-
-_BY_FORMAT: dict[str, Callable[[str], tuple[Any, ...]]] = {
-    "pypi": _pypi,
-    "npm": _semver,
-    "cargo": _semver,
-    "swift": _semver,
-    "nuget": _nuget,
-    "maven": _maven,
-    "ruby": _ruby,
-}
-
-
-def version_key(format: str, version: str) -> VersionKey:
-    """The sort key of ``version`` in ``format``'s own order (ascending: oldest first)."""
-    return (_BY_FORMAT.get(format, _natural)(version), version)

@@ -11,9 +11,14 @@
 3. calls the module registered for the format with a ``base.RepoRequest``, still holding that lock: the module
    works on the one resolved repository, and the request sees one consistent state.
 
-Format-module interface (one small module per format; register it in ``PROTOCOL_MODULES``)::
+Format-module interface: one small module per format, ``protocols/<name>.py`` after the name of its record in
+``backend/formats.py``; every record with ``repository_endpoint`` has one, loaded from its name into
+``ENDPOINTS`` (``tests/test_format_registry.py`` checks both ways)::
 
-    FORMAT = "cargo"                                   # the format segment of the URL
+    FORMAT = CARGO                                     # its record (backend.formats); the format segment of the URL
+
+    def metadata_from_assets(assets: dict[str, bytes]) -> dict[str, Any] | None:   # optional
+        ...  # summary, readme and dependencies read from a stand-in version's real assets (external.py)
 
     def handle(req: RepoRequest) -> werkzeug.Response:  # req.segments: the path after the repository
         ...
@@ -43,10 +48,21 @@ Inside ``handle``:
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
-from . import cargo, maven, npm, nuget, pypi, ruby, swift
+from ..backend.formats import ENDPOINT_FORMATS
 
-PROTOCOL_MODULES: tuple[ModuleType, ...] = (pypi, npm, maven, cargo, ruby, nuget, swift)
 
-__all__ = ["PROTOCOL_MODULES"]
+def _endpoint(name: str) -> ModuleType:
+    module = import_module(f"{__name__}.{name}")
+    if module.FORMAT.name != name:
+        raise ImportError(f"{module.__name__}.FORMAT is the record of '{module.FORMAT.name}', not of '{name}'")
+    return module
+
+
+#: Format name -> its endpoint module, one for each record with ``repository_endpoint``.
+ENDPOINTS: dict[str, ModuleType] = {f.name: _endpoint(f.name) for f in ENDPOINT_FORMATS}
+PROTOCOL_MODULES: tuple[ModuleType, ...] = tuple(ENDPOINTS.values())
+
+__all__ = ["ENDPOINTS", "PROTOCOL_MODULES"]

@@ -27,10 +27,11 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from .. import bounded
+from ..backend.formats import CARGO
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 
-FORMAT = "cargo"
+FORMAT = CARGO  # the record this endpoint serves (backend/formats.py)
 
 # crates.io's rules for names: ASCII alphanumerics, "-" and "_", starting with a letter, at most 64 characters.
 _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import npm, pypi, storage
+from . import ENDPOINTS, storage
 
 if TYPE_CHECKING:
     from ..backend.catalog import Meta
@@ -21,32 +21,10 @@ def registry(backend: Backend) -> ExternalRegistry:
 
 
 def fill_from_assets(fmt: str, meta: Meta, assets: dict[str, bytes]) -> None:
-    """Readme, summary and dependencies from a real wheel/sdist or npm tarball, where not given."""
-    found: dict[str, Any] | None = None
-    if fmt == "pypi":
-        for name, data in assets.items():
-            try:
-                dist = pypi.read_distribution(name, data)
-            except ValueError:
-                continue
-            found = {
-                "summary": dist.summary,
-                "readme": dist.description,
-                "dependencies": pypi.dependencies_of(dist.requires_dist),
-            }
-            break
-    elif fmt == "npm" and "package.tgz" in assets:
-        try:
-            manifest, readme = npm.read_tarball(assets["package.tgz"])
-        except ValueError:
-            manifest, readme = None, None
-        if manifest is not None:
-            description = manifest.get("description")
-            found = {
-                "summary": description if isinstance(description, str) else None,
-                "readme": readme,
-                "dependencies": npm.dependencies_of(manifest),
-            }
+    """Readme, summary and dependencies from a real package's assets (a wheel/sdist, an npm tarball), where not
+    given: read by the format's endpoint module (its ``metadata_from_assets``), as from an upload."""
+    reader = getattr(ENDPOINTS.get(fmt), "metadata_from_assets", None)
+    found: dict[str, Any] | None = reader(assets) if reader is not None else None
     if found:
         for key, value in found.items():
             if getattr(meta, key) is None and value:

@@ -29,6 +29,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from ..backend.formats import MAVEN
 from . import storage
 from .base import ProtocolError, RepoRequest, text_response
 from .maven_pom import (
@@ -45,7 +46,7 @@ from .maven_pom import (
 )
 from .storage import maven as maven_storage
 
-FORMAT = "maven"
+FORMAT = MAVEN  # the record this endpoint serves (backend/formats.py)
 
 _CHECKSUM_ALGORITHMS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-512": "sha512"}
 

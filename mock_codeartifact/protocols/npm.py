@@ -28,11 +28,12 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from .. import bounded
+from ..backend.formats import NPM
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 from .storage import npm as npm_storage
 
-FORMAT = "npm"
+FORMAT = NPM  # the record this endpoint serves (backend/formats.py)
 
 ABBREVIATED = "application/vnd.npm.install-v1+json"
 TARBALL_ASSET = "package.tgz"
@@ -201,6 +202,22 @@ def _manifest_of(asset: storage.StoredAsset) -> dict[str, Any] | None:
         except (ValueError, bounded.LimitExceeded):
             _MANIFEST_CACHE[key] = None
     return _MANIFEST_CACHE[key]
+
+
+def metadata_from_assets(assets: dict[str, bytes]) -> dict[str, Any] | None:
+    """Summary, readme and dependencies of a stand-in version's real tarball (asset ``package.tgz``)."""
+    if TARBALL_ASSET not in assets:
+        return None
+    try:
+        manifest, readme = read_tarball(assets[TARBALL_ASSET])
+    except ValueError:
+        return None
+    description = manifest.get("description")
+    return {
+        "summary": description if isinstance(description, str) else None,
+        "readme": readme,
+        "dependencies": dependencies_of(manifest),
+    }
 
 
 def dependencies_of(manifest: dict[str, Any]) -> list[dict[str, str]]:

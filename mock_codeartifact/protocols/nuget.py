@@ -30,11 +30,11 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from .. import bounded
-from ..backend.coordinates import normalize_nuget_version
+from ..backend.formats import NUGET, normalize_nuget_version
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response, safe_name
 
-FORMAT = "nuget"
+FORMAT = NUGET  # the record this endpoint serves (backend/formats.py)
 
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 _VERSION = re.compile(r"\d+(?:\.\d+){1,3}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")

@@ -25,7 +25,6 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
-    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
@@ -35,10 +34,11 @@ from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
 from .. import bounded
+from ..backend.formats import PYPI
 from . import storage
 from .base import ProtocolError, RepoRequest, safe_name, text_response
 
-FORMAT = "pypi"
+FORMAT = PYPI  # the record this endpoint serves (backend/formats.py)
 
 JSON_V1 = "application/vnd.pypi.simple.v1+json"
 HTML_V1 = "application/vnd.pypi.simple.v1+html"
@@ -93,7 +93,7 @@ def _negotiate(req: RepoRequest) -> str:
 def _project_page(req: RepoRequest, project: str, trailing: bool) -> Response:
     if not safe_name(project):
         raise ProtocolError(404, "Not Found")
-    name = canonicalize_name(project)
+    name = PYPI.stored(project)
     if name != project or not trailing:
         # PEP 503: a repository may redirect other spellings to the normalized URL.
         location = f"{req.base_url}simple/{quote(name)}/"
@@ -155,7 +155,7 @@ def _version_key(version: str) -> tuple[int, Any]:
 def _download(req: RepoRequest, project: str, version: str, filename: str) -> Response:
     if not (safe_name(project) and safe_name(version) and safe_name(filename)):
         raise ProtocolError(404, "Not Found")
-    asset = storage.fetch_asset(req, None, canonicalize_name(project), version, filename)
+    asset = storage.fetch_asset(req, None, PYPI.stored(project), version, filename)
     return Response(
         asset.content,  # werkzeug leaves the body out of a HEAD answer and keeps Content-Length
         status=200,
@@ -254,6 +254,21 @@ def distribution_metadata(filename: str, sha256: str, content: bytes) -> DistMet
     return _META_CACHE[key]
 
 
+def metadata_from_assets(assets: dict[str, bytes]) -> dict[str, Any] | None:
+    """Summary, readme and dependencies of the first real wheel or sdist among a stand-in version's assets."""
+    for name, data in assets.items():
+        try:
+            dist = read_distribution(name, data)
+        except ValueError:
+            continue
+        return {
+            "summary": dist.summary,
+            "readme": dist.description,
+            "dependencies": dependencies_of(dist.requires_dist),
+        }
+    return None
+
+
 def dependencies_of(requires_dist: list[str]) -> list[dict[str, str]]:
     """Requires-Dist lines as CodeArtifact PackageDependency entries (dependencyType ``Requires-Dist``)."""
     out: list[dict[str, str]] = []
@@ -316,11 +331,11 @@ def _upload(req: RepoRequest) -> Response:
         version = Version(meta.version)
     except InvalidVersion:
         raise ProtocolError(400, f"Invalid version {meta.version!r} in the distribution's metadata") from None
-    name = canonicalize_name(meta.name)
-    if canonicalize_name(fn_name) != name or fn_version != version:
+    name = PYPI.stored(meta.name)
+    if PYPI.stored(fn_name) != name or fn_version != version:
         raise ProtocolError(400, f"The file name {filename!r} does not match the metadata ({meta.name} {meta.version})")
     form_name, form_version = form.get("name"), form.get("version")
-    if form_name and canonicalize_name(form_name) != name:
+    if form_name and PYPI.stored(form_name) != name:
         raise ProtocolError(400, f"The 'name' field ({form_name!r}) does not match the distribution ({meta.name!r})")
     if form_version:
         try:

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
+from ..backend.formats import NAMES
 from ..bounded import LimitExceeded
 from ..dispatch import codec
 from ..errors import CodeArtifactError, InternalServerException
@@ -43,7 +44,7 @@ Handler = Callable[[RepoRequest], Response]
 ErrorRenderer = Callable[[int, str, dict[str, str]], Response]
 
 # Every format CodeArtifact knows; a format without a module answers a clean 404.
-KNOWN_FORMATS = ("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo")
+KNOWN_FORMATS = frozenset(NAMES)
 
 
 def default_error(status: int, message: str, headers: dict[str, str]) -> Response:
@@ -67,7 +68,7 @@ class DataPlaneRouter:
 
     def register(self, module: ModuleType) -> None:
         """Plug in a format module (``FORMAT``, ``handle``, optional ``render_error``)."""
-        fmt: str = module.FORMAT
+        fmt: str = module.FORMAT.name
         self.handlers[fmt] = module.handle
         self.errors[fmt] = getattr(module, "render_error", default_error)
 

@@ -26,10 +26,12 @@ import yaml
 from werkzeug.wrappers import Response
 
 from .. import bounded
+from ..backend.formats import RUBY
 from . import ruby_marshal, storage
 from .base import ProtocolError, RepoRequest, json_response, safe_name, text_response
+from .ruby_marshal import PURE_RUBY
 
-FORMAT = "ruby"
+FORMAT = RUBY  # the record this endpoint serves (backend/formats.py)
 
 _GEM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _GEM_VERSION = re.compile(r"[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z.-]+)?")
@@ -71,7 +73,7 @@ def handle(req: RepoRequest) -> Response:
 class GemSpec:
     name: str
     version: str
-    platform: str = "ruby"
+    platform: str = PURE_RUBY
     summary: str | None = None
     description: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -92,7 +94,7 @@ class GemSpec:
     def full_name(self) -> str:
         return (
             f"{self.name}-{self.version}"
-            if self.platform in ("ruby", "")
+            if self.platform in (PURE_RUBY, "")
             else f"{self.name}-{self.version}-{self.platform}"
         )
 
@@ -157,7 +159,7 @@ def parse_gemspec_yaml(text: bytes) -> GemSpec:
     if not isinstance(name, str) or version is None:
         raise ValueError("the gemspec has no name or version")
     spec = GemSpec(name=name, version=version)
-    spec.platform = _scalar(doc.get("platform")) or "ruby"
+    spec.platform = _scalar(doc.get("platform")) or PURE_RUBY
     for attr in ("summary", "description", "homepage"):
         setattr(spec, attr, _scalar(doc.get(attr)))
     authors = doc.get("authors")
@@ -320,7 +322,7 @@ def _info(req: RepoRequest, name: str) -> Response:
         raise ProtocolError(404, f"Not Found: no gem '{name}' in this repository")
     lines = ["---"]
     for asset, spec in gems:
-        number = spec.version if spec.platform == "ruby" else f"{spec.version}-{spec.platform}"
+        number = spec.version if spec.platform == PURE_RUBY else f"{spec.version}-{spec.platform}"
         deps = ",".join(
             f"{n}:{'&'.join(f'{op} {v}' for op, v in r) or '>= 0'}" for n, r, k in spec.dependencies if k == "runtime"
         )

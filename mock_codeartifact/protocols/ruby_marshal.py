@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Gem::Platform::RUBY, the platform of a gem without native code: RubyGems' word, not the package format's name.
+PURE_RUBY = "ruby"
+
 
 @dataclass(frozen=True)
 class Symbol:
@@ -179,7 +182,7 @@ def gem_specification(spec: dict[str, Any]) -> bytes:
         spec.get("summary") or "",
         gem_requirement(spec.get("required_ruby_version") or []),
         gem_requirement(spec.get("required_rubygems_version") or []),
-        spec.get("platform") or "ruby",
+        spec.get("platform") or PURE_RUBY,
         [gem_dependency(n, r, k) for n, r, k in spec.get("dependencies") or []],
         "",  # rubyforge_project
         spec.get("email"),
@@ -187,7 +190,7 @@ def gem_specification(spec: dict[str, Any]) -> bytes:
         spec.get("description"),
         spec.get("homepage"),
         True,  # has_rdoc
-        spec.get("platform") or "ruby",
+        spec.get("platform") or PURE_RUBY,
         list(spec.get("licenses") or []),
         dict(spec.get("metadata") or {}),
     ]

@@ -28,10 +28,11 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from .. import bounded
+from ..backend.formats import SWIFT
 from . import storage
 from .base import ProtocolError, RepoRequest, json_response
 
-FORMAT = "swift"
+FORMAT = SWIFT  # the record this endpoint serves (backend/formats.py)
 
 JSON_V1 = "application/vnd.swift.registry.v1+json"
 SWIFT_V1 = "application/vnd.swift.registry.v1+swift"

@@ -13,7 +13,11 @@ works against the mock works against CodeArtifact with a real endpoint and token
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
+
+from ..backend.formats import CARGO, MAVEN, NPM, PYPI, RUBY, Format
 
 # CodeArtifact accepts any user name with the token as password; AWS's instructions use "aws" everywhere.
 USER = "aws"
@@ -167,3 +171,13 @@ def gem_host(endpoint: str) -> str:
 
 def _host(endpoint: str) -> str:
     return endpoint.rstrip("/")
+
+
+#: The helpers of each format, keyed by its record (``ThreadedCodeArtifactServer`` has a method of each name).
+HELPERS: dict[Format, tuple[Callable[..., Any], ...]] = {
+    PYPI: (pip_index_url, twine_env, uv_env, poetry_env),
+    NPM: (npmrc, yarnrc_yml),
+    MAVEN: (maven_settings,),
+    CARGO: (cargo_config, cargo_env),
+    RUBY: (gem_source_url, gem_credentials, gem_host),
+}

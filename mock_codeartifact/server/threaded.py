@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import environment
 from ..backend import Backend
+from ..backend.formats import CARGO, MAVEN, NPM, PYPI, RUBY
 from ..iam import caller
 from ..settings import DEFAULT_HOST, DEFAULT_REGION, account_id
 from . import client_config
@@ -148,31 +149,31 @@ class ThreadedCodeArtifactServer:
     def pip_index_url(self, domain: str, repository: str, with_token: bool = True, **where: Any) -> str:
         """``pip install --index-url`` value for a pypi repository (``https://aws:<token>@.../simple/``; without the
         token for ``with_token=False``: a Poetry source or uv index given its credentials apart)."""
-        endpoint, token = self.repository_access(domain, repository, "pypi", **where)
+        endpoint, token = self.repository_access(domain, repository, PYPI.name, **where)
         return client_config.pip_index_url(endpoint, token if with_token else None)
 
     def twine_env(self, domain: str, repository: str, **where: Any) -> dict[str, str]:
         """``TWINE_*`` environment for ``twine upload`` to a pypi repository."""
-        return client_config.twine_env(*self.repository_access(domain, repository, "pypi", **where))
+        return client_config.twine_env(*self.repository_access(domain, repository, PYPI.name, **where))
 
     def uv_env(self, domain: str, repository: str, index: str = client_config.NAME, **where: Any) -> dict[str, str]:
         """``UV_*`` environment for ``uv publish``, ``uv pip install`` and a ``[[tool.uv.index]]`` named ``index``."""
-        return client_config.uv_env(*self.repository_access(domain, repository, "pypi", **where), index=index)
+        return client_config.uv_env(*self.repository_access(domain, repository, PYPI.name, **where), index=index)
 
     def poetry_env(self, domain: str, repository: str, name: str = client_config.NAME, **where: Any) -> dict[str, str]:
         """``POETRY_*`` environment for ``poetry publish -r <name>`` and a ``[[tool.poetry.source]]`` ``name``."""
-        return client_config.poetry_env(*self.repository_access(domain, repository, "pypi", **where), name=name)
+        return client_config.poetry_env(*self.repository_access(domain, repository, PYPI.name, **where), name=name)
 
     def npmrc(
         self, domain: str, repository: str, directory: str | Path | None = None, scope: str | None = None, **where: Any
     ) -> str:
         """``.npmrc`` text for npm, pnpm and Yarn 1; written to ``directory/.npmrc`` when ``directory`` is given."""
-        text = client_config.npmrc(*self.repository_access(domain, repository, "npm", **where), scope=scope)
+        text = client_config.npmrc(*self.repository_access(domain, repository, NPM.name, **where), scope=scope)
         return _write(directory, ".npmrc", text)
 
     def yarnrc_yml(self, domain: str, repository: str, directory: str | Path | None = None, **where: Any) -> str:
         """``.yarnrc.yml`` text for Yarn 2+; written to ``directory/.yarnrc.yml`` when ``directory`` is given."""
-        text = client_config.yarnrc_yml(*self.repository_access(domain, repository, "npm", **where))
+        text = client_config.yarnrc_yml(*self.repository_access(domain, repository, NPM.name, **where))
         return _write(directory, ".yarnrc.yml", text)
 
     def maven_settings(
@@ -184,7 +185,7 @@ class ThreadedCodeArtifactServer:
         **where: Any,
     ) -> str:
         """``settings.xml`` text for ``mvn -s``; written to ``directory/settings.xml`` when ``directory`` is given."""
-        endpoint, token = self.repository_access(domain, repository, "maven", **where)
+        endpoint, token = self.repository_access(domain, repository, MAVEN.name, **where)
         local = str(local_repository) if local_repository is not None else None
         return _write(directory, "settings.xml", client_config.maven_settings(endpoint, token, local_repository=local))
 
@@ -198,22 +199,22 @@ class ThreadedCodeArtifactServer:
     ) -> str:
         """``config.toml`` text declaring registry ``name``; written to ``directory/config.toml`` (a ``CARGO_HOME``
         or a project's ``.cargo``) when ``directory`` is given. The token comes from :meth:`cargo_env`."""
-        endpoint, _ = self.repository_access(domain, repository, "cargo", **where)
+        endpoint, _ = self.repository_access(domain, repository, CARGO.name, **where)
         return _write(directory, "config.toml", client_config.cargo_config(endpoint, name=name))
 
     def cargo_env(self, domain: str, repository: str, name: str = client_config.NAME, **where: Any) -> dict[str, str]:
         """``CARGO_REGISTRIES_<NAME>_TOKEN`` for registry ``name``."""
-        _, token = self.repository_access(domain, repository, "cargo", **where)
+        _, token = self.repository_access(domain, repository, CARGO.name, **where)
         return client_config.cargo_env(token, name=name)
 
     def gem_source_url(self, domain: str, repository: str, **where: Any) -> str:
         """``gem install --source`` / Gemfile ``source`` URL (token included) for a ruby repository."""
-        return client_config.gem_source_url(*self.repository_access(domain, repository, "ruby", **where))
+        return client_config.gem_source_url(*self.repository_access(domain, repository, RUBY.name, **where))
 
     def gem_credentials(self, domain: str, repository: str, directory: str | Path | None = None, **where: Any) -> str:
         """RubyGems ``credentials`` text for ``gem push --host <gem_host>``; written to ``directory/.gem/credentials``
         (mode 0600, as RubyGems requires; ``directory`` is the ``HOME`` of the ``gem`` process) when given."""
-        text = client_config.gem_credentials(*self.repository_access(domain, repository, "ruby", **where))
+        text = client_config.gem_credentials(*self.repository_access(domain, repository, RUBY.name, **where))
         if directory is not None:
             path = Path(directory) / ".gem" / "credentials"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -224,7 +225,7 @@ class ThreadedCodeArtifactServer:
 
     def gem_host(self, domain: str, repository: str, **where: Any) -> str:
         """The ``gem push --host`` value for a ruby repository."""
-        endpoint, _ = self.repository_access(domain, repository, "ruby", **where)
+        endpoint, _ = self.repository_access(domain, repository, RUBY.name, **where)
         return client_config.gem_host(endpoint)
 
 

@@ -9,15 +9,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
-from ...backend import Backend
+from ...backend import Backend, formats
 from ...backend.catalog import Package, PackageVersion, table
 from ...backend.changes import VersionChange
 from ...backend.coordinates import FORMATS
 from ...backend.entities import EXTERNAL_CONNECTIONS, Domain, Repository
+from ...backend.formats import version_key
 from ...backend.package_groups import ALLOW_SPECIFIC_REPOSITORIES, INHERIT, RESTRICTION_TYPES, PackageGroup
 from ...backend.repositories import get_repository_endpoint
 from ...backend.store import Call, RegionState
-from ...backend.version_order import version_key
 from .graph import render_graph
 from .layout import BASE, badge, copyable, facts, json_block, mono, page, pager, section, time
 from .layout import table as html_table
@@ -39,7 +39,7 @@ from .queries import (
 )
 
 # Formats with a repository endpoint in server mode (mock_codeartifact.protocols); generic has none.
-ENDPOINT_FORMATS = ("npm", "pypi", "maven", "nuget", "ruby", "cargo", "swift")
+ENDPOINT_FORMATS = tuple(f.name for f in formats.ENDPOINT_FORMATS)
 STATUSES = ("Published", "Unfinished", "Unlisted", "Archived", "Disposed")
 MAX_GRAPH_NODES = 80
 MAX_TREE_NODES = 400  # groups drawn on the tree page; the rest are reached through their parents' pages
@@ -102,12 +102,10 @@ def group_url(w: Where, pattern: str) -> str:
 
 
 def display_name(pkg: Package) -> str:
-    if pkg.namespace is None:
-        return pkg.name
-    if pkg.format == "npm":
-        return f"@{pkg.namespace}/{pkg.name}"
-    sep = ":" if pkg.format == "maven" else "/"
-    return f"{pkg.namespace}{sep}{pkg.name}"
+    rules = formats.BY_NAME.get(pkg.format)
+    if rules is None:
+        return pkg.name if pkg.namespace is None else f"{pkg.namespace}/{pkg.name}"
+    return rules.qualified_name(pkg.namespace, pkg.name)
 
 
 @contextmanager
