@@ -97,9 +97,7 @@ def test_the_old_names_of_the_switch_turn_the_same_switch(env):
             _guest_describes(c)
 
 
-def test_the_old_module_of_who_is_calling_names_the_same_objects():
-    from mock_codeartifact.iam import caller, identity
+def test_principals_names_the_objects_of_the_one_caller_module():
+    from mock_codeartifact.iam import caller
 
-    for name in identity.__all__:
-        assert getattr(identity, name) is getattr(caller, name)
     assert principals.acting_as is caller.acting_as and principals.Principal is caller.Principal

@@ -1,6 +1,10 @@
 """The package's import structure, read from the source with ``ast`` (module-level, function-level and
 ``TYPE_CHECKING`` imports alike):
 
+- every top-level module and package has a place in ``LAYERS``, and imports only point down the layers (or stay
+  in their own): the entry points, then the in-process mock, the server, state and events, the repository
+  endpoints, dispatch, authorization, the backend, IAM, the test process's environment, the wire codec, and the
+  foundations (errors, settings, limits);
 - the repository endpoints (``protocols/``) reach backend state only through ``protocols/storage/`` (the generic
   part and the per-format parts);
 - nothing below ``protocols/`` (``backend/``, ``iam/``, ``wire/``, ``errors``, ``dispatch``) imports ``protocols`` or
@@ -33,21 +37,41 @@ STORAGE = f"{PACKAGE}.protocols.storage"
 # of package coordinates, version orders); a format module may use them directly. The test below checks that they
 # stay pure: they import only each other and ``errors``.
 PURE_BACKEND = {f"{PACKAGE}.backend.{m}" for m in ("coordinates", "formats", "version_order")}
+# The layering, top first. A unit (a top-level module or package) may import its own layer and the layers below
+# it, never one above. Every unit must be placed: a new module states where it belongs by being added here.
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "entry points",
+        frozenset(
+            {
+                "__init__",
+                "__main__",
+                "mock",
+                "pytest_plugin",
+                "for_moto",
+                "moto_integration",
+                "external",
+                "principals",
+                "seeding",
+            }
+        ),
+    ),
+    ("in-process", frozenset({"inprocess", "integrations"})),  # inprocess/repository_hosts runs the server's app
+    ("server", frozenset({"server"})),
+    ("state and events", frozenset({"state", "events"})),
+    ("protocols", frozenset({"protocols"})),
+    ("dispatch", frozenset({"dispatch"})),
+    ("authorization", frozenset({"authorization"})),
+    ("backend", frozenset({"backend"})),
+    ("iam", frozenset({"iam"})),
+    ("test process", frozenset({"environment", "pristine", "network_guard"})),
+    ("wire", frozenset({"wire"})),
+    ("foundations", frozenset({"errors", "settings", "limits", "bounded"})),
+)
+RANK = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
 # Top-level units below protocols/ and the units above them, which they must never import.
-BELOW_PROTOCOLS = {"backend", "iam", "wire", "errors", "dispatch", "settings"}
-ABOVE_BELOW = {
-    "events",
-    "protocols",
-    "server",
-    "external",
-    "mock",
-    "inprocess",
-    "pytest_plugin",
-    "seeding",
-    "integrations",
-    "__init__",
-    "__main__",
-}
+BELOW_PROTOCOLS = {unit for unit, rank in RANK.items() if rank > RANK["protocols"]}
+ABOVE_BELOW = {unit for unit, rank in RANK.items() if rank <= RANK["protocols"]}
 # The only module that imports moto (integrations load it after moto's CloudFormation is imported), and the
 # command that runs moto's server (imported only by ``python -m``).
 MOTO_GLUE = f"{PACKAGE}.integrations.moto_cloudformation"
@@ -218,6 +242,17 @@ def test_the_pure_backend_modules_hold_no_state() -> None:
             e for e in EDGES if e.source == module and _unit(e.target) != "errors" and e.target not in PURE_BACKEND
         ]
         assert not inside, f"{module} is meant to be pure name rules:\n{_describe(inside)}"
+
+
+def test_every_unit_has_a_layer() -> None:
+    units = {_unit(m) for m in MODULES}
+    assert units - RANK.keys() == set(), "top-level units missing from LAYERS"
+    assert RANK.keys() - units == set(), "LAYERS names units that do not exist"
+
+
+def test_imports_only_point_down_the_layers() -> None:
+    upward = [e for e in EDGES if _unit(e.target) in RANK and RANK[_unit(e.target)] < RANK[_unit(e.source)]]
+    assert not upward, f"imports pointing up the layers:\n{_describe(upward)}"
 
 
 def test_nothing_below_protocols_imports_it_or_anything_above() -> None:
