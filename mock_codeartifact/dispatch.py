@@ -99,7 +99,8 @@ class Dispatcher:
         if error is not None:
             principal, region = _identity_after_error(request, principal, region)
         if payload is not None and payload in params:  # an asset body: logged as its size
-            params = {**params, payload: f"<{len(params[payload])} bytes>"}
+            # ``params`` is this request's own dict, and the handler has had its arguments: replaced in place.
+            params[payload] = f"<{len(params[payload])} bytes>"
         self.backend.calls.record(
             operation or f"{request.method} {request.path}",
             params,

@@ -8,10 +8,8 @@ only when someone reads the log, so a call pays for an append and nothing more.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import threading
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +62,7 @@ class CallRecord:
 
 # (sequence, epoch seconds, operation, params, principal, account, region, status, error, duration in seconds)
 Raw = tuple[int, float, str, Mapping[str, Any], str | None, str | None, str | None, int, str | None, float]
+_FIELDS = 10
 
 
 def _size_from_env() -> int:
@@ -77,11 +76,18 @@ def _size_from_env() -> int:
 
 class CallLog:
     """The bounded log of one backend: the newest ``size`` calls (``MOCK_CODEARTIFACT_CALL_LOG_SIZE``, else
-    1000; 0 keeps none)."""
+    1000; 0 keeps none).
+
+    The calls are kept in one preallocated list, ``_FIELDS`` slots per call, written in place: recording a call
+    allocates nothing the garbage collector tracks. (A tuple per call, kept for a thousand calls, made every
+    young collection promote one more object and brought the process's full collections sooner: about 2% of an
+    in-process publish, benchmarks/events.py.)"""
 
     def __init__(self, size: int | None = None) -> None:
-        self._entries: deque[Raw] = deque(maxlen=_size_from_env() if size is None else size)
-        self._sequence = itertools.count(1)
+        self._size = _size_from_env() if size is None else size
+        self._ring: list[Any] = [None] * (self._size * _FIELDS)
+        self._last = 0  # the sequence number of the newest call (or clear)
+        self._first = 1  # the oldest sequence number still kept (a clear moves it past everything)
         self._lock = threading.Lock()
         # Changes with every record and every clear: what a dashboard page polls to know that it is out of date.
         self.stamp = 0
@@ -89,14 +95,19 @@ class CallLog:
     @property
     def size(self) -> int:
         """How many calls are kept (the oldest go first)."""
-        return self._entries.maxlen or 0
+        return self._size
 
     def resize(self, size: int) -> None:
         """Keep the newest ``size`` calls from now on."""
         if size < 0:
             raise ValueError("the call log size cannot be negative")
         with self._lock:
-            self._entries = deque(self._entries, maxlen=size)
+            kept = self._raws()[-size:] if size else []
+            self._size = size
+            self._ring = [None] * (size * _FIELDS)
+            for raw in kept:
+                at = (raw[0] % size) * _FIELDS
+                self._ring[at : at + _FIELDS] = raw
 
     def record(
         self,
@@ -111,22 +122,52 @@ class CallLog:
         seconds: float,
     ) -> None:
         """Add one call (``started``: epoch seconds; ``seconds``: how long the answer took)."""
-        # next() on a count and deque.append are atomic: concurrent server threads need no lock here.
-        sequence = next(self._sequence)
-        self._entries.append((sequence, started, operation, params, principal, account, region, status, error, seconds))
-        self.stamp = sequence
+        with self._lock:
+            sequence = self._last = self._last + 1
+            size = self._size
+            if size:
+                ring, at = self._ring, (sequence % size) * _FIELDS
+                ring[at] = sequence
+                ring[at + 1] = started
+                ring[at + 2] = operation
+                ring[at + 3] = params
+                ring[at + 4] = principal
+                ring[at + 5] = account
+                ring[at + 6] = region
+                ring[at + 7] = status
+                ring[at + 8] = error
+                ring[at + 9] = seconds
+            self.stamp = sequence
 
     def clear(self) -> None:
         """Forget every call (the sequence goes on, so a reader can tell that the log changed)."""
-        self._entries.clear()
-        self.stamp = next(self._sequence)
+        with self._lock:
+            self._last += 1
+            self._first = self._last + 1
+            self._ring = [None] * (self._size * _FIELDS)
+            self.stamp = self._last
+
+    def _raws(self) -> list[Raw]:
+        # Under the lock. The calls kept, oldest first.
+        size = self._size
+        if not size:
+            return []
+        ring, out = self._ring, []
+        for sequence in range(max(self._first, self._last - size + 1), self._last + 1):
+            at = (sequence % size) * _FIELDS
+            if ring[at] == sequence:
+                out.append(tuple(ring[at : at + _FIELDS]))
+        return out
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            return len(self._raws())
 
     def records(self) -> list[CallRecord]:
         """The calls kept, oldest first."""
-        return [_record(raw) for raw in list(self._entries)]
+        with self._lock:
+            raws = self._raws()
+        return [_record(raw) for raw in raws]
 
     def select(
         self,
@@ -141,7 +182,8 @@ class CallLog:
         call); ``status``: an HTTP status (``404``) or a class (``"4xx"``), ``"error"`` for any error answer;
         ``since``: calls that arrived at or after this time; ``after``: calls with a greater ``sequence``.
         """
-        entries: Iterable[Raw] = list(self._entries)
+        with self._lock:
+            entries: Iterable[Raw] = self._raws()
         if after is not None:
             entries = [e for e in entries if e[0] > after]
         if since is not None:

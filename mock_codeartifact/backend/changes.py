@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,7 @@ class VersionChange:
         "sequence",
         "time",
         "serial",
-        "rendered",
+        "log",
     )
 
     def __init__(
@@ -99,8 +100,40 @@ class VersionChange:
         self.time = time
         self.sequence = 0  # set by ChangeLog.record
         self.serial = 0  # position in the log since the last reset, from 1
-        # The events made from this change, by receiving account, built on first read (mock_codeartifact.events).
-        self.rendered: dict[str, dict[str, Any]] = {}
+        self.log = ""  # the log's identity since its last reset: with ``serial``, names the change for good
+
+    def row(self) -> Row:
+        """The change as a tuple of plain values: what the log keeps (see ``ChangeLog``)."""
+        return (
+            self.region,
+            self.domain,
+            self.domain_owner,
+            self.repository,
+            self.administrator,
+            self.format,
+            self.namespace,
+            self.name,
+            self.version,
+            self.state,
+            self.revision,
+            self.assets_added,
+            self.assets_removed,
+            self.assets_updated,
+            self.metadata_updated,
+            self.status_changed,
+            self.operation,
+            self.time,
+            self.sequence,
+            self.serial,
+            self.log,
+        )
+
+    @classmethod
+    def of(cls, row: Row) -> VersionChange:
+        """The change a log row holds."""
+        change = cls(*row[:_FIELDS])
+        change.sequence, change.serial, change.log = row[18], row[19], row[20]
+        return change
 
     @property
     def receivers(self) -> tuple[str, ...]:
@@ -111,6 +144,11 @@ class VersionChange:
         return (self.domain_owner, self.administrator)
 
 
+# VersionChange.row(): its fields in the order of ``__init__`` (``_FIELDS`` of them), then sequence, serial and log.
+Row = tuple[Any, ...]
+_FIELDS = 18
+# Told of each change as it is recorded. A listener with a ``wanted()`` attribute is asked first, and skipped (the
+# change is not even made into a ``VersionChange``) when it answers False.
 Listener = Callable[[VersionChange], None]
 
 
@@ -118,34 +156,41 @@ class ChangeLog:
     """The changes the backend committed, oldest first, and the listeners told of each one as it is recorded.
 
     ``reset`` (with the backend's) forgets the changes and the sequence numbers; listeners stay (they are how the
-    process delivers events, not state)."""
+    process delivers events, not state). The log keeps each change as a tuple of plain values (strings, numbers, a
+    datetime), which the garbage collector stops tracking; kept as objects, ten thousand changes made every
+    collection of the process's long-lived objects slower (benchmarks/events.py)."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self._records: deque[VersionChange] = deque(maxlen=capacity)
+        self._records: deque[Row] = deque(maxlen=capacity)
         self._sequences: dict[tuple[str, ...], int] = {}
         self._serial = 0
+        self._log = uuid.uuid4().hex
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
 
     def record(self, change: VersionChange) -> None:
+        """Record ``change`` (its sequence, serial and log are set here)."""
+        self.record_fields(change.row()[:_FIELDS])
+
+    def record_fields(self, fields: Row) -> None:
+        """Record the change whose first 18 fields (in ``VersionChange``'s order) are ``fields``: what ``record``
+        does, without making a ``VersionChange`` unless a listener wants one."""
         # One package's changes are recorded under its domain owner's state lock, so they never race; the log's
         # own lock orders changes of different accounts.
-        key: tuple[str, ...] = (
-            change.region,
-            change.domain_owner,
-            change.domain,
-            change.repository,
-            change.format,
-            change.namespace or "",
-            change.name,
-        )
+        key = (fields[0], fields[2], fields[1], fields[3], fields[5], fields[6], fields[7])
         with self._lock:
-            sequence = change.sequence = self._sequences.get(key, 0) + 1
+            sequence = self._sequences.get(key, 0) + 1
             self._sequences[key] = sequence
-            self._serial += 1
-            change.serial = self._serial
-            self._records.append(change)
+            serial = self._serial = self._serial + 1
+            row = (*fields, sequence, serial, self._log)
+            self._records.append(row)
+        change: VersionChange | None = None
         for listener in self.listeners:
+            wanted = getattr(listener, "wanted", None)
+            if wanted is not None and not wanted():
+                continue
+            if change is None:
+                change = VersionChange.of(row)
             try:
                 listener(change)
             except Exception:  # the change is made: telling a listener must never fail the call that made it
@@ -153,7 +198,8 @@ class ChangeLog:
 
     def __iter__(self) -> Iterator[VersionChange]:
         with self._lock:
-            return iter(list(self._records))
+            rows = list(self._records)
+        return map(VersionChange.of, rows)
 
     @property
     def serial(self) -> int:
@@ -167,7 +213,7 @@ class ChangeLog:
     def since(self, serial: int) -> list[VersionChange]:
         """The changes recorded after the one numbered ``serial`` (0: all that are kept)."""
         with self._lock:
-            return [c for c in self._records if c.serial > serial]
+            return [VersionChange.of(r) for r in self._records if r[19] > serial]
 
     def clear(self) -> None:
         """Forget the recorded changes (sequence numbers go on)."""
@@ -179,6 +225,7 @@ class ChangeLog:
             self._records.clear()
             self._sequences.clear()
             self._serial = 0
+            self._log = uuid.uuid4().hex  # serials start again: the changes they name now are new ones
 
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener`` with every change recorded from now on (once, however often it is added)."""
@@ -209,8 +256,8 @@ def record(
     """Record that ``pv`` (of ``pkg`` in ``repo``) was created, updated or deleted. Call after the change."""
     d = repo.domain
     coord = pkg.coord
-    changes.record(
-        VersionChange(
+    changes.record_fields(
+        (
             d.region,
             d.name,
             d.owner,

@@ -126,7 +126,7 @@ def api_version(fmt: str, version: str) -> str:
 def storage_coordinates(fmt: str, namespace: str | None, name: str, version: str) -> tuple[Coordinate, str]:
     """What a package manager's publish stores: API normalization plus the PEP 503 PyPI name."""
     rules = BY_NAME.get(fmt)
-    if rules is None:
+    if rules is None or (not rules.api_normalizes and rules.stored_name is None):
         return Coordinate(fmt, namespace, name), version
     if namespace is not None:
         namespace = rules.api_namespace(namespace)

@@ -79,33 +79,26 @@ def timestamp(change: VersionChange) -> str:
     return change.time.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def event_id(change: VersionChange, account: str) -> str:
+    """The event's ``id``: a UUID that names this change for this account, the same on every read (derived from
+    the log's identity and the change's serial number, so nothing is stored per change)."""
+    digest = hashlib.md5(f"{change.log}/{change.serial}/{account}".encode(), usedforsecurity=False).digest()
+    return str(uuid.UUID(bytes=digest, version=4))
+
+
 def event(change: VersionChange, account: str) -> dict[str, Any]:
-    """The event ``account`` receives for ``change``, as EventBridge hands it to a rule's target. Built once per
-    change and account (the ``id`` stays the same on every read); callers get their own copy."""
-    found = change.rendered.get(account)
-    if found is None:
-        built = {
-            "version": "0",
-            "id": str(uuid.uuid4()),
-            "detail-type": DETAIL_TYPE,
-            "source": SOURCE,
-            "account": account,
-            "time": timestamp(change),
-            "region": change.region,
-            "resources": [resource(change)],
-            "detail": detail(change),
-        }
-        # Two threads may build it at once (a delivery thread, a reader): the first one stored wins.
-        found = change.rendered.setdefault(account, built)
-    return _copy(found)
-
-
-def _copy(ev: dict[str, Any]) -> dict[str, Any]:
-    out = dict(ev)
-    out["resources"] = list(ev["resources"])
-    out["detail"] = dict(ev["detail"])
-    out["detail"]["changes"] = dict(ev["detail"]["changes"])
-    return out
+    """The event ``account`` receives for ``change``, as EventBridge hands it to a rule's target."""
+    return {
+        "version": "0",
+        "id": event_id(change, account),
+        "detail-type": DETAIL_TYPE,
+        "source": SOURCE,
+        "account": account,
+        "time": timestamp(change),
+        "region": change.region,
+        "resources": [resource(change)],
+        "detail": detail(change),
+    }
 
 
 def put_events_entry(change: VersionChange, account: str) -> dict[str, Any]:

@@ -28,23 +28,34 @@ def moto_active() -> bool:
     return bool(getattr(mock, "_nested_count", 0) > 0)
 
 
-def deliver_to_moto(change: VersionChange) -> None:
-    """A ``ChangeLog`` listener: put the change's events on moto's default buses when moto's mock is active."""
-    if not moto_active():
-        return
-    try:
-        backends = sys.modules["moto.events.models"].events_backends
-        for account in change.receivers:
-            ev = event(change, account)
-            # No Time: moto's default target input splices the time in unquoted, which only moto's own value survives.
-            entry = {
-                "Source": ev["source"],
-                "Resources": ev["resources"],
-                "DetailType": ev["detail-type"],
-                "Detail": json.dumps(ev["detail"]),
-            }
-            answer = backends[account][change.region].put_events([entry])
-            if any("ErrorCode" in e for e in answer):
-                LOG.warning("moto's EventBridge refused an event: %s", answer)
-    except Exception:  # moto's internals are not an API: never fail the CodeArtifact call
-        LOG.warning("could not put a CodeArtifact event on moto's EventBridge", exc_info=True)
+class MotoDelivery:
+    """A ``ChangeLog`` listener: put each change's events on moto's default buses while moto's mock is active."""
+
+    # The change log asks before it makes a change for a listener: nothing is made while moto's mock is off.
+    wanted = staticmethod(moto_active)
+
+    def __call__(self, change: VersionChange) -> None:
+        if moto_active():
+            self._put(change)
+
+    @staticmethod
+    def _put(change: VersionChange) -> None:
+        try:
+            backends = sys.modules["moto.events.models"].events_backends
+            for account in change.receivers:
+                ev = event(change, account)
+                # No Time: moto's default target input splices the time in unquoted, which only moto's own value survives.
+                entry = {
+                    "Source": ev["source"],
+                    "Resources": ev["resources"],
+                    "DetailType": ev["detail-type"],
+                    "Detail": json.dumps(ev["detail"]),
+                }
+                answer = backends[account][change.region].put_events([entry])
+                if any("ErrorCode" in e for e in answer):
+                    LOG.warning("moto's EventBridge refused an event: %s", answer)
+        except Exception:  # moto's internals are not an API: never fail the CodeArtifact call
+            LOG.warning("could not put a CodeArtifact event on moto's EventBridge", exc_info=True)
+
+
+deliver_to_moto = MotoDelivery()

@@ -125,6 +125,9 @@ def _build(shape: Shape, cache: dict[str, Check]) -> Check:
     elif kind == "structure":
         parts.append(structure_check(shape, cache))
 
+    if kind == "string" and parts:
+        return _remembering(parts)
+
     def check(value: Any, path: str, errors: list[str]) -> None:
         if value is None:
             return
@@ -132,6 +135,35 @@ def _build(shape: Shape, cache: dict[str, Check]) -> Check:
             raise TypeMismatch(f"Value at '{path}' is not a valid {kind}")
         for part in parts:
             part(value, path, errors)
+
+    return check
+
+
+# Strings a string shape's checks have passed, kept per shape up to this many: the same domain, repository and
+# format names come back on call after call, and a set lookup costs a fraction of a pattern match.
+_REMEMBERED = 4096
+
+
+def _remembering(parts: list[Check]) -> Check:
+    """A string shape's check that remembers the values that passed (a string's validity depends on the string
+    alone), so a value seen before costs one set lookup."""
+    passed: set[str] = set()
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if type(value) is str:
+            if value in passed:
+                return
+        elif value is None:
+            return
+        elif not isinstance(value, str):
+            raise TypeMismatch(f"Value at '{path}' is not a valid string")
+        before = len(errors)
+        for part in parts:
+            part(value, path, errors)
+        if len(errors) == before:
+            if len(passed) >= _REMEMBERED:
+                passed.clear()
+            passed.add(value)
 
     return check
 
