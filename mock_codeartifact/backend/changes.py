@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +146,7 @@ class VersionChange:
 # VersionChange.row(): its fields in the order of ``__init__`` (``_FIELDS`` of them), then sequence, serial and log.
 Row = tuple[Any, ...]
 _FIELDS = 18
+_ROW = _FIELDS + 3
 # Told of each change as it is recorded. A listener with a ``wanted()`` attribute is asked first, and skipped (the
 # change is not even made into a ``VersionChange``) when it answers False.
 Listener = Callable[[VersionChange], None]
@@ -156,12 +156,17 @@ class ChangeLog:
     """The changes the backend committed, oldest first, and the listeners told of each one as it is recorded.
 
     ``reset`` (with the backend's) forgets the changes and the sequence numbers; listeners stay (they are how the
-    process delivers events, not state). The log keeps each change as a tuple of plain values (strings, numbers, a
-    datetime), which the garbage collector stops tracking; kept as objects, ten thousand changes made every
-    collection of the process's long-lived objects slower (benchmarks/events.py)."""
+    process delivers events, not state). The log keeps each change's values in place in one list (``_ROW``
+    slots per change, up to ``capacity`` changes, grown as changes come), not as an object per change: objects
+    kept by the ten thousand made every garbage collection of the process's long-lived objects come sooner and
+    take longer (benchmarks/events.py)."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self._records: deque[Row] = deque(maxlen=capacity)
+        self._capacity = capacity
+        # The change numbered ``serial`` is at ``((serial - 1) % capacity) * _ROW``: changes are numbered from 1
+        # after each reset, so the list fills in order and then wraps.
+        self._ring: list[Any] = []
+        self._first = 1  # the oldest serial still kept (a clear moves it past every change so far)
         self._sequences: dict[tuple[str, ...], int] = {}
         self._serial = 0
         self._log = uuid.uuid4().hex
@@ -183,7 +188,12 @@ class ChangeLog:
             self._sequences[key] = sequence
             serial = self._serial = self._serial + 1
             row = (*fields, sequence, serial, self._log)
-            self._records.append(row)
+            if self._capacity:
+                ring, at = self._ring, ((serial - 1) % self._capacity) * _ROW
+                if at == len(ring):
+                    ring.extend(row)
+                else:
+                    ring[at : at + _ROW] = row
         change: VersionChange | None = None
         for listener in self.listeners:
             wanted = getattr(listener, "wanted", None)
@@ -196,9 +206,20 @@ class ChangeLog:
             except Exception:  # the change is made: telling a listener must never fail the call that made it
                 LOG.warning("a listener of package version changes failed", exc_info=True)
 
+    def _rows(self, after: int = 0) -> list[Row]:
+        # Under the lock: the rows kept with a serial greater than ``after``, oldest first.
+        ring, capacity = self._ring, self._capacity
+        out: list[Row] = []
+        if not capacity:
+            return out
+        for serial in range(max(self._first, self._serial - capacity + 1, after + 1), self._serial + 1):
+            at = ((serial - 1) % capacity) * _ROW
+            out.append(tuple(ring[at : at + _ROW]))
+        return out
+
     def __iter__(self) -> Iterator[VersionChange]:
         with self._lock:
-            rows = list(self._records)
+            rows = self._rows()
         return map(VersionChange.of, rows)
 
     @property
@@ -208,21 +229,26 @@ class ChangeLog:
         return self._serial
 
     def __len__(self) -> int:
-        return len(self._records)
+        with self._lock:
+            if not self._capacity:
+                return 0
+            return self._serial + 1 - max(self._first, self._serial - self._capacity + 1)
 
     def since(self, serial: int) -> list[VersionChange]:
         """The changes recorded after the one numbered ``serial`` (0: all that are kept)."""
         with self._lock:
-            return [VersionChange.of(r) for r in self._records if r[19] > serial]
+            rows = self._rows(serial)
+        return [VersionChange.of(r) for r in rows]
 
     def clear(self) -> None:
         """Forget the recorded changes (sequence numbers go on)."""
         with self._lock:
-            self._records.clear()
+            self._first = self._serial + 1
 
     def reset(self) -> None:
         with self._lock:
-            self._records.clear()
+            self._ring = []
+            self._first = 1
             self._sequences.clear()
             self._serial = 0
             self._log = uuid.uuid4().hex  # serials start again: the changes they name now are new ones
