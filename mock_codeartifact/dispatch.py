@@ -80,8 +80,7 @@ class Dispatcher:
             try:
                 self.authorizer.check_operation(spec.name, params, principal, region)
             except AccessDeniedException:
-                # The switch is read only when it matters: most calls are allowed, and reading the
-                # environment on every call is a measurable share of a mocked call.
+                # The switch is read only after a denial (benchmarks/README.md, "The hot path").
                 if switch.enforced(self.backend):
                     raise
             call = Call(self.backend, principal.account, region, endpoint, principal_arn=principal.arn)

@@ -64,10 +64,8 @@ def check_account_id(value: object, source: str) -> str:
     return value
 
 
-# The last environment seen by account_id() and what it resolved to: the account is read on every request, and
-# re-validating an unchanged value each time was a measurable share of a mocked call (benchmarks/foundation.py).
-# The key is the raw values as os.environ stores them: read from its underlying dict they cost a dict lookup each,
-# where os.environ.get costs an encode and, for a variable that is not set (the usual case), a KeyError.
+# The last environment seen by account_id() and what it resolved to, keyed by the raw values as os.environ stores
+# them (benchmarks/README.md, "The hot path").
 _ACCOUNT_NAMES = (ACCOUNT_ENV, MOTO_ACCOUNT_ENV)
 _Environ = type(os.environ)
 _ACCOUNT_KEYS = tuple(cast(Any, os.environ).encodekey(name) for name in _ACCOUNT_NAMES)

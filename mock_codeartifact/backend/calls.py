@@ -79,9 +79,7 @@ class CallLog:
     1000; 0 keeps none).
 
     The calls are kept in one preallocated list, ``_FIELDS`` slots per call, written in place: recording a call
-    allocates nothing the garbage collector tracks. (A tuple per call, kept for a thousand calls, made every
-    young collection promote one more object and brought the process's full collections sooner: about 2% of an
-    in-process publish, benchmarks/events.py.)"""
+    keeps no object of its own (benchmarks/README.md, "The hot path")."""
 
     def __init__(self, size: int | None = None) -> None:
         self._size = _size_from_env() if size is None else size

@@ -157,9 +157,8 @@ class ChangeLog:
 
     ``reset`` (with the backend's) forgets the changes and the sequence numbers; listeners stay (they are how the
     process delivers events, not state). The log keeps each change's values in place in one list (``_ROW``
-    slots per change, up to ``capacity`` changes, grown as changes come), not as an object per change: objects
-    kept by the ten thousand made every garbage collection of the process's long-lived objects come sooner and
-    take longer (benchmarks/events.py)."""
+    slots per change, up to ``capacity`` changes, grown as changes come), not as an object per change
+    (benchmarks/README.md, "The hot path")."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._capacity = capacity

@@ -31,6 +31,7 @@ def uninstall() -> None:
 
 
 def body_bytes(body: Any) -> bytes:
+    """A request body as bytes, whatever botocore or ``requests`` holds it in (a stream is left where it was)."""
     if body is None:
         return b""
     if isinstance(body, bytes):
@@ -48,23 +49,9 @@ def body_bytes(body: Any) -> bytes:
     return b"".join(body_bytes(part) for part in body)
 
 
-def _headers(source: Any) -> Headers:
-    # botocore's HeadersDict answers every lookup through two Python-level methods, and raises (and catches) a
-    # KeyError for each absent header; the codec looks up several that are usually absent. Its keys already
-    # carry their lower-case form, so one pass makes a plain dict. Anything else is wrapped as it is.
-    inner = getattr(source, "_dict", None)
-    if type(inner) is dict:
-        try:
-            return Headers.from_lowered({key._lower: value for key, value in inner.items()})
-        except AttributeError:  # not botocore's layout after all
-            pass
-    return Headers(source)
-
-
 def headers_of(source: Any) -> Headers:
-    # botocore's HeadersDict answers every lookup through two Python-level methods, and raises (and catches) a
-    # KeyError for each absent header; the codec looks up several that are usually absent. Its keys already
-    # carry their lower-case form, so one pass makes a plain dict. Anything else is wrapped as it is.
+    """A request's headers as the codec reads them: botocore's ``HeadersDict`` copied once into a plain dict of
+    lower-case names (benchmarks/README.md, "The hot path"); anything else wrapped as it is."""
     inner = getattr(source, "_dict", None)
     if type(inner) is dict:
         try:

@@ -86,6 +86,5 @@ class Response(AWSResponse):  # type: ignore[misc]  # botocore ships no types
         headers["Content-Length"] = str(len(answer.body))
         super().__init__(url, answer.status, headers, RawBody(answer.body))
         self._body = answer.body
-        # botocore reads a buffered body through ``content``, which joins ``raw.stream()`` on first use; the bytes
-        # are here already (streamed outputs still read ``raw``).
+        # The bytes botocore's ``content`` would join from ``raw.stream()`` (streamed outputs still read ``raw``).
         self._content = answer.body

@@ -73,9 +73,8 @@ def _epoch(value: object) -> float:
 _EPOCHS: dict[_dt.datetime, float] = {}
 
 
-# Built once (json.dumps with non-default separators builds a new encoder on every call). Timestamps are the only
-# values the backend returns that JSON lacks; the C encoder hands each one to ``default`` as it meets it, which
-# costs far less than walking every result against its shape to convert them first.
+# Built once; timestamps, the only values the backend returns that JSON lacks, go through ``default`` as the C
+# encoder meets them (benchmarks/README.md, "The hot path").
 _JSON = json.JSONEncoder(separators=(",", ":"), default=_epoch)
 
 

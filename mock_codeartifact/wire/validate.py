@@ -139,8 +139,8 @@ def _build(shape: Shape, cache: dict[str, Check]) -> Check:
     return check
 
 
-# Strings a string shape's checks have passed, kept per shape up to this many: the same domain, repository and
-# format names come back on call after call, and a set lookup costs a fraction of a pattern match.
+# Strings a string shape's checks have passed, kept per shape up to this many (benchmarks/README.md, "The hot
+# path").
 _REMEMBERED = 4096
 
 
