@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 from mock_codeartifact import mock_codeartifact, principals
 from mock_codeartifact.external import external_registry
 from mock_codeartifact.server import ThreadedCodeArtifactServer, client_config
+from tests.support.package_files import gem_file
 
 moto = pytest.importorskip("moto")
 from moto import mock_aws  # noqa: E402
@@ -502,20 +503,6 @@ def _wheel(name: str, version: str) -> tuple[str, bytes]:
     return f"{name}-{version}-py3-none-any.whl", _zip(files)
 
 
-def _gem(name: str, version: str) -> bytes:
-    meta = (
-        f"--- !ruby/object:Gem::Specification\nname: {name}\nversion: !ruby/object:Gem::Version\n  version: {version}\n"
-        "platform: ruby\nsummary: s\ndependencies: []\nlicenses: []\n"
-    )
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w") as tf:
-        for fname, data in (("metadata.gz", gzip.compress(meta.encode())), ("data.tar.gz", gzip.compress(b""))):
-            info = tarfile.TarInfo(fname)
-            info.size = len(data)
-            tf.addfile(info, io.BytesIO(data))
-    return out.getvalue()
-
-
 def _nupkg(pid: str, version: str) -> bytes:
     nuspec = (
         '<?xml version="1.0"?><package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata>'
@@ -569,7 +556,10 @@ def _publish_cargo(s: Any) -> None:
 
 def _publish_ruby(s: Any) -> None:
     r = requests.post(
-        s.endpoint("ruby") + "api/v1/gems", data=_gem("hello", "1.0.0"), headers={"Authorization": s.token}, timeout=30
+        s.endpoint("ruby") + "api/v1/gems",
+        data=gem_file("hello", "1.0.0"),
+        headers={"Authorization": s.token},
+        timeout=30,
     )
     assert r.status_code == 200, r.text
 

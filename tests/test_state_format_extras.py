@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
-import struct
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from mock_codeartifact import mock_codeartifact
 from mock_codeartifact.external import external_registry
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from mock_codeartifact.state.http import enable_persistence
+from tests.support.package_files import cargo_publish_body, crate_file, npm_tarball
 
 DOMAIN = "extras"
 REPO = "repo"
@@ -33,17 +31,6 @@ def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
-
-
-def _tgz(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
-        for path, data in files.items():
-            info = tarfile.TarInfo(path)
-            info.size = len(data)
-            info.mtime = 1_700_000_000
-            tf.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
 
 
 class Endpoints:
@@ -63,7 +50,7 @@ class Endpoints:
 
     def publish_npm(self, name: str, version: str) -> None:
         manifest = {"name": name, "version": version}
-        tarball = _tgz({"package/package.json": json.dumps(manifest).encode(), "package/index.js": b"1;\n"})
+        tarball = npm_tarball(manifest, index_js="1;\n")
         body = {
             "_id": name,
             "name": name,
@@ -101,9 +88,7 @@ class Endpoints:
         return found
 
     def publish_crate(self, name: str, version: str, features: dict[str, list[str]]) -> None:
-        crate = _tgz({f"{name}-{version}/Cargo.toml": f'[package]\nname = "{name}"\nversion = "{version}"\n'.encode()})
-        raw = json.dumps({"name": name, "vers": version, "deps": [], "features": features}).encode()
-        body = struct.pack("<I", len(raw)) + raw + struct.pack("<I", len(crate)) + crate
+        body = cargo_publish_body(name, version, crate_file(f"{name}-{version}"), features=features)
         answer = requests.put(
             self.cargo + "api/v1/crates/new", data=body, headers={"Authorization": self.token}, timeout=30
         )
