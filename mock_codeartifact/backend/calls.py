@@ -141,8 +141,7 @@ class CallLog:
         """Forget every call (the sequence goes on, so a reader can tell that the log changed)."""
         with self._lock:
             self._last += 1
-            self._first = self._last + 1
-            self._ring = [None] * (self._size * _FIELDS)
+            self._first = self._last + 1  # the slots of older calls are overwritten as new ones come
             self.stamp = self._last
 
     def _raws(self) -> list[Raw]:

@@ -12,6 +12,7 @@ and example"); docs/events.md lists the facts and the choices where AWS document
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import threading
 import uuid
@@ -152,6 +153,16 @@ _ROW = _FIELDS + 3
 Listener = Callable[[VersionChange], None]
 
 
+# A log's identity: a random prefix per process and a counter (a reset is on every mock's start; uuid4 per reset
+# showed in entering and leaving a mock).
+_LOG_PREFIX = uuid.uuid4().hex[:16]
+_LOG_COUNTER = itertools.count(1)
+
+
+def _new_log_id() -> str:
+    return f"{_LOG_PREFIX}{next(_LOG_COUNTER)}"
+
+
 class ChangeLog:
     """The changes the backend committed, oldest first, and the listeners told of each one as it is recorded.
 
@@ -168,7 +179,7 @@ class ChangeLog:
         self._first = 1  # the oldest serial still kept (a clear moves it past every change so far)
         self._sequences: dict[tuple[str, ...], int] = {}
         self._serial = 0
-        self._log = uuid.uuid4().hex
+        self._log = _new_log_id()
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
 
@@ -250,7 +261,7 @@ class ChangeLog:
             self._first = 1
             self._sequences.clear()
             self._serial = 0
-            self._log = uuid.uuid4().hex  # serials start again: the changes they name now are new ones
+            self._log = _new_log_id()  # serials start again: the changes they name now are new ones
 
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener`` with every change recorded from now on (once, however often it is added)."""
