@@ -147,7 +147,7 @@ def main() -> list[tuple[str, float, str]]:
         ("recording one change, nobody listening (us)", recording, "us"),
         ("events: recording one change / in-process publish before events", recording / theirs, "target <= 0.02"),
     ]
-    dead, plain, dead_ratio, stats = dead_endpoint(max(11, args.rounds // 2), args.calls // 3)
+    dead, plain, dead_ratio, stats = dead_endpoint(max(31, args.rounds), args.calls // 3)
     rows += [
         ("publish_package_version server, dead events endpoint (us/call)", dead, "us"),
         ("publish_package_version server, no events endpoint (us/call)", plain, "us"),
