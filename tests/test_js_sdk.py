@@ -15,6 +15,7 @@ import pytest
 
 from mock_codeartifact.dispatch import codec
 from mock_codeartifact.server import ThreadedCodeArtifactServer
+from tests.support.tools import node_packages
 
 JS_DIR = Path(__file__).parent / "js"
 NODE = shutil.which("node")
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not on PATH")
 
 
 def test_javascript_sdk_v3_drives_every_operation(tmp_path: Path) -> None:
-    sdk = JS_DIR / "node_modules" / "@aws-sdk" / "client-codeartifact" / "package.json"
-    assert sdk.exists(), f"the JavaScript SDK is not installed: run `npm ci` in {JS_DIR}"
+    sdk = node_packages(JS_DIR, "@aws-sdk/client-codeartifact/package.json") / "@aws-sdk/client-codeartifact"
+    assert (sdk / "package.json").exists()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "NODE_OPTIONS"))}
     env.update(HOME=str(tmp_path), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
     with ThreadedCodeArtifactServer(port=0, fake_environment=False) as server:

@@ -44,3 +44,29 @@ def need(*tools: str) -> str:
             pytest.skip(f"{tool} is not installed here or '{tool} --version' fails (.ci/run installs it)")
         paths.append(path)
     return paths[0]
+
+
+def node_packages(directory: Path, marker: str) -> Path:
+    """``directory``'s ``node_modules``, installed from its lock file (``npm ci``) on first use when ``marker`` (a
+    path inside ``node_modules``) is missing, as ``.ci/run`` does; skips the calling test when npm is absent, fails
+    it when the install fails. One install per directory, whichever xdist worker gets there first."""
+    import fcntl
+
+    modules = directory / "node_modules"
+    if (modules / marker).exists():
+        return modules
+    npm = need("npm")
+    with open(directory / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (modules / marker).exists():
+            done = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=directory,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                stdin=subprocess.DEVNULL,
+            )
+            if done.returncode != 0 or not (modules / marker).exists():
+                pytest.fail(f"`npm ci` in {directory} failed:\n{done.stdout}\n{done.stderr}")
+    return modules
