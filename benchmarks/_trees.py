@@ -6,6 +6,12 @@ which core they land on), which is as large as the differences these comparisons
 runs several pairs, alternates short rounds within each pair (which side goes first alternates too) and takes
 the median of all per-round ratios; and it runs the same scheme with the *older* tree on both sides (an A/A
 control), whose ratio shows how finely the method resolves on this machine at this moment.
+
+Where a process's objects land (the hash seed orders its dicts and sets; the size of its environment shifts its
+stack) can make identical code a few percent faster or slower for the life of the process, and with a fixed seed
+that luck is the same in every process of one tree: repeating pairs would repeat it, not average it out. So each
+pair runs under its own hash seed and environment padding (both workers of a pair share them, and the A/A control
+uses the same ones), and the median is taken over layouts as well as over rounds.
 """
 
 from __future__ import annotations
@@ -53,10 +59,16 @@ def extract(ref: str, scratch: Path) -> Path:
 
 
 class Worker:
-    """A process running ``setup`` (which defines ``one()``) with ``tree`` first on ``sys.path``."""
+    """A process running ``setup`` (which defines ``one()``) with ``tree`` first on ``sys.path``, under the hash
+    seed and environment padding of ``layout``."""
 
-    def __init__(self, tree: Path, setup: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
+    def __init__(self, tree: Path, setup: str, layout: int = 0) -> None:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(tree),
+            "PYTHONHASHSEED": str(layout),
+            "BENCH_LAYOUT_PADDING": "x" * (layout * 37 % 512),
+        }
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _WORKER, setup],
             stdin=subprocess.PIPE,
@@ -113,8 +125,9 @@ class Comparison:
 
 def _pairs(a: Path, b: Path, setup: str, pairs: int, rounds: int, calls: int) -> list[tuple[list[float], list[float]]]:
     runs = []
-    for _ in range(pairs):
-        wa, wb = Worker(a, setup), Worker(b, setup)
+    for pair in range(pairs):
+        layout = pair + 1  # one layout per pair, the same for both of its workers and for the control's pair
+        wa, wb = Worker(a, setup, layout), Worker(b, setup, layout)
         try:
             costs_a, costs_b = interleaved(functools.partial(wa.run, calls), functools.partial(wb.run, calls), rounds)
         finally:

@@ -35,8 +35,9 @@ ROOT = Path(mock_codeartifact.__file__).parent
 STORAGE = f"{PACKAGE}.protocols.storage"
 # Backend modules that hold no state and reach none (pure name rules: the format registry, normalization and checks
 # of package coordinates, version orders); a format module may use them directly. The test below checks that they
-# stay pure: they import only each other and ``errors``.
+# stay pure: they import only each other, ``errors`` and ``remembered`` (a memo of names that passed a check).
 PURE_BACKEND = {f"{PACKAGE}.backend.{m}" for m in ("coordinates", "formats", "version_order")}
+PURE_IMPORTS = {"errors", "remembered"}
 # The layering, top first. A unit (a top-level module or package) may import its own layer and the layers below
 # it, never one above. Every unit must be placed: a new module states where it belongs by being added here.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -66,7 +67,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("iam", frozenset({"iam"})),
     ("test process", frozenset({"environment", "pristine", "network_guard"})),
     ("wire", frozenset({"wire"})),
-    ("foundations", frozenset({"errors", "settings", "limits", "bounded"})),
+    ("foundations", frozenset({"errors", "settings", "limits", "bounded", "remembered"})),
 )
 RANK = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
 # Top-level units below protocols/ and the units above them, which they must never import.
@@ -239,7 +240,9 @@ def test_protocols_reach_state_only_through_storage(module: str) -> None:
 def test_the_pure_backend_modules_hold_no_state() -> None:
     for module in PURE_BACKEND:
         inside = [
-            e for e in EDGES if e.source == module and _unit(e.target) != "errors" and e.target not in PURE_BACKEND
+            e
+            for e in EDGES
+            if e.source == module and _unit(e.target) not in PURE_IMPORTS and e.target not in PURE_BACKEND
         ]
         assert not inside, f"{module} is meant to be pure name rules:\n{_describe(inside)}"
 

@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import itertools
 import os
+import random
 from bisect import bisect_left, insort
 from collections.abc import Iterator
 from typing import Any
@@ -41,9 +42,17 @@ _SEQ = itertools.count()
 TimeKey = tuple[float, int, str]
 
 
+# A revision must be unique, not secret: drawn from a generator seeded once from the system (no system call per
+# version; benchmarks/README.md, "The hot path"), and seeded again in a forked child so that it draws its own.
+_REVISIONS = random.Random()
+if hasattr(os, "register_at_fork"):  # POSIX only
+    os.register_at_fork(after_in_child=_REVISIONS.seed)
+
+
 def new_revision() -> str:
-    """An opaque revision, shaped like AWS's (base64 of 32 bytes, 44 characters)."""
-    return base64.b64encode(os.urandom(32)).decode()
+    """An opaque revision of a package version or a resource policy, shaped like AWS's (base64 of 32 bytes, 44
+    characters: "MQlyyTQRASRU3HB58gBtSDHXG7Q3hv...=")."""
+    return base64.b64encode(_REVISIONS.getrandbits(256).to_bytes(32, "big")).decode()
 
 
 def reserve_sequence(floor: int) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import os
 from typing import Any, Protocol
 
 from ..errors import ValidationException, conflict, not_found
 from ..iam.policy import PolicyError, PolicyParseError, parse_policy_cached
+from .catalog import new_revision
 from .entities import Policy
 from .store import Call
 
@@ -17,11 +16,6 @@ class HasPolicy(Protocol):
 
     @property
     def arn(self) -> str: ...
-
-
-def _new_revision() -> str:
-    # Documented revisions look like base64 of 32 bytes ("MQlyyTQRASRU3HB58gBtSDHXG7Q3hv...=").
-    return base64.b64encode(os.urandom(32)).decode()
 
 
 def _check_revision(resource: HasPolicy, revision: str | None, resource_type: str, resource_id: str) -> None:
@@ -49,7 +43,7 @@ def _put(
     except PolicyError as err:
         raise ValidationException(str(err)) from None
     _check_revision(resource, revision, resource_type, resource_id)
-    resource.policy = Policy(resource.arn, _new_revision(), document)
+    resource.policy = Policy(resource.arn, new_revision(), document)
     return {"policy": resource.policy.describe()}
 
 

@@ -6,11 +6,12 @@ and botocore never sees a coroutine.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 
 from ..wire import HttpResponse
 
@@ -84,7 +85,15 @@ class Response(AWSResponse):  # type: ignore[misc]  # botocore ships no types
     def __init__(self, url: str, answer: HttpResponse) -> None:
         headers = answer.headers  # the answer's own dict, made for this response
         headers["Content-Length"] = str(len(answer.body))
-        super().__init__(url, answer.status, headers, RawBody(answer.body))
+        # What ``AWSResponse.__init__`` sets, but ``raw``: only a streamed output reads it, so it is made on demand.
+        self.url = url
+        self.status_code = answer.status
+        self.headers = HeadersDict(headers)
         self._body = answer.body
-        # The bytes botocore's ``content`` would join from ``raw.stream()`` (streamed outputs still read ``raw``).
+        # The bytes botocore's ``content`` would join from ``raw.stream()``.
         self._content = answer.body
+
+    @functools.cached_property
+    def raw(self) -> RawBody:
+        """The body as a stream (what botocore wraps in a ``StreamingBody`` for a streamed output)."""
+        return RawBody(self._body)

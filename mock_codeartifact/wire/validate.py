@@ -14,6 +14,7 @@ from typing import Any
 
 from botocore.model import Shape
 
+from ..remembered import Passed
 from .patterns import compile_pattern
 
 Check = Callable[[Any, str, list[str]], None]
@@ -139,15 +140,10 @@ def _build(shape: Shape, cache: dict[str, Check]) -> Check:
     return check
 
 
-# Strings a string shape's checks have passed, kept per shape up to this many (benchmarks/README.md, "The hot
-# path").
-_REMEMBERED = 4096
-
-
 def _remembering(parts: list[Check]) -> Check:
     """A string shape's check that remembers the values that passed (a string's validity depends on the string
     alone), so a value seen before costs one set lookup."""
-    passed: set[str] = set()
+    passed: Passed[str] = Passed()
 
     def check(value: Any, path: str, errors: list[str]) -> None:
         if type(value) is str:
@@ -161,8 +157,6 @@ def _remembering(parts: list[Check]) -> Check:
         for part in parts:
             part(value, path, errors)
         if len(errors) == before:
-            if len(passed) >= _REMEMBERED:
-                passed.clear()
             passed.add(value)
 
     return check
