@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,3 +157,48 @@ def compare(older: Path, setup: str, *, pairs: int = 4, rounds: int = 21, calls:
         pair_ratios=[_ratio(a, b) for a, b in runs],
         control=[_ratio(a, b) for a, b in controls],
     )
+
+
+# A run counted by valgrind: SETUP defines ``one()``; it runs 300 times to warm up, then N more times, and exits.
+_COUNTED = r"""
+import os, sys
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+exec(compile(sys.argv[1], "<setup>", "exec"))
+for _ in range(300 + int(sys.argv[2])):
+    one()
+"""
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def _instructions_run(tree: Path, setup: str, calls: int) -> int:
+    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
+    done = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        + [sys.executable, "-c", _COUNTED, setup, str(calls)],
+        env=env,
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = _REFS.search(done.stderr)
+    if found is None:
+        raise RuntimeError(f"valgrind printed no instruction count:\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def instructions(older: Path, setup: str, *, calls: int = 1000) -> tuple[float, float] | None:
+    """Instructions per call of ``one()`` in this tree and in ``older``, counted by valgrind's cachegrind (``None``
+    when valgrind is not installed).
+
+    The count does not depend on what else the machine is doing, nor on where a process's objects land: the
+    timing comparison's second opinion. Each tree runs once with ``calls`` more calls than the other run, and the
+    difference divided by ``calls`` is the cost of one call (start-up and warm-up cancel out).
+    """
+    if shutil.which("valgrind") is None:
+        return None
+    jobs = [(tree, n) for tree in (TREE, older) for n in (0, calls)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        counts = list(pool.map(lambda job: _instructions_run(job[0], setup, job[1]), jobs))
+    return (counts[1] - counts[0]) / calls, (counts[3] - counts[2]) / calls
