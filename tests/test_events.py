@@ -32,6 +32,8 @@ from botocore.exceptions import ClientError
 from mock_codeartifact import mock_codeartifact, principals
 from mock_codeartifact.external import external_registry
 from mock_codeartifact.server import ThreadedCodeArtifactServer, client_config
+from tests.support import maven
+from tests.support.clients import client_env
 from tests.support.package_files import gem_file
 
 moto = pytest.importorskip("moto")
@@ -622,22 +624,6 @@ def test_a_publish_through_each_repository_endpoint_sends_events(shared: Any, fm
         ]
 
 
-def _client_env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith("NPM_CONFIG")}
-    env.update(
-        HOME=str(home),
-        NO_PROXY="127.0.0.1,localhost",
-        npm_config_userconfig=str(home / ".npmrc"),
-        npm_config_cache=str(tmp_path / "npm-cache"),
-        npm_config_update_notifier="false",
-        npm_config_audit="false",
-        npm_config_fund="false",
-    )
-    return env
-
-
 def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> None:
     done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, f"{cmd}\n{done.stdout}\n{done.stderr}"
@@ -646,7 +632,7 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> None:
 @pytest.mark.clients("npm", "twine")
 def test_twine_and_npm_publishes_reach_the_rule(shared: Any, tmp_path: Path) -> None:
     queue = Queue()
-    env = _client_env(tmp_path)
+    env = client_env(tmp_path)
     name, content = _wheel("twined", "2.0.0")
     (tmp_path / name).write_bytes(content)
     twine = [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar"]
@@ -665,6 +651,38 @@ def test_twine_and_npm_publishes_reach_the_rule(shared: Any, tmp_path: Path) -> 
         expected.append(("npm", "acme", "tiny", "1.0.0"))
     assert [(d["packageFormat"], d["packageNamespace"], d["packageName"], d["packageVersion"]) for d in got] == expected
     assert all(d["operationType"] == "Created" and d["packageVersionState"] == "Published" for d in got)
+
+
+@pytest.mark.clients("mvn")
+def test_an_mvn_deploy_reaches_the_rule(shared: Any, tmp_path: Path) -> None:
+    """The real ``mvn deploy``: the jar and the pom make the version (Unfinished), the artifact's
+    maven-metadata.xml publishes it; one event for each, in sequence."""
+    mvn = maven.mvn_path()
+    queue = Queue()
+    project = tmp_path / "evented"
+    maven.write(project / "pom.xml", maven.pom("evented", "<description>Sets off events</description>", parent=False))
+    maven.write(project / "src/main/java/zz/mockca/evented/E.java", "package zz.mockca.evented;\npublic class E {}\n")
+    endpoint = shared.endpoint("maven")
+    settings = maven.settings(tmp_path, endpoint, shared.token, maven.local_repository(tmp_path))
+    maven.run_mvn(mvn, tmp_path, project, settings, f"-DaltDeploymentRepository=codeartifact::{endpoint}", "deploy")
+
+    got = [m["detail"] for m in queue.messages()]
+    assert {(d["packageFormat"], d["packageNamespace"], d["packageName"], d["packageVersion"]) for d in got} == {
+        ("maven", maven.GROUP, "evented", "1.0.0")
+    }
+    assert [(d["operationType"], d["packageVersionState"], d["changes"]["statusChanged"]) for d in got] == [
+        ("Created", "Unfinished", True),
+        ("Updated", "Unfinished", False),
+        ("Updated", "Published", True),
+    ]
+    assert [d["changes"]["assetsAdded"] for d in got] == [1, 1, 0]
+    assert [d["sequenceNumber"] for d in got] == [1, 2, 3]
+    described = shared.client.describe_package_version(
+        domain=DOMAIN, repository="repo", format="maven", namespace=maven.GROUP, package="evented",
+        packageVersion="1.0.0",
+    )["packageVersion"]  # fmt: skip
+    assert got[-1]["packageVersionRevision"] == described["revision"]
+    assert described["status"] == "Published"
 
 
 def test_upstream_retention_and_external_ingestion(shared: Any, aws: Any) -> None:
