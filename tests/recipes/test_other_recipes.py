@@ -4,38 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.support import maven
 
 from .conftest import DOMAIN, REPOSITORY, Kitchen, need
 
 pytestmark = pytest.mark.clients
 
-M2 = Path.home() / ".m2" / "repository"
 RUSTUP_HOME = Path(os.environ.get("RUSTUP_HOME", Path.home() / ".rustup"))
 
 
-def _local_maven_repository(local: Path) -> None:
-    """A private local repository holding Maven's own plugins (Central is unreachable): hard links to the machine's
-    ``~/.m2/repository`` (symlinks to its top directories across file systems), without the recipe's group."""
-    try:
-        shutil.copytree(M2, local, copy_function=os.link, ignore=lambda d, names: ["zz"] if Path(d) == M2 else [])
-    except (OSError, shutil.Error):
-        shutil.rmtree(local, ignore_errors=True)
-        local.mkdir()
-        for entry in M2.iterdir():
-            if entry.name != "zz":
-                (local / entry.name).symlink_to(entry)
-
-
 def test_mvn_deploy_then_resolve(kitchen: Kitchen) -> None:
-    need("mvn")
-    if not (M2 / "org/apache/maven/plugins/maven-deploy-plugin").is_dir():
-        pytest.skip("Maven's plugins are not in ~/.m2/repository and Maven Central is unreachable")
-    local = kitchen.root.parent / "m2"
-    _local_maven_repository(local)
+    maven.mvn_path()
+    local = maven.local_repository(kitchen.root.parent)
     kitchen.server.maven_settings(DOMAIN, REPOSITORY, directory=kitchen.root.parent, local_repository=local)
     kitchen.env.update(
         MAVEN_SETTINGS=str(kitchen.root.parent / "settings.xml"),
