@@ -21,6 +21,26 @@ def shared_server() -> Iterator[ThreadedCodeArtifactServer]:
         yield server
 
 
+@pytest.fixture
+def server(shared_server: ThreadedCodeArtifactServer, monkeypatch: pytest.MonkeyPatch) -> ThreadedCodeArtifactServer:
+    """The session's server, reset, called with test credentials and the default account (a module may define its
+    own ``server``)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
+    shared_server.reset()
+    return shared_server
+
+
+@pytest.fixture
+def identity_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test credentials, and none of the variables that choose the account or turn authorization off."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    for var in ("MOCK_CODEARTIFACT_ACCOUNT_ID", "MOTO_ACCOUNT_ID", "MOCK_CODEARTIFACT_AUTHORIZATION"):
+        monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture(params=["inprocess", "server"])
 def mode(request: pytest.FixtureRequest) -> str:
     return request.param

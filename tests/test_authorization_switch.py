@@ -3,28 +3,15 @@ the older spellings as aliases onto it, each for its own scope."""
 
 from __future__ import annotations
 
-import boto3
 import pytest
 import requests
 
 from mock_codeartifact import mock_codeartifact, principals
 from mock_codeartifact.server import ThreadedCodeArtifactServer
-from tests.support.control_plane import raises
+from tests.support.control_plane import api_client, raises
 
 OWNER = "123456789012"
 ROLE = "arn:aws:iam::222222222222:role/ci"
-
-
-@pytest.fixture
-def env(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    for var in ("MOCK_CODEARTIFACT_ACCOUNT_ID", "MOTO_ACCOUNT_ID", "MOCK_CODEARTIFACT_AUTHORIZATION"):
-        monkeypatch.delenv(var, raising=False)
-
-
-def _client(**kwargs):
-    return boto3.client("codeartifact", region_name="us-east-1", **kwargs)
 
 
 def _guest_describes(client) -> str:
@@ -32,9 +19,9 @@ def _guest_describes(client) -> str:
         return client.describe_domain(domain="shared", domainOwner=OWNER)["domain"]["owner"]
 
 
-def test_nested_mocks_switch_off_only_while_the_permissive_one_is_active(env):
+def test_nested_mocks_switch_off_only_while_the_permissive_one_is_active(identity_env):
     with mock_codeartifact():
-        c = _client()
+        c = api_client()
         c.create_domain(domain="shared")
         with mock_codeartifact(authorization=False):
             assert _guest_describes(c) == OWNER
@@ -46,9 +33,9 @@ def test_nested_mocks_switch_off_only_while_the_permissive_one_is_active(env):
 
 
 @pytest.mark.parametrize("value", ["off", "OFF", "0", "false", "no", "disabled", " Off "])
-def test_every_documented_off_value(env, monkeypatch, value):
+def test_every_documented_off_value(identity_env, monkeypatch, value):
     with mock_codeartifact():
-        c = _client()
+        c = api_client()
         c.create_domain(domain="shared")
         monkeypatch.setenv("MOCK_CODEARTIFACT_AUTHORIZATION", value)
         assert _guest_describes(c) == OWNER
@@ -57,12 +44,12 @@ def test_every_documented_off_value(env, monkeypatch, value):
             _guest_describes(c)
 
 
-def test_a_server_without_authorization_leaves_other_backends_enforced(env):
+def test_a_server_without_authorization_leaves_other_backends_enforced(identity_env):
     with mock_codeartifact() as m, ThreadedCodeArtifactServer(port=0, authorization=False) as server:
-        permissive = _client(endpoint_url=server.endpoint_url)
+        permissive = api_client(endpoint_url=server.endpoint_url)
         permissive.create_domain(domain="shared")
         assert _guest_describes(permissive) == OWNER
-        strict = _client()  # the in-process mock's own backend: still enforced
+        strict = api_client()  # the in-process mock's own backend: still enforced
         strict.create_domain(domain="shared")
         with raises("AccessDeniedException", 403):
             _guest_describes(strict)
@@ -71,21 +58,21 @@ def test_a_server_without_authorization_leaves_other_backends_enforced(env):
                 _guest_describes(shared.client())
 
 
-def test_the_environment_switch_reaches_a_server(env, monkeypatch):
+def test_the_environment_switch_reaches_a_server(identity_env, monkeypatch):
     with ThreadedCodeArtifactServer(port=0) as server:
         url = server.endpoint_url
-        _client(endpoint_url=url).create_domain(domain="shared")
+        api_client(endpoint_url=url).create_domain(domain="shared")
         ask = dict(params={"domain": "shared", "domain-owner": OWNER}, headers={"x-mock-codeartifact-principal": ROLE})
         assert requests.get(f"{url}/v1/domain", **ask, timeout=30).status_code == 403
         monkeypatch.setenv("MOCK_CODEARTIFACT_AUTHORIZATION", "off")
         assert requests.get(f"{url}/v1/domain", **ask, timeout=30).json()["domain"]["owner"] == OWNER
 
 
-def test_the_old_names_of_the_switch_turn_the_same_switch(env):
+def test_the_old_names_of_the_switch_turn_the_same_switch(identity_env):
     from mock_codeartifact.authorization import enforce, switch
 
     with mock_codeartifact():
-        c = _client()
+        c = api_client()
         c.create_domain(domain="shared")
         enforce.disable()
         try:

@@ -26,6 +26,7 @@ from mock_codeartifact.backend.formats import Format, Namespaces
 from mock_codeartifact.protocols import router
 from mock_codeartifact.server import ThreadedCodeArtifactServer, client_config
 from mock_codeartifact.server.dashboard import views
+from tests.support.python_source import docstring_ids
 
 ROOT = Path(mock_codeartifact.__file__).parent
 MODEL_FORMATS: tuple[str, ...] = tuple(
@@ -100,19 +101,9 @@ def test_client_config_helpers_are_keyed_by_records_with_an_endpoint() -> None:
 # ---------------------------------------------------------------- a format's name is written once
 
 
-def _docstrings(tree: ast.Module) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                found.add(id(first.value))
-    return found
-
-
 def _format_names_written(path: Path) -> dict[str, list[int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    skip = _docstrings(tree)
+    skip = docstring_ids(tree)
     found: dict[str, list[int]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and id(node) not in skip and node.value in MODEL_FORMATS:

@@ -32,15 +32,6 @@ from tests.support.package_files import npm_publish_body, npm_tarball, wheel
 from tests.support.repository import fresh_repo
 
 
-@pytest.fixture
-def server(shared_server: ThreadedCodeArtifactServer, monkeypatch: pytest.MonkeyPatch) -> ThreadedCodeArtifactServer:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
-    shared_server.reset()
-    return shared_server
-
-
 def _connection(url: str) -> http.client.HTTPConnection:
     host, port = url.removeprefix("http://").rsplit(":", 1)
     return http.client.HTTPConnection(host, int(port), timeout=30)

@@ -17,6 +17,7 @@ import pytest
 import mock_codeartifact
 from mock_codeartifact import mock_codeartifact as mock
 from mock_codeartifact import pytest_plugin, seeding, settings
+from tests.support.python_source import docstring_ids
 
 ROOT = Path(mock_codeartifact.__file__).parent
 SETTINGS = ROOT / "settings.py"
@@ -37,17 +38,6 @@ VALUES: dict[object, str] = {
 NAMES = set(VALUES.values())
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    """The ids of the docstring nodes (a docstring may name a default: it defines nothing)."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                found.add(id(first.value))
-    return found
-
-
 def _dict_keys(tree: ast.AST) -> set[int]:
     """The ids of dict-display keys: a table keyed by region (AWS's accounts per region) names regions, all alike."""
     return {id(key) for node in ast.walk(tree) if isinstance(node, ast.Dict) for key in node.keys if key is not None}
@@ -56,7 +46,7 @@ def _dict_keys(tree: ast.AST) -> set[int]:
 def _findings(path: Path) -> tuple[list[str], list[str]]:
     """(definitions of the settings' names, literal default values) in one module."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    skip = _docstrings(tree) | _dict_keys(tree)
+    skip = docstring_ids(tree) | _dict_keys(tree)
     where = path.relative_to(ROOT.parent)
     assigned, literals = [], []
     for node in ast.walk(tree):

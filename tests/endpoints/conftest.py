@@ -1,5 +1,5 @@
-"""Fixtures of the repository-endpoint tests: the session's one server (``shared_server``, tests/conftest.py),
-reset for each test, a fresh ``Repo`` on it, and an environment for real clients."""
+"""Fixtures of the repository-endpoint tests: a fresh ``Repo`` on the session's one server (``server``, reset for
+each test, in tests/conftest.py), and an environment for real clients."""
 
 from __future__ import annotations
 
@@ -12,15 +12,6 @@ import pytest
 from mock_codeartifact.server import ThreadedCodeArtifactServer
 from tests.support import clients
 from tests.support.repository import Repo, fresh_repo
-
-
-@pytest.fixture
-def server(shared_server: ThreadedCodeArtifactServer, monkeypatch: pytest.MonkeyPatch) -> ThreadedCodeArtifactServer:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("MOCK_CODEARTIFACT_ACCOUNT_ID", raising=False)
-    shared_server.reset()
-    return shared_server
 
 
 @pytest.fixture

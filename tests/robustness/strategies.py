@@ -10,7 +10,6 @@ raw HTTP a wrong JSON type); the service must answer those with a ValidationExce
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from typing import Any
 
 from botocore.model import Shape
 from hypothesis import strategies as st
+
+from tests.support.control_plane import POLICY
 
 from .model import operation
 
@@ -38,19 +39,6 @@ ASSET = "fuzz-asset.txt"
 CONTENT = b"fuzz asset content\n"
 CONTENT_SHA256 = hashlib.sha256(CONTENT).hexdigest()
 GROUP = "/generic/fuzz-ns/*"
-POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-                "Action": "codeartifact:*",
-                "Resource": "*",
-            }
-        ],
-    }
-)
 
 
 def _arn(resource: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -28,6 +29,11 @@ POLICY = json.dumps(
     }
 )
 NO_VALIDATION = Config(parameter_validation=False)
+
+
+def api_client(**kwargs: Any) -> Any:
+    """A boto3 CodeArtifact client in us-east-1 (``kwargs``: more client arguments)."""
+    return boto3.client("codeartifact", region_name="us-east-1", **kwargs)
 
 
 @contextmanager

@@ -166,8 +166,8 @@ def test_reads_through_an_upstream_retain_the_version(repo: Repo) -> None:
     assert [(v["version"], v["origin"]["domainEntryPoint"]) for v in retained] == [("1.0", {"repositoryName": "repo"})]
 
 
-def test_origin_controls_block_a_deploy(repo: Repo) -> None:
-    _deploy(repo)
+def _block_lib(repo: Repo) -> None:
+    """Origin controls that refuse every new version of com.example:lib (publish and upstream BLOCK)."""
     repo.client.put_package_origin_configuration(
         domain=DOMAIN,
         repository=repo.name,
@@ -176,6 +176,11 @@ def test_origin_controls_block_a_deploy(repo: Repo) -> None:
         package="lib",
         restrictions={"publish": "BLOCK", "upstream": "BLOCK"},
     )
+
+
+def test_origin_controls_block_a_deploy(repo: Repo) -> None:
+    _deploy(repo)
+    _block_lib(repo)
     resp = repo.request("PUT", repo.endpoint("maven") + f"{G}/lib/1.1/lib-1.1.jar", data=b"x")
     assert resp.status_code == 409
     with pytest.raises(ClientError):
@@ -212,14 +217,7 @@ def test_external_connection_stand_in_is_ingested_on_download(repo: Repo) -> Non
 def test_a_refused_snapshot_publish_changes_nothing(repo: Repo) -> None:
     snap = f"{G}/lib/2.0-SNAPSHOT/"
     assert _put(repo, snap + "lib-2.0-20260101.120000-1.jar", b"jar-1") == 201
-    repo.client.put_package_origin_configuration(
-        domain=DOMAIN,
-        repository=repo.name,
-        format="maven",
-        namespace="com.example",
-        package="lib",
-        restrictions={"publish": "BLOCK", "upstream": "BLOCK"},
-    )
+    _block_lib(repo)
     meta = (
         b"<metadata><versioning><snapshot><timestamp>20260101.120000</timestamp><buildNumber>1</buildNumber>"
         b"</snapshot></versioning></metadata>"
